@@ -1,0 +1,96 @@
+"""BibTeX sources (bibtexparser 2.x) with the grading fields of the corpus."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
+
+from .model import Source
+from .problems import Loc, Problems
+from .vocab import RELIABILITY
+
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+GRADING_FIELDS = (
+    "reliability",
+    "reliability_note",
+    "descriptor",
+    "source_class",
+    "urldate",
+    "marking",
+    "derived_from",
+    "archive",
+    "archive_sha256",
+)
+
+_LATEX = [("``", "\u201c"), ("''", "\u201d"), ("---", "\u2014"), ("--", "\u2013"), ("\\&", "&"),
+          ("\\%", "%"), ("\\_", "_"), ("\\#", "#"), ("\\$", "$"), ("~", "\u00a0")]
+
+
+def clean(value: str) -> str:
+    """BibTeX field text as a reader sees it: protective braces dropped, common LaTeX escapes undone."""
+    text = value
+    for old, new in _LATEX:
+        text = text.replace(old, new)
+    text = re.sub(r"(?<!\\)[{}]", "", text)
+    return " ".join(text.split())
+
+
+def split_keys(value: str) -> list[str]:
+    return [part for part in re.split(r"[\s,;]+", value.strip()) if part]
+
+
+def load_bib(path: Path, shown: str, text: str, problems: Problems, default_marking: str) -> list[Source]:
+    """Parse one .bib file; every unparsable block becomes a problem with its line."""
+    library = bibtexparser.parse_string(text)
+    for block in library.failed_blocks:
+        line = block.start_line + 1
+        if isinstance(block, DuplicateBlockKeyBlock):
+            problems.error(Loc(shown, line), "duplicate-id", f"source key '{block.key}' is defined twice")
+        elif isinstance(block, DuplicateFieldKeyBlock):
+            problems.error(Loc(shown, line), "bib-syntax", f"entry '{block.key}' repeats a field: {block.error}")
+        else:
+            problems.error(Loc(shown, line), "bib-syntax", f"cannot parse this BibTeX entry: {_first_line(block)}")
+    sources = []
+    for entry in library.entries:
+        raw = {f.key.lower(): str(f.value) for f in entry.fields}
+        lines = {f.key.lower(): f.start_line + 1 for f in entry.fields}
+        loc = Loc(shown, entry.start_line + 1)
+        fields = {k: clean(v) for k, v in raw.items()}
+        reliability = fields.get("reliability", "").strip().upper() or None
+        sources.append(
+            Source(
+                key=entry.key,
+                entry_type=entry.entry_type.lower(),
+                fields=fields,
+                reliability=reliability,
+                reliability_note=fields.get("reliability_note", ""),
+                descriptor=fields.get("descriptor", ""),
+                source_class=fields.get("source_class", ""),
+                marking=fields.get("marking", "") or default_marking,
+                derived_from=split_keys(fields.get("derived_from", "")),
+                archive=fields.get("archive") or None,
+                archive_sha256=(fields.get("archive_sha256") or "").lower() or None,
+                loc=loc,
+                field_lines=lines,
+            )
+        )
+    return sources
+
+
+def _first_line(block: object) -> str:
+    raw = getattr(block, "raw", "") or ""
+    return raw.strip().splitlines()[0][:80] if raw.strip() else "(empty)"
+
+
+def field_loc(source: Source, name: str) -> Loc:
+    """The line of one field of an entry, falling back to the entry's line."""
+    return Loc(source.loc.path, source.field_lines.get(name, source.loc.line))
+
+
+def grade(source: Source) -> str:
+    return source.reliability if source.reliability in RELIABILITY else "?"

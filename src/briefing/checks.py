@@ -1,0 +1,456 @@
+"""Every rule the checker enforces. Each rule has a stable id; problems are collected, never raised."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from .bibliography import field_loc
+from .model import Claim, Corpus, Source
+from .problems import Loc, Problems, suggest
+from .vocab import (
+    CONFIDENCE,
+    CREDIBILITY,
+    ENTITY_KINDS,
+    ESTIMATIVE_TERMS,
+    NONSTANDARD_ESTIMATIVE,
+    PACK_SECTIONS,
+    RELIABILITY,
+    STANCES,
+    STATUSES,
+    marking_rank,
+)
+
+RULES: dict[str, str] = {
+    "file-missing": "a required file or folder is missing",
+    "file-unreadable": "a file cannot be read",
+    "file-encoding": "a file is not UTF-8",
+    "file-empty": "a file is empty",
+    "yaml-syntax": "a YAML file cannot be parsed",
+    "yaml-duplicate-key": "a key appears twice in one YAML mapping",
+    "bib-syntax": "a BibTeX entry cannot be parsed",
+    "unknown-key": "a key that no record kind has (with a suggestion)",
+    "wrong-type": "a value of the wrong type",
+    "missing-field": "a required field is missing",
+    "duplicate-id": "an id or source key is defined twice",
+    "invalid-value": "a value outside its vocabulary",
+    "invalid-date": "a date that is not ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD)",
+    "unresolved-source": "a citation key that names no source",
+    "unresolved-claim": "a claim id that names no claim",
+    "unresolved-entity": "an entity id that names no entity",
+    "unresolved-theme": "a theme id that names no theme",
+    "unresolved-page": "a theme page that does not exist in docs/",
+    "source-ungraded": "a source without an Admiralty reliability grade",
+    "source-no-rationale": "a graded source without a one-line rationale (warning)",
+    "derived-cycle": "sources whose derived_from links form a loop",
+    "claim-no-evidence": "a claim without any evidence link",
+    "evidence-no-locator": "an evidence link without a locator",
+    "evidence-no-excerpt": "an evidence link without a verbatim excerpt",
+    "evidence-excerpt-long": "an excerpt longer than a short quotation (warning)",
+    "evidence-unverifiable": "a claim whose evidence comes only from ungraded or F-graded sources",
+    "status-evidence": "an evidence status the evidence does not justify",
+    "archive-unavailable": "the archive of source copies is not configured or absent (note)",
+    "archive-missing": "a source's archived copy is not in the archive",
+    "archive-checksum": "a source's archived copy does not match its sha256",
+    "excerpt-not-found": "an excerpt that does not occur in the source's archived copy",
+    "judgment-no-claims": "a key judgment that cites no claim",
+    "judgment-term": "a key judgment's estimative term is missing from its text or off the scale",
+    "judgment-nonstandard-term": "a key judgment uses an estimative word that is not on the ICD 203 scale",
+    "recommendation-no-options": "a recommendation without options",
+    "marking-invalid": "a marking that is not a TLP 2.0 label",
+    "marking-classified": "an EU-classified marking, which this tool refuses",
+    "marking-leak": "a record that depends on content marked above its own marking",
+    "pack-ceiling": "a pack that explicitly includes content above its ceiling",
+    "stale-claim": "a claim not reviewed within the configured number of days (warning)",
+    "source-uncited": "a source that nothing cites (warning)",
+}
+
+DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+OFFICIAL_CLASSES = ("official-record",)
+
+
+def valid_date(text: str) -> bool:
+    if not DATE.match(text):
+        return False
+    if len(text) == 10:
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            return False
+    return True
+
+
+def normalise_text(text: str) -> str:
+    """Fold case, whitespace, quotes and dashes so an excerpt matches its archived copy."""
+    text = unicodedata.normalize("NFKC", text)
+    for chars, plain in (("\u2018\u2019\u201a\u201b\u2032`\u00b4", "'"), ("\u201c\u201d\u201e\u201f\u2033", '"'),
+                         ("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-")):
+        for ch in chars:
+            text = text.replace(ch, plain)
+    text = text.replace("\u2026", "...")
+    return " ".join(text.split()).casefold()
+
+
+def origins(corpus: Corpus, key: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The independent origins of a source: itself, or the origins of the sources it repeats."""
+    source = corpus.sources.get(key)
+    if source is None or not source.derived_from or key in seen:
+        return frozenset({key})
+    result: frozenset[str] = frozenset()
+    for parent in source.derived_from:
+        result |= origins(corpus, parent, seen | {key})
+    return result
+
+
+def claim_origins(corpus: Corpus, claim: Claim, stance: str = "supports") -> set[str]:
+    """Independent origins among a claim's links of one stance."""
+    result: set[str] = set()
+    for link in claim.evidence:
+        if link.stance == stance and link.source in corpus.sources:
+            result |= origins(corpus, link.source)
+    return result
+
+
+def best_grade(corpus: Corpus, claim: Claim) -> str:
+    """The best reliability+credibility among a claim's links, e.g. 'B2'."""
+    grades = []
+    for link in claim.evidence:
+        source = corpus.sources.get(link.source)
+        letter = source.reliability if source and source.reliability in RELIABILITY else "F"
+        grades.append(f"{letter}{link.credibility or 6}")
+    return min(grades) if grades else ""
+
+
+class Checker:
+    def __init__(self, corpus: Corpus, problems: Problems, today: dt.date | None = None):
+        self.c = corpus
+        self.p = problems
+        self.today = today or dt.date.today()
+        self.cited: set[str] = set()
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def enum(self, loc: Loc, what: str, value: str | None, allowed: Iterable[str]) -> None:
+        allowed = list(allowed)
+        if value is not None and value not in allowed:
+            self.p.error(loc, "invalid-value",
+                         f"{what} '{value}' is not one of: {', '.join(allowed)}{suggest(value, allowed)}")
+
+    def date(self, loc: Loc, what: str, value: str | None) -> None:
+        if value and not valid_date(value):
+            self.p.error(loc, "invalid-date", f"{what} '{value}' is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")
+
+    def source(self, loc: Loc, key: str | None) -> None:
+        if not key:
+            return
+        self.cited.add(key)
+        if key not in self.c.sources:
+            self.p.error(loc, "unresolved-source", f"no source with key '{key}'{suggest(key, self.c.sources)}")
+
+    def ref(self, loc: Loc, kind: str, ident: str | None) -> None:
+        store = {"claim": self.c.claims, "entity": self.c.entities, "theme": self.c.themes}[kind]
+        if ident and ident not in store:
+            self.p.error(loc, f"unresolved-{kind}", f"no {kind} with id '{ident}'{suggest(ident, store)}")
+
+    def depends(self, loc: Loc, what: str, marking: str, kind: str, ids: Iterable[str | None]) -> None:
+        """A record must not depend on anything marked above its own marking."""
+        store = {"claim": self.c.claims, "source": self.c.sources, "entity": self.c.entities}[kind]
+        for ident in ids:
+            target = store.get(ident) if ident else None
+            if target is not None and marking_rank(target.marking) > marking_rank(marking):
+                self.p.error(loc, "marking-leak",
+                             f"{what} is marked {marking} but depends on {kind} '{ident}' marked {target.marking}; "
+                             "raise its marking or lower the other's")
+
+    # --- rules -----------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        self.check_sources()
+        self.check_claims()
+        self.check_records()
+        self.check_pages()
+        self.check_packs()
+        self.check_uncited()
+
+    def check_sources(self) -> None:
+        for s in self.c.sources.values():
+            if s.reliability is None:
+                self.p.error(s.loc, "source-ungraded",
+                             f"source '{s.key}' has no 'reliability' grade (A-F; F when it cannot be judged)")
+            else:
+                self.enum(field_loc(s, "reliability"), "reliability", s.reliability, RELIABILITY)
+                if not s.reliability_note:
+                    self.p.warning(s.loc, "source-no-rationale",
+                                   f"source '{s.key}' has no 'reliability_note' explaining its grade")
+            for name in ("urldate", "date"):
+                self.date(field_loc(s, name), name, s.get(name) or None)
+            for parent in s.derived_from:
+                self.source(field_loc(s, "derived_from"), parent)
+            if s.key in self._derived_cycle_members():
+                self.p.error(field_loc(s, "derived_from"), "derived-cycle",
+                             f"source '{s.key}' is, through derived_from, derived from itself")
+        self.check_archive()
+
+    def _derived_cycle_members(self) -> set[str]:
+        if not hasattr(self, "_cycles"):
+            members: set[str] = set()
+            for key in self.c.sources:
+                stack, seen = [key], set()
+                while stack:
+                    node = stack.pop()
+                    for parent in self.c.sources[node].derived_from if node in self.c.sources else []:
+                        if parent == key:
+                            members.add(key)
+                        elif parent not in seen:
+                            seen.add(parent)
+                            stack.append(parent)
+            self._cycles = members
+        return self._cycles
+
+    def check_archive(self) -> None:
+        archived = [s for s in self.c.sources.values() if s.archive]
+        archive = self.c.config.archive
+        if not archived:
+            return
+        if archive is None or not archive.is_dir():
+            where = f"'{archive}' does not exist" if archive else "no archive is configured"
+            self.p.note(self.c.config.loc, "archive-unavailable",
+                        f"{where}: excerpts of {len(archived)} archived sources were not verified "
+                        f"(set 'archive' in sources/corpus.yml or BRIEFING_ARCHIVE)")
+            return
+        texts: dict[str, str] = {}
+        for s in archived:
+            path = archive / s.archive
+            if not path.is_file():
+                self.p.error(field_loc(s, "archive"), "archive-missing",
+                             f"archived copy '{s.archive}' of '{s.key}' is not in the archive {archive}")
+                continue
+            data = path.read_bytes()
+            if s.archive_sha256 and hashlib.sha256(data).hexdigest() != s.archive_sha256:
+                self.p.error(field_loc(s, "archive_sha256"), "archive-checksum",
+                             f"archived copy '{s.archive}' does not match the sha256 recorded for '{s.key}'")
+            texts[s.key] = normalise_text(data.decode("utf-8", errors="replace"))
+        for claim in self.c.claims.values():
+            for link in claim.evidence:
+                self._excerpt(texts, link.source, link.excerpt, link.loc)
+        for fig in self.c.figures.values():
+            self._excerpt(texts, fig.source, fig.excerpt, fig.loc)
+
+    def _excerpt(self, texts: dict[str, str], key: str, excerpt: str, loc: Loc) -> None:
+        if key in texts and excerpt:
+            parts = [p for p in re.split(r"\s*(?:\.\.\.|\u2026|\[\.\.\.\])\s*", excerpt) if p.strip()]
+            for part in parts:
+                if normalise_text(part) not in texts[key]:
+                    self.p.error(loc, "excerpt-not-found",
+                                 f"excerpt \"{_short(part)}\" does not occur in the archived copy of '{key}'")
+                    break
+
+    def check_claims(self) -> None:
+        stale_before = self.today - dt.timedelta(days=self.c.config.stale_days)
+        for claim in self.c.claims.values():
+            self.enum(claim.loc, f"status of claim '{claim.id}'", claim.status or None, STATUSES)
+            self.enum(claim.loc, "confidence", claim.confidence, CONFIDENCE)
+            self.ref(claim.loc, "theme", claim.theme or None)
+            for ent in claim.entities:
+                self.ref(claim.loc, "entity", ent)
+            self.depends(claim.loc, f"claim '{claim.id}'", claim.marking, "entity", claim.entities)
+            self.date(claim.loc, "reviewed", claim.reviewed)
+            if claim.reviewed and valid_date(claim.reviewed) and len(claim.reviewed) == 10:
+                if dt.date.fromisoformat(claim.reviewed) < stale_before:
+                    self.p.warning(claim.loc, "stale-claim",
+                                   f"claim '{claim.id}' was last reviewed {claim.reviewed}, more than "
+                                   f"{self.c.config.stale_days} days ago")
+            if claim.superseded_by:
+                self.ref(claim.loc, "claim", claim.superseded_by)
+            elif claim.status == "superseded":
+                self.p.error(claim.loc, "status-evidence", f"claim '{claim.id}' is superseded but names no 'superseded_by'")
+            if not claim.evidence:
+                self.p.error(claim.loc, "claim-no-evidence", f"claim '{claim.id}' has no evidence links")
+            for link in claim.evidence:
+                self.source(link.loc, link.source)
+                self.enum(link.loc, "stance", link.stance, STANCES)
+                if link.credibility is not None and link.credibility not in CREDIBILITY:
+                    self.p.error(link.loc, "invalid-value",
+                                 f"credibility {link.credibility} is not 1-6 (1 confirmed ... 6 cannot be judged)")
+                if not link.locator:
+                    self.p.error(link.loc, "evidence-no-locator",
+                                 f"evidence from '{link.source}' has no locator (page, paragraph or section)")
+                if not link.excerpt:
+                    self.p.error(link.loc, "evidence-no-excerpt",
+                                 f"evidence from '{link.source}' has no verbatim excerpt")
+                elif len(link.excerpt) > 400:
+                    self.p.warning(link.loc, "evidence-excerpt-long",
+                                   f"excerpt of {len(link.excerpt)} characters: quote a short passage only")
+            self.depends(claim.loc, f"claim '{claim.id}'", claim.marking, "source",
+                         [e.source for e in claim.evidence])
+            self.check_status(claim)
+
+    def check_status(self, claim: Claim) -> None:
+        if not claim.evidence or claim.status not in STATUSES:
+            return
+        graded = [e for e in claim.evidence if e.stance != "mentions" and self._verifiable(e.source)]
+        if claim.status not in ("unassessed", "retracted", "superseded") and not graded and all(
+            e.source in self.c.sources for e in claim.evidence
+        ):
+            self.p.error(claim.loc, "evidence-unverifiable",
+                         f"claim '{claim.id}' rests only on ungraded or unverifiable (F) sources; "
+                         "mark it 'unassessed' or add graded evidence")
+        supports = claim_origins(self.c, claim, "supports")
+        if claim.status == "confirmed":
+            official = any(
+                e.stance == "supports" and self.c.sources.get(e.source) is not None
+                and self.c.sources[e.source].source_class in OFFICIAL_CLASSES for e in claim.evidence
+            )
+            if len(supports) < 2 and not official:
+                self.p.error(claim.loc, "status-evidence",
+                             f"claim '{claim.id}' is 'confirmed' but has {len(supports)} independent supporting "
+                             "origin(s); it needs 2 (derived_from copies count once) or an official record")
+        elif claim.status == "disputed":
+            if not supports or not claim_origins(self.c, claim, "contradicts"):
+                self.p.error(claim.loc, "status-evidence",
+                             f"claim '{claim.id}' is 'disputed' but needs both a 'supports' and a 'contradicts' link")
+        elif claim.status == "denied" and not any(e.stance == "denies" for e in claim.evidence):
+            self.p.error(claim.loc, "status-evidence", f"claim '{claim.id}' is 'denied' but has no 'denies' link")
+        elif claim.status == "reported" and not supports:
+            self.p.error(claim.loc, "status-evidence", f"claim '{claim.id}' is 'reported' but has no 'supports' link")
+
+    def _verifiable(self, key: str) -> bool:
+        source = self.c.sources.get(key)
+        return bool(source and source.reliability in RELIABILITY and source.reliability != "F")
+
+    def check_records(self) -> None:
+        c = self.c
+        for e in c.entities.values():
+            self.enum(e.loc, "entity kind", e.kind or None, ENTITY_KINDS)
+            for key in e.sources:
+                self.source(e.loc, key)
+            for s in e.sanctions:
+                self.date(s.loc, "sanction date", s.date)
+                self.source(s.loc, s.source)
+            self.depends(e.loc, f"entity '{e.id}'", e.marking, "source", e.sources + [s.source for s in e.sanctions])
+        for ev in c.events.values():
+            self.date(ev.loc, "event date", ev.date)
+            self.ref(ev.loc, "theme", ev.theme)
+            for cid in ev.claims:
+                self.ref(ev.loc, "claim", cid)
+            for ent in ev.entities:
+                self.ref(ev.loc, "entity", ent)
+            for key in ev.sources:
+                self.source(ev.loc, key)
+            self.depends(ev.loc, f"event '{ev.id}'", ev.marking, "claim", ev.claims)
+            self.depends(ev.loc, f"event '{ev.id}'", ev.marking, "source", ev.sources)
+            self.depends(ev.loc, f"event '{ev.id}'", ev.marking, "entity", ev.entities)
+        for fig in c.figures.values():
+            self.source(fig.loc, fig.source)
+            self.ref(fig.loc, "theme", fig.theme)
+            for cid in fig.claims:
+                self.ref(fig.loc, "claim", cid)
+            if not fig.locator:
+                self.p.error(fig.loc, "evidence-no-locator", f"figure '{fig.id}' has no locator in its source")
+            if not fig.excerpt:
+                self.p.error(fig.loc, "evidence-no-excerpt", f"figure '{fig.id}' has no verbatim excerpt")
+            self.depends(fig.loc, f"figure '{fig.id}'", fig.marking, "source", [fig.source])
+            self.depends(fig.loc, f"figure '{fig.id}'", fig.marking, "claim", fig.claims)
+        for rec in c.recommendations.values():
+            self.ref(rec.loc, "theme", rec.theme)
+            for cid in rec.claims:
+                self.ref(rec.loc, "claim", cid)
+            if not rec.options:
+                self.p.error(rec.loc, "recommendation-no-options",
+                             f"recommendation '{rec.id}' has no options (each with pros, cons and risks)")
+            for opt in rec.options:
+                for key in opt.advocated_by:
+                    self.source(opt.loc, key)
+                self.depends(opt.loc, f"recommendation '{rec.id}'", rec.marking, "source", opt.advocated_by)
+            self.depends(rec.loc, f"recommendation '{rec.id}'", rec.marking, "claim", rec.claims)
+        for j in c.judgments.values():
+            self.enum(j.loc, "confidence", j.confidence or None, CONFIDENCE)
+            self.check_judgment_terms(j.loc, j.id, j.text, j.term)
+            if not j.claims:
+                self.p.error(j.loc, "judgment-no-claims", f"key judgment '{j.id}' cites no claims")
+            for cid in j.claims:
+                self.ref(j.loc, "claim", cid)
+            self.depends(j.loc, f"key judgment '{j.id}'", j.marking, "claim", j.claims)
+        for g in c.gaps.values():
+            self.ref(g.loc, "theme", g.theme)
+            for cid in g.claims:
+                self.ref(g.loc, "claim", cid)
+            self.depends(g.loc, f"gap '{g.id}'", g.marking, "claim", g.claims)
+        for t in c.themes.values():
+            if t.page and t.page not in c.pages:
+                self.p.error(t.loc, "unresolved-page", f"theme '{t.id}' names page '{t.page}', not found in docs/")
+
+    def check_judgment_terms(self, loc: Loc, ident: str, text: str, term: str | None) -> None:
+        lowered = " " + " ".join(text.lower().split()) + " "
+        if term is not None:
+            if term not in ESTIMATIVE_TERMS:
+                self.p.error(loc, "judgment-term", f"term '{term}' of key judgment '{ident}' is not on the ICD 203 "
+                             f"scale{suggest(term, ESTIMATIVE_TERMS)}")
+            elif not re.search(rf"\b{re.escape(term)}\b", lowered):
+                self.p.error(loc, "judgment-term",
+                             f"key judgment '{ident}' declares term '{term}' but its text does not use it")
+        for word in NONSTANDARD_ESTIMATIVE:
+            if re.search(rf"\b{re.escape(word)}\b", lowered):
+                self.p.error(loc, "judgment-nonstandard-term",
+                             f"key judgment '{ident}' says '{word}', which is not an ICD 203 estimative term; "
+                             f"use one of: {', '.join(ESTIMATIVE_TERMS)}")
+
+    def check_pages(self) -> None:
+        for page in self.c.pages.values():
+            for cite in page.citations:
+                self.source(Loc(page.loc.path, cite.line), cite.key)
+            for cid, line in page.claim_refs:
+                self.ref(Loc(page.loc.path, line), "claim", cid)
+            self.depends(page.loc, f"page '{page.path}'", page.marking, "source", [c.key for c in page.citations])
+            self.depends(page.loc, f"page '{page.path}'", page.marking, "claim", [cid for cid, _ in page.claim_refs])
+
+    def check_packs(self) -> None:
+        for pack in self.c.packs.values():
+            self.date(pack.loc, "cutoff", pack.cutoff)
+            for section in pack.sections:
+                self.enum(pack.loc, "section", section, PACK_SECTIONS)
+            for tid in pack.themes:
+                self.ref(pack.loc, "theme", tid)
+                theme = self.c.themes.get(tid)
+                page = self.c.pages.get(theme.page) if theme and theme.page else None
+                if page and marking_rank(page.marking) > marking_rank(pack.ceiling):
+                    self.p.error(pack.loc, "pack-ceiling",
+                                 f"pack '{pack.id}' (ceiling {pack.ceiling}) includes theme '{tid}' whose page "
+                                 f"'{page.path}' is marked {page.marking}; raise the ceiling or drop the theme")
+
+    def check_uncited(self) -> None:
+        reached = set()
+        for key in self.cited:
+            reached |= {key} | self._ancestors(key)
+        for s in self.c.sources.values():
+            if s.key not in reached:
+                self.p.warning(s.loc, "source-uncited", f"source '{s.key}' is not cited anywhere")
+
+    def _ancestors(self, key: str) -> set[str]:
+        out, stack = set(), [key]
+        while stack:
+            src = self.c.sources.get(stack.pop())
+            for parent in src.derived_from if src else []:
+                if parent not in out:
+                    out.add(parent)
+                    stack.append(parent)
+        return out
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def check(corpus: Corpus, problems: Problems, today: dt.date | None = None) -> None:
+    """Run every rule over a loaded corpus."""
+    Checker(corpus, problems, today).run()
+
+
+def archive_path(corpus: Corpus, source: Source) -> Path | None:
+    if corpus.config.archive and source.archive:
+        return corpus.config.archive / source.archive
+    return None

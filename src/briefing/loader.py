@@ -1,0 +1,461 @@
+"""Load a corpus from ``sources/`` and ``docs/`` into the model, collecting every problem on the way."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import citations
+from .bibliography import load_bib
+from .model import (
+    Claim,
+    Config,
+    Corpus,
+    Entity,
+    Event,
+    Evidence,
+    Figure,
+    Gap,
+    Judgment,
+    Option,
+    Pack,
+    Page,
+    Recommendation,
+    Sanction,
+    Theme,
+)
+from .problems import Loc, Problems, rel, suggest
+from .vocab import is_classified, normalise_marking
+from .yamlfile import YList, YMap, line_of, load_yaml, parse_yaml, read_text
+
+CONFIG_FILE = "corpus.yml"
+ARCHIVE_ENV = "BRIEFING_ARCHIVE"
+
+
+class Fields:
+    """Typed access to one YAML mapping; wrong types, missing and unknown keys become problems."""
+
+    def __init__(self, data: YMap, shown: str, kind: str, known: tuple[str, ...], problems: Problems):
+        self.data, self.shown, self.kind, self.problems = data, shown, kind, problems
+        self.loc = Loc(shown, data.line)
+        for key in data:
+            if key not in known:
+                problems.error(
+                    self.at(key), "unknown-key", f"unknown key '{key}' in {kind}{suggest(key, known)}"
+                )
+
+    def at(self, key: str) -> Loc:
+        return Loc(self.shown, line_of(self.data, key))
+
+    def _wrong(self, key: str, expected: str) -> None:
+        got = type(self.data[key]).__name__.replace("YMap", "mapping").replace("YList", "list")
+        self.problems.error(self.at(key), "wrong-type", f"'{key}' of {self.kind} must be {expected}, not {got}")
+
+    def str(self, key: str, required: bool = False, default: str = "") -> str:
+        value = self.data.get(key)
+        if value is None or value == "":
+            if required:
+                self.problems.error(self.loc, "missing-field", f"{self.kind} has no '{key}'")
+            return default
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self._wrong(key, "text")
+            return default
+        return str(value).strip()
+
+    def opt(self, key: str) -> str | None:
+        return self.str(key) or None
+
+    def strs(self, key: str) -> list[str]:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            return [str(value)]
+        if not isinstance(value, list) or any(isinstance(v, dict | list) or v is None for v in value):
+            self._wrong(key, "a list of text items")
+            return []
+        return [str(v).strip() for v in value]
+
+    def int(self, key: str) -> int | None:
+        value = self.data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self._wrong(key, "a whole number")
+            return None
+        return value
+
+    def number(self, key: str, required: bool = False) -> float | None:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.problems.error(self.loc, "missing-field", f"{self.kind} has no '{key}'")
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self._wrong(key, "a number (no units or commas: put the unit in 'unit')")
+            return None
+        return value
+
+    def records(self, key: str) -> list[YMap]:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self._wrong(key, "a list")
+            return []
+        out = []
+        for item, line in zip(value, getattr(value, "item_lines", [self.loc.line] * len(value)), strict=False):
+            if isinstance(item, YMap):
+                out.append(item)
+            else:
+                self.problems.error(Loc(self.shown, line), "wrong-type", f"each item of '{key}' must be a mapping")
+        return out
+
+    def marking(self, default: str) -> str:
+        raw = self.str("marking")
+        return check_marking(raw, self.at("marking"), self.problems) if raw else default
+
+
+def check_marking(raw: str, loc: Loc, problems: Problems, default: str = "TLP:RED") -> str:
+    """Normalise a TLP label; refuse classified markings; unknown labels are treated as TLP:RED."""
+    marking = normalise_marking(raw)
+    if marking:
+        return marking
+    if is_classified(raw):
+        problems.error(
+            loc,
+            "marking-classified",
+            f"'{raw}' is a classified marking: this tool is not an accredited system and must not hold "
+            "classified information; remove the content or handle it on an accredited system",
+        )
+    else:
+        problems.error(
+            loc,
+            "marking-invalid",
+            f"'{raw}' is not a TLP 2.0 marking (use TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED)",
+        )
+    return default
+
+
+# --- record readers -------------------------------------------------------------------------------
+
+
+def _evidence(f: Fields) -> Evidence:
+    credibility = f.int("credibility")
+    return Evidence(
+        source=f.str("source", required=True),
+        locator=f.str("locator"),
+        excerpt=f.str("excerpt"),
+        stance=f.str("stance", default="supports"),
+        credibility=credibility,
+        note=f.str("note"),
+        loc=f.loc,
+    )
+
+
+EVIDENCE_KEYS = ("source", "locator", "excerpt", "stance", "credibility", "note")
+
+
+def _claim(f: Fields, c: Config, sub: Callable[[YMap, str, tuple[str, ...]], Fields]) -> Claim:
+    return Claim(
+        id=f.str("id", required=True),
+        statement=f.str("statement", required=True),
+        theme=f.str("theme", required=True),
+        status=f.str("status", required=True),
+        confidence=f.opt("confidence"),
+        tags=f.strs("tags"),
+        entities=f.strs("entities"),
+        marking=f.marking(c.default_marking),
+        reviewed=f.opt("reviewed"),
+        evidence=[_evidence(sub(e, "evidence link", EVIDENCE_KEYS)) for e in f.records("evidence")],
+        note=f.str("note"),
+        superseded_by=f.opt("superseded_by"),
+        loc=f.loc,
+    )
+
+
+def _entity(f: Fields, c: Config, sub: Callable[[YMap, str, tuple[str, ...]], Fields]) -> Entity:
+    sanctions = []
+    for item in f.records("sanctions"):
+        s = sub(item, "sanction", ("authority", "status", "date", "source", "note"))
+        sanctions.append(
+            Sanction(s.str("authority", required=True), s.str("status", default="listed"), s.opt("date"),
+                     s.opt("source"), s.str("note"), s.loc)
+        )
+    return Entity(
+        id=f.str("id", required=True),
+        name=f.str("name", required=True),
+        kind=f.str("kind", required=True),
+        country=f.str("country"),
+        description=f.str("description"),
+        aliases=f.strs("aliases"),
+        sanctions=sanctions,
+        sources=f.strs("sources"),
+        marking=f.marking(c.default_marking),
+        loc=f.loc,
+    )
+
+
+def _event(f: Fields, c: Config, sub: Callable) -> Event:
+    return Event(
+        id=f.str("id", required=True),
+        date=f.str("date", required=True),
+        title=f.str("title", required=True),
+        description=f.str("description"),
+        theme=f.opt("theme"),
+        claims=f.strs("claims"),
+        entities=f.strs("entities"),
+        sources=f.strs("sources"),
+        marking=f.marking(c.default_marking),
+        loc=f.loc,
+    )
+
+
+def _figure(f: Fields, c: Config, sub: Callable) -> Figure:
+    return Figure(
+        id=f.str("id", required=True),
+        label=f.str("label", required=True),
+        value=f.number("value", required=True) or 0,
+        unit=f.str("unit", required=True),
+        period=f.str("period", required=True),
+        measures=f.str("measures", required=True),
+        qualifier=f.str("qualifier"),
+        source=f.str("source", required=True),
+        locator=f.str("locator"),
+        excerpt=f.str("excerpt"),
+        theme=f.opt("theme"),
+        claims=f.strs("claims"),
+        marking=f.marking(c.default_marking),
+        loc=f.loc,
+    )
+
+
+def _recommendation(f: Fields, c: Config, sub: Callable[[YMap, str, tuple[str, ...]], Fields]) -> Recommendation:
+    options = []
+    for item in f.records("options"):
+        o = sub(item, "option", ("id", "title", "description", "pros", "cons", "risks", "advocated_by"))
+        options.append(
+            Option(o.str("id", required=True), o.str("title", required=True), o.str("description"),
+                   o.strs("pros"), o.strs("cons"), o.strs("risks"), o.strs("advocated_by"), o.loc)
+        )
+    return Recommendation(
+        id=f.str("id", required=True),
+        title=f.str("title", required=True),
+        summary=f.str("summary"),
+        theme=f.opt("theme"),
+        claims=f.strs("claims"),
+        options=options,
+        divergence=f.str("divergence"),
+        marking=f.marking(c.default_marking),
+        loc=f.loc,
+    )
+
+
+def _judgment(f: Fields, c: Config, sub: Callable) -> Judgment:
+    return Judgment(
+        id=f.str("id", required=True),
+        text=f.str("text", required=True),
+        confidence=f.str("confidence", required=True),
+        term=f.opt("term"),
+        claims=f.strs("claims"),
+        marking=f.marking(c.default_marking),
+        loc=f.loc,
+    )
+
+
+def _gap(f: Fields, c: Config, sub: Callable) -> Gap:
+    return Gap(
+        id=f.str("id", required=True),
+        question=f.str("question", required=True),
+        why=f.str("why"),
+        would_change=f.str("would_change"),
+        theme=f.opt("theme"),
+        claims=f.strs("claims"),
+        marking=f.marking(c.default_marking),
+        loc=f.loc,
+    )
+
+
+def _theme(f: Fields, c: Config, sub: Callable) -> Theme:
+    return Theme(f.str("id", required=True), f.str("title", required=True), f.str("summary"), f.opt("page"), f.loc)
+
+
+def _pack(f: Fields, c: Config, sub: Callable) -> Pack:
+    raw_ceiling = f.str("ceiling")
+    ceiling = check_marking(raw_ceiling, f.at("ceiling"), f.problems, "TLP:CLEAR") if raw_ceiling else c.ceiling
+    return Pack(
+        id=f.str("id", required=True),
+        title=f.str("title", required=True),
+        audience=f.str("audience"),
+        purpose=f.str("purpose"),
+        ceiling=ceiling,
+        cutoff=f.opt("cutoff"),
+        distribution=f.str("distribution"),
+        sections=f.strs("sections"),
+        themes=f.strs("themes"),
+        tags=f.strs("tags"),
+        max_pages=f.int("max_pages"),
+        loc=f.loc,
+    )
+
+
+# kind -> (singular name, keys, reader, Corpus attribute)
+KINDS: dict[str, tuple[str, tuple[str, ...], Callable[..., Any]]] = {
+    "claims": ("claim", ("id", "statement", "theme", "status", "confidence", "tags", "entities", "marking",
+                         "reviewed", "evidence", "note", "superseded_by"), _claim),
+    "entities": ("entity", ("id", "name", "kind", "country", "description", "aliases", "sanctions", "sources",
+                            "marking"), _entity),
+    "events": ("event", ("id", "date", "title", "description", "theme", "claims", "entities", "sources",
+                         "marking"), _event),
+    "figures": ("figure", ("id", "label", "value", "unit", "period", "measures", "qualifier", "source", "locator",
+                           "excerpt", "theme", "claims", "marking"), _figure),
+    "recommendations": ("recommendation", ("id", "title", "summary", "theme", "claims", "options", "divergence",
+                                           "marking"), _recommendation),
+    "judgments": ("key judgment", ("id", "text", "confidence", "term", "claims", "marking"), _judgment),
+    "gaps": ("gap", ("id", "question", "why", "would_change", "theme", "claims", "marking"), _gap),
+    "themes": ("theme", ("id", "title", "summary", "page"), _theme),
+    "packs": ("pack", ("id", "title", "audience", "purpose", "ceiling", "cutoff", "distribution", "sections",
+                       "themes", "tags", "max_pages"), _pack),
+}
+
+CONFIG_KEYS = ("title", "subtitle", "originator", "language", "default_marking", "ceiling", "stale_days",
+               "archive", "release_tags")
+
+
+def load_config(root: Path, problems: Problems) -> Config:
+    config = Config(root=root)
+    path = root / "sources" / CONFIG_FILE
+    shown = f"sources/{CONFIG_FILE}"
+    config.loc = Loc(shown, 1)
+    if path.exists():
+        data = load_yaml(path, shown, problems)
+        if data is not None and not isinstance(data, YMap):
+            problems.error(Loc(shown, 1), "wrong-type", "corpus.yml must be a mapping of settings")
+        elif isinstance(data, YMap):
+            f = Fields(data, shown, "corpus settings", CONFIG_KEYS, problems)
+            config.title = f.str("title", default=config.title)
+            config.subtitle = f.str("subtitle")
+            config.originator = f.str("originator")
+            config.language = f.str("language", default="en")
+            if f.str("default_marking"):
+                config.default_marking = check_marking(f.str("default_marking"), f.at("default_marking"), problems)
+            if f.str("ceiling"):
+                config.ceiling = check_marking(f.str("ceiling"), f.at("ceiling"), problems, "TLP:CLEAR")
+            config.stale_days = f.int("stale_days") or config.stale_days
+            archive = f.str("archive")
+            if archive:
+                config.archive = (root / archive).resolve()
+            config.release_tags = f.str("release_tags", default=config.release_tags)
+    env_archive = os.environ.get(ARCHIVE_ENV)
+    if env_archive:
+        config.archive = Path(env_archive).resolve()
+    return config
+
+
+def _load_records(corpus: Corpus, path: Path, shown: str, problems: Problems) -> None:
+    data = load_yaml(path, shown, problems)
+    if data is None:
+        return
+    if not isinstance(data, YMap):
+        problems.error(Loc(shown, line_of(data, default=1)), "wrong-type",
+                       f"a record file must be a mapping with keys among: {', '.join(KINDS)}")
+        return
+
+    def sub(item: YMap, kind: str, keys: tuple[str, ...]) -> Fields:
+        return Fields(item, shown, kind, keys, problems)
+
+    for kind, items in data.items():
+        if kind not in KINDS:
+            problems.error(Loc(shown, line_of(data, kind)), "unknown-key",
+                           f"unknown record kind '{kind}'{suggest(kind, KINDS)}; expected one of: {', '.join(KINDS)}")
+            continue
+        name, keys, reader = KINDS[kind]
+        if items is None:
+            continue
+        if not isinstance(items, YList):
+            problems.error(Loc(shown, line_of(data, kind)), "wrong-type", f"'{kind}' must be a list of {name} records")
+            continue
+        store: dict[str, Any] = getattr(corpus, kind)
+        for item, line in zip(items, items.item_lines, strict=True):
+            if not isinstance(item, YMap):
+                problems.error(Loc(shown, line), "wrong-type", f"each item of '{kind}' must be a mapping ({name})")
+                continue
+            record = reader(sub(item, name, keys), corpus.config, sub)
+            if not record.id:
+                continue
+            if record.id in store:
+                first = store[record.id].loc
+                problems.error(Loc(shown, item.line), "duplicate-id",
+                               f"{name} id '{record.id}' is already used at {first}")
+                continue
+            store[record.id] = record
+
+
+def _load_page(corpus: Corpus, path: Path, shown: str, doc_rel: str, problems: Problems) -> None:
+    text = read_text(path, shown, problems)
+    if text is None:
+        return
+    meta: Any = {}
+    body, first_line = text, 1
+    lines = text.splitlines()
+    if lines and lines[0].strip() == "---":
+        end = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() in ("---", "...")), None)
+        if end is not None:
+            meta = parse_yaml("\n".join(lines[1:end]) or "{}", shown, problems, offset=1) or {}
+            if not isinstance(meta, dict):
+                problems.error(Loc(shown, 2), "wrong-type", "front matter must be a mapping (title:, marking:)")
+                meta = {}
+            body, first_line = "\n".join(lines[end + 1:]), end + 2
+    title = str(meta.get("title") or "")
+    if not title:
+        for line in body.splitlines():
+            if line.startswith("# "):
+                title = line[2:].strip()
+                break
+    marking = corpus.config.default_marking
+    if meta.get("marking"):
+        marking = check_marking(str(meta["marking"]), Loc(shown, line_of(meta, "marking", 1)), problems)
+    cites, claim_refs = citations.scan(body, first_line)
+    corpus.pages[doc_rel] = Page(doc_rel, title or Path(doc_rel).stem, marking, body, cites, claim_refs, Loc(shown, 1))
+
+
+def load(root: Path, problems: Problems) -> Corpus:
+    """Read the whole corpus below root; never raises for a problem in the analyst's files."""
+    root = root.resolve()
+    config = load_config(root, problems)
+    corpus = Corpus(config=config)
+    sources_dir = root / "sources"
+    if not sources_dir.is_dir():
+        problems.error(Loc("sources"), "file-missing", f"no 'sources/' folder in {root}")
+        return corpus
+    for path in sorted(sources_dir.rglob("*.bib")):
+        shown = rel(path, root)
+        text = read_text(path, shown, problems)
+        if text is None:
+            continue
+        if not text.strip():
+            problems.error(Loc(shown, 1), "file-empty", "file is empty")
+            continue
+        for source in load_bib(path, shown, text, problems, config.default_marking):
+            if source.key in corpus.sources:
+                problems.error(source.loc, "duplicate-id",
+                               f"source key '{source.key}' is already used at {corpus.sources[source.key].loc}")
+                continue
+            if source.marking != config.default_marking or "marking" in source.fields:
+                source.marking = check_marking(source.fields.get("marking", source.marking),
+                                               Loc(shown, source.field_lines.get("marking", source.loc.line)),
+                                               problems)
+            corpus.sources[source.key] = source
+    record_files = sorted(p for p in sources_dir.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
+    for path in record_files:
+        if path == sources_dir / CONFIG_FILE:
+            continue
+        _load_records(corpus, path, rel(path, root), problems)
+    docs = root / "docs"
+    if docs.is_dir():
+        for path in sorted(docs.rglob("*.md")):
+            doc_rel = path.relative_to(docs).as_posix()
+            _load_page(corpus, path, rel(path, root), doc_rel, problems)
+    return corpus

@@ -1,0 +1,262 @@
+"""The corpus model: plain dataclasses, each record knowing the file and line it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .problems import Loc
+
+
+@dataclass
+class Source:
+    """A bibliography entry with its Admiralty reliability grade."""
+
+    key: str
+    entry_type: str
+    fields: dict[str, str]
+    reliability: str | None
+    reliability_note: str
+    descriptor: str
+    source_class: str
+    marking: str
+    derived_from: list[str]
+    archive: str | None
+    archive_sha256: str | None
+    loc: Loc
+    field_lines: dict[str, int] = field(default_factory=dict)
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.fields.get(name, default)
+
+    @property
+    def title(self) -> str:
+        return self.get("title")
+
+    @property
+    def url(self) -> str:
+        return self.get("url")
+
+
+@dataclass
+class Evidence:
+    """One link from a claim to a source."""
+
+    source: str
+    locator: str
+    excerpt: str
+    stance: str
+    credibility: int | None
+    note: str
+    loc: Loc
+
+
+@dataclass
+class Claim:
+    id: str
+    statement: str
+    theme: str
+    status: str
+    confidence: str | None
+    tags: list[str]
+    entities: list[str]
+    marking: str
+    reviewed: str | None
+    evidence: list[Evidence]
+    note: str
+    superseded_by: str | None
+    loc: Loc
+
+
+@dataclass
+class Sanction:
+    authority: str
+    status: str
+    date: str | None
+    source: str | None
+    note: str
+    loc: Loc
+
+
+@dataclass
+class Entity:
+    id: str
+    name: str
+    kind: str
+    country: str
+    description: str
+    aliases: list[str]
+    sanctions: list[Sanction]
+    sources: list[str]
+    marking: str
+    loc: Loc
+
+
+@dataclass
+class Event:
+    id: str
+    date: str
+    title: str
+    description: str
+    theme: str | None
+    claims: list[str]
+    entities: list[str]
+    sources: list[str]
+    marking: str
+    loc: Loc
+
+
+@dataclass
+class Figure:
+    """A key figure: a number from a source, with its unit, period and what it measures."""
+
+    id: str
+    label: str
+    value: float
+    unit: str
+    period: str
+    measures: str
+    qualifier: str
+    source: str
+    locator: str
+    excerpt: str
+    theme: str | None
+    claims: list[str]
+    marking: str
+    loc: Loc
+
+    @property
+    def value_text(self) -> str:
+        number = f"{self.value:,.0f}" if float(self.value).is_integer() else f"{self.value:,}"
+        return f"{self.qualifier} {number}".strip()
+
+
+@dataclass
+class Option:
+    id: str
+    title: str
+    description: str
+    pros: list[str]
+    cons: list[str]
+    risks: list[str]
+    advocated_by: list[str]
+    loc: Loc
+
+
+@dataclass
+class Recommendation:
+    id: str
+    title: str
+    summary: str
+    theme: str | None
+    claims: list[str]
+    options: list[Option]
+    divergence: str
+    marking: str
+    loc: Loc
+
+
+@dataclass
+class Judgment:
+    """A key judgment: ICD 203 confidence and, where it estimates, a term from the scale."""
+
+    id: str
+    text: str
+    confidence: str
+    term: str | None
+    claims: list[str]
+    marking: str
+    loc: Loc
+
+
+@dataclass
+class Gap:
+    id: str
+    question: str
+    why: str
+    would_change: str
+    theme: str | None
+    claims: list[str]
+    marking: str
+    loc: Loc
+
+
+@dataclass
+class Theme:
+    id: str
+    title: str
+    summary: str
+    page: str | None
+    loc: Loc
+
+
+@dataclass
+class Pack:
+    """A PDF briefing pack defined in data."""
+
+    id: str
+    title: str
+    audience: str
+    purpose: str
+    ceiling: str
+    cutoff: str | None
+    distribution: str
+    sections: list[str]
+    themes: list[str]
+    tags: list[str]
+    max_pages: int | None
+    loc: Loc
+
+
+@dataclass
+class Citation:
+    key: str
+    locator: str
+    line: int
+
+
+@dataclass
+class Page:
+    """A narrative Markdown page in docs/."""
+
+    path: str
+    title: str
+    marking: str
+    text: str
+    citations: list[Citation]
+    claim_refs: list[tuple[str, int]]
+    loc: Loc
+
+
+@dataclass
+class Config:
+    root: Path
+    title: str = "Briefing"
+    subtitle: str = ""
+    originator: str = ""
+    language: str = "en"
+    default_marking: str = "TLP:CLEAR"
+    ceiling: str = "TLP:CLEAR"
+    stale_days: int = 180
+    archive: Path | None = None
+    release_tags: str = "v*"
+    loc: Loc = field(default_factory=lambda: Loc("sources/corpus.yml"))
+
+
+@dataclass
+class Corpus:
+    config: Config
+    sources: dict[str, Source] = field(default_factory=dict)
+    claims: dict[str, Claim] = field(default_factory=dict)
+    entities: dict[str, Entity] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)
+    recommendations: dict[str, Recommendation] = field(default_factory=dict)
+    judgments: dict[str, Judgment] = field(default_factory=dict)
+    gaps: dict[str, Gap] = field(default_factory=dict)
+    themes: dict[str, Theme] = field(default_factory=dict)
+    packs: dict[str, Pack] = field(default_factory=dict)
+    pages: dict[str, Page] = field(default_factory=dict)
+
+    def copy(self, **changes: object) -> Corpus:
+        return replace(self, **changes)

@@ -1,0 +1,58 @@
+"""The version of a build, from git: nearest tag, commits since it, dirty flag, and the commit's date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    version: str  # e.g. "v1.2", "v1.2+3.g1a2b3c4", "v1.2+3.g1a2b3c4.dirty", "1a2b3c4"
+    commit: str  # full hash, "" outside git
+    epoch: int  # seconds since 1970 of the build date (commit time or SOURCE_DATE_EPOCH)
+    dirty: bool
+    tag: str | None  # the nearest release tag
+
+    @property
+    def date(self) -> str:
+        """The build date, ISO 8601 (YYYY-MM-DD), UTC."""
+        return dt.datetime.fromtimestamp(self.epoch, dt.UTC).date().isoformat()
+
+    @property
+    def timestamp(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.epoch, dt.UTC)
+
+
+def git(root: Path, *args: str) -> str | None:
+    """Run git in root; None when git or the repository is missing or the command fails."""
+    try:
+        result = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def describe(root: Path, tag_pattern: str = "v*") -> VersionInfo:
+    """Version and date of the working tree at root. SOURCE_DATE_EPOCH overrides the date."""
+    commit = git(root, "rev-parse", "HEAD") or ""
+    dirty = bool(commit) and bool(git(root, "status", "--porcelain", "--untracked-files=no", "--", "."))
+    tag = git(root, "describe", "--tags", "--abbrev=0", "--match", tag_pattern) if commit else None
+    if not commit:
+        version = "unversioned"
+    elif tag:
+        since = int(git(root, "rev-list", "--count", f"{tag}..HEAD") or 0)
+        version = tag if since == 0 else f"{tag}+{since}.g{commit[:7]}"
+    else:
+        version = f"0.0+g{commit[:7]}"
+    if dirty:
+        version += ".dirty" if "+" in version else "+dirty"
+    env_epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env_epoch.isdigit():
+        epoch = int(env_epoch)
+    else:
+        epoch = int(git(root, "log", "-1", "--format=%ct") or 0) if commit else 0
+    return VersionInfo(version=version, commit=commit, epoch=epoch, dirty=dirty, tag=tag)

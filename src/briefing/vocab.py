@@ -1,0 +1,132 @@
+"""Controlled vocabularies: evidence status, Admiralty grades, ICD 203 terms, TLP 2.0 markings."""
+
+from __future__ import annotations
+
+STATUSES: dict[str, str] = {
+    "confirmed": "Two or more independent origins, or an official primary record",
+    "reported": "Single origin, not independently checked",
+    "disputed": "Credible evidence both for and against",
+    "denied": "A named party denies it and nothing independent backs it",
+    "refuted": "Shown to be false by credible evidence",
+    "retracted": "Withdrawn by the source that made it",
+    "superseded": "Replaced by a newer claim",
+    "unassessed": "Recorded but not yet assessed",
+}
+
+RELIABILITY: dict[str, str] = {
+    "A": "Completely reliable",
+    "B": "Usually reliable",
+    "C": "Fairly reliable",
+    "D": "Not usually reliable",
+    "E": "Unreliable",
+    "F": "Reliability cannot be judged",
+}
+
+CREDIBILITY: dict[int, str] = {
+    1: "Confirmed by other sources",
+    2: "Probably true",
+    3: "Possibly true",
+    4: "Doubtful",
+    5: "Improbable",
+    6: "Truth cannot be judged",
+}
+
+CONFIDENCE: dict[str, str] = {
+    "low": "Information is scant, questionable or fragmented; solid judgments are hard to draw",
+    "moderate": "Information is credibly sourced and plausible but not corroborated well enough "
+    "for higher confidence",
+    "high": "Judgment rests on high-quality information from multiple sources",
+}
+
+# ICD 203 estimative language: term -> (low %, high %)
+ESTIMATIVE_TERMS: dict[str, tuple[int, int]] = {
+    "almost no chance": (1, 5),
+    "very unlikely": (5, 20),
+    "unlikely": (20, 45),
+    "roughly even chance": (45, 55),
+    "likely": (55, 80),
+    "very likely": (80, 95),
+    "almost certain": (95, 99),
+}
+
+# Words that estimate but are not on the ICD 203 scale.
+NONSTANDARD_ESTIMATIVE = (
+    "probably",
+    "possibly",
+    "perhaps",
+    "maybe",
+    "might",
+    "certainly",
+    "highly likely",
+    "highly unlikely",
+    "almost surely",
+    "doubtless",
+    "presumably",
+    "conceivably",
+)
+
+STANCES: dict[str, str] = {
+    "supports": "The source asserts the claim",
+    "contradicts": "The source asserts the opposite",
+    "denies": "A named party denies the claim in this source",
+    "mentions": "The source mentions the claim without asserting it",
+}
+
+# FIRST TLP 2.0, in order.
+MARKINGS: tuple[str, ...] = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+
+MARKING_TEXT: dict[str, str] = {
+    "TLP:CLEAR": "Disclosure is not limited.",
+    "TLP:GREEN": "Limited disclosure: the recipient's community, not public channels.",
+    "TLP:AMBER": "Limited disclosure: the recipient's organisation and its clients on a need-to-know basis.",
+    "TLP:AMBER+STRICT": "Limited disclosure: the recipient's organisation only.",
+    "TLP:RED": "For the eyes and ears of individual recipients only, no further disclosure.",
+}
+
+# Classified markings this tool must refuse: it is not an accredited system.
+CLASSIFIED_MARKINGS = (
+    "RESTREINT UE",
+    "EU RESTRICTED",
+    "CONFIDENTIEL UE",
+    "EU CONFIDENTIAL",
+    "SECRET UE",
+    "EU SECRET",
+    "TRES SECRET UE",
+    "TRÈS SECRET UE",
+    "EU TOP SECRET",
+)
+
+ENTITY_KINDS = ("state-body", "company", "institution", "person", "programme", "place", "group", "state")
+
+PACK_SECTIONS = (
+    "key-judgments",
+    "recommendations",
+    "evidence",
+    "discussion",
+    "figures",
+    "gaps",
+    "timeline",
+    "entities",
+    "sources",
+    "annex-scales",
+    "annex-changes",
+)
+
+
+def normalise_marking(value: str) -> str | None:
+    """'amber', 'TLP:AMBER', 'tlp: amber' -> 'TLP:AMBER'; None when not a TLP 2.0 label."""
+    text = value.strip().upper().replace(" ", "")
+    if not text.startswith("TLP:"):
+        text = "TLP:" + text
+    if text == "TLP:WHITE":  # TLP 1.0 name, renamed CLEAR in 2.0
+        return None
+    return text if text in MARKINGS else None
+
+
+def is_classified(value: str) -> bool:
+    text = " ".join(value.upper().replace("-", " ").split())
+    return any(text == c or text.startswith(c + " ") for c in CLASSIFIED_MARKINGS)
+
+
+def marking_rank(marking: str) -> int:
+    return MARKINGS.index(marking)
