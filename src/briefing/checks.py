@@ -259,15 +259,16 @@ class Checker:
                 self.ref(claim.loc, "entity", ent)
             self.depends(claim.loc, f"claim '{claim.id}'", claim.marking, "entity", claim.entities)
             self.date(claim.loc, "reviewed", claim.reviewed)
-            if claim.reviewed and valid_date(claim.reviewed) and len(claim.reviewed) == 10:
-                if dt.date.fromisoformat(claim.reviewed) < stale_before:
-                    self.p.warning(claim.loc, "stale-claim",
-                                   f"claim '{claim.id}' was last reviewed {claim.reviewed}, more than "
-                                   f"{self.c.config.stale_days} days ago")
+            reviewed = claim.reviewed or ""
+            if len(reviewed) == 10 and valid_date(reviewed) and dt.date.fromisoformat(reviewed) < stale_before:
+                self.p.warning(claim.loc, "stale-claim",
+                               f"claim '{claim.id}' was last reviewed {reviewed}, more than "
+                               f"{self.c.config.stale_days} days ago")
             if claim.superseded_by:
                 self.ref(claim.loc, "claim", claim.superseded_by)
             elif claim.status == "superseded":
-                self.p.error(claim.loc, "status-evidence", f"claim '{claim.id}' is superseded but names no 'superseded_by'")
+                self.p.error(claim.loc, "status-evidence",
+                             f"claim '{claim.id}' is superseded but names no 'superseded_by'")
             if not claim.evidence:
                 self.p.error(claim.loc, "claim-no-evidence", f"claim '{claim.id}' has no evidence links")
             for link in claim.evidence:

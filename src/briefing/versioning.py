@@ -51,8 +51,6 @@ def describe(root: Path, tag_pattern: str = "v*") -> VersionInfo:
     if dirty:
         version += ".dirty" if "+" in version else "+dirty"
     env_epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if env_epoch.isdigit():
-        epoch = int(env_epoch)
-    else:
-        epoch = int(git(root, "log", "-1", "--format=%ct") or 0) if commit else 0
+    commit_epoch = int(git(root, "log", "-1", "--format=%ct") or 0) if commit else 0
+    epoch = int(env_epoch) if env_epoch.isdigit() else commit_epoch
     return VersionInfo(version=version, commit=commit, epoch=epoch, dirty=dirty, tag=tag)
