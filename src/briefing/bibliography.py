@@ -77,9 +77,26 @@ def load_bib(path: Path, shown: str, text: str, problems: Problems, default_mark
                 archive_sha256=(fields.get("archive_sha256") or "").lower() or None,
                 loc=loc,
                 field_lines=lines,
+                authors=split_names(raw.get("author", "")),
             )
         )
     return sources
+
+
+def split_names(raw: str) -> list[str]:
+    """Split a BibTeX name list on ' and ' outside braces; {Corporate Names} stay whole."""
+    names, depth, start, i = [], 0, 0, 0
+    while i < len(raw):
+        ch = raw[i]
+        depth += ch == "{"
+        depth -= ch == "}"
+        if depth == 0 and raw[i:i + 5].lower() == " and ":
+            names.append(raw[start:i])
+            start = i = i + 5
+            continue
+        i += 1
+    names.append(raw[start:])
+    return [clean(n) for n in names if clean(n)]
 
 
 def _first_line(block: object) -> str:

@@ -8,9 +8,12 @@ import sys
 import traceback
 from pathlib import Path
 
+from .build import BuildError, build
 from .checks import RULES
 from .pipeline import load_and_check
 from .problems import Problems
+from .versioning import describe
+from .vocab import normalise_marking
 
 EPILOG_CHECK = """examples:
   briefing check                 validate the corpus in the current folder
@@ -93,7 +96,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     if problems.failed(args.strict):
         print("build refused: fix the errors above; nothing was written", file=sys.stderr)
         return 1
-    print("ok: corpus checked; nothing else to build yet", file=sys.stderr)
+    ceiling = corpus.config.ceiling
+    if args.ceiling:
+        ceiling = normalise_marking(args.ceiling) or ""
+        if not ceiling:
+            print(f"briefing: error: --ceiling '{args.ceiling}' is not a TLP 2.0 marking", file=sys.stderr)
+            return 2
+    version = describe(corpus.config.root, corpus.config.release_tags)
+    try:
+        build(corpus, version, ceiling=ceiling)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("build refused: nothing was written", file=sys.stderr)
+        return 1
+    print(f"ok: built version {version.version} ({version.date}) into site/ and dist/", file=sys.stderr)
     return 0
 
 

@@ -25,6 +25,7 @@ class Source:
     archive_sha256: str | None
     loc: Loc
     field_lines: dict[str, int] = field(default_factory=dict)
+    authors: list[str] = field(default_factory=list)  # "Last, First" or a corporate name, in order
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name, default)
