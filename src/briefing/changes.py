@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .checks import best_grade
-from .model import Corpus
-
 
 @dataclass(frozen=True)
 class Change:
@@ -49,3 +46,12 @@ class Changes:
     def groups(self) -> list[tuple[str, list[Change]]]:
         """(heading, changes) in a fixed order, empty groups left out."""
         return [(heading, self.of(kind)) for kind, heading in KINDS.items() if self.of(kind)]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One point in a claim's history: from this commit date on, the claim had this status."""
+
+    date: str  # YYYY-MM-DD of the commit
+    status: str
+    version: str  # git describe of the commit, or its short hash
