@@ -1,0 +1,44 @@
+"""Helpers for checker tests: edit a corpus copy, run the checker, find problems by rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from briefing.pipeline import load_and_check
+from briefing.problems import Problem
+
+TODAY = dt.date(2024, 11, 1)
+
+
+def run(root: Path, today: dt.date = TODAY) -> list[Problem]:
+    return load_and_check(root, today)[1].sorted()
+
+
+def rules(problems: list[Problem]) -> list[str]:
+    return [p.rule for p in problems]
+
+
+def only(problems: list[Problem], rule: str) -> Problem:
+    """The one problem with this rule; fails the test otherwise."""
+    found = [p for p in problems if p.rule == rule]
+    assert len(found) == 1, f"expected one [{rule}], got: {[str(p) for p in problems]}"
+    return found[0]
+
+
+def edit(root: Path, rel: str, old: str, new: str, count: int = 1) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def line_of(root: Path, rel: str, needle: str, nth: int = 1) -> int:
+    """1-based line of the nth line containing needle."""
+    seen = 0
+    for number, line in enumerate((root / rel).read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            seen += 1
+            if seen == nth:
+                return number
+    raise AssertionError(f"{needle!r} not found in {rel}")
