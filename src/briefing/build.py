@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from .marking import at_ceiling
+from .changes import Changes, HistoryEntry
 from .model import Corpus, Pack
 from .versioning import VersionInfo
 
@@ -19,16 +20,18 @@ class BuildError(Exception):
     """A problem that stops a build, with a message meant for the analyst."""
 
 
-def render_site(corpus: Corpus, out: Path, ceiling: str, version: VersionInfo) -> None:
+def render_site(corpus: Corpus, out: Path, ceiling: str, version: VersionInfo, changes: Changes | None = None,
+                history: dict[str, list[HistoryEntry]] | None = None) -> None:
     from .site import build_site
 
-    build_site(at_ceiling(corpus, ceiling), out, ceiling=ceiling, version=version, changes=None)
+    build_site(at_ceiling(corpus, ceiling), out, ceiling=ceiling, version=version, changes=changes,
+               history=history or {})
 
 
-def render_pack(corpus: Corpus, pack: Pack, version: VersionInfo) -> bytes:
+def render_pack(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None = None) -> bytes:
     from .pdf import render_pack as render
 
-    return render(at_ceiling(corpus, pack.ceiling), pack, version=version, changes=None)
+    return render(at_ceiling(corpus, pack.ceiling), pack, version=version, changes=changes)
 
 
 def swap(new: Path, target: Path) -> None:
