@@ -10,8 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .marking import at_ceiling
 from .changes import Changes, HistoryEntry
+from .marking import at_ceiling
 from .model import Corpus, Pack
 from .versioning import VersionInfo
 
