@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from briefing.pipeline import load_and_check
 from briefing.problems import Problem
 
 TODAY = dt.date(2024, 11, 1)
+CLAIMS = "sources/claims/widgets.yml"
+RECORDS = "sources/records.yml"
+BIB = "sources/references.bib"
 
 
 def run(root: Path, today: dt.date = TODAY) -> list[Problem]:
@@ -42,3 +48,10 @@ def line_of(root: Path, rel: str, needle: str, nth: int = 1) -> int:
             if seen == nth:
                 return number
     raise AssertionError(f"{needle!r} not found in {rel}")
+
+
+def briefing(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the briefing command as a user would, in a child process."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "briefing", *args], capture_output=True, text=True, check=False,
+                          cwd=cwd, env=env)

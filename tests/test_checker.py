@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checkhelp import TODAY, edit, line_of, only, rules, run
-
-CLAIMS = "sources/claims/widgets.yml"
-RECORDS = "sources/records.yml"
-BIB = "sources/references.bib"
+from checkhelp import BIB, CLAIMS, RECORDS, TODAY, edit, line_of, only, rules, run
 
 
 def test_example_corpus_is_clean(minimal: Path) -> None:

@@ -390,7 +390,7 @@ class Checker:
         if term is not None:
             if term not in ESTIMATIVE_TERMS:
                 self.p.error(loc, "judgment-term", f"term '{term}' of key judgment '{ident}' is not on the ICD 203 "
-                             f"scale{suggest(term, ESTIMATIVE_TERMS)}")
+                             f"scale{suggest(term, ESTIMATIVE_TERMS, cutoff=0.6)}")
             elif not re.search(rf"\b{re.escape(term)}\b", lowered):
                 self.p.error(loc, "judgment-term",
                              f"key judgment '{ident}' declares term '{term}' but its text does not use it")

@@ -448,7 +448,7 @@ def load(root: Path, problems: Problems) -> Corpus:
                                                Loc(shown, source.field_lines.get("marking", source.loc.line)),
                                                problems)
             corpus.sources[source.key] = source
-    record_files = sorted(p for p in sources_dir.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file())
+    record_files = sorted(p for p in sources_dir.rglob("*") if p.suffix in (".yml", ".yaml") and not p.is_dir())
     for path in record_files:
         if path == sources_dir / CONFIG_FILE:
             continue

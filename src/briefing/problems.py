@@ -71,15 +71,20 @@ class Problems:
         return bool(self.errors or (strict and self.warnings))
 
 
-def suggest(word: str, choices: Iterable[str]) -> str:
+def suggest(word: str, choices: Iterable[str], cutoff: float = 0.7) -> str:
     """Return ' (did you mean 'x'?)' for a close match among choices, else ''."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
 def rel(path: Path, root: Path) -> str:
     """A path as the analyst types it: relative to the project root when inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    for candidate in (path.absolute(), path.resolve()):
+        try:
+            return candidate.relative_to(root.absolute()).as_posix()
+        except ValueError:
+            try:
+                return candidate.relative_to(root.resolve()).as_posix()
+            except ValueError:
+                continue
+    return path.as_posix()
