@@ -1,6 +1,7 @@
-"""``briefing build``: check, render everything into a temporary folder, then swap it into place.
+"""``briefing build`` and ``briefing pack``: render into a temporary folder, then swap it into place.
 
-A failed build leaves the previous site/ and dist/ untouched.
+Packs first (the site offers them for download), then the site, then the release bundle in dist/: a zip of
+the site, manifest.json and SHA256SUMS. A failed build leaves the previous site/ and dist/ untouched.
 """
 
 from __future__ import annotations
@@ -8,16 +9,53 @@ from __future__ import annotations
 import shutil
 import sys
 import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .bundle import site_zip_name, write_manifest, zip_site
 from .changes import Changes, HistoryEntry
 from .marking import at_ceiling
 from .model import Corpus, Pack
+from .revisions import RevisionError, changes_since, claim_history, previous_release
 from .versioning import VersionInfo
+from .vocab import marking_rank
 
 
 class BuildError(Exception):
     """A problem that stops a build, with a message meant for the analyst."""
+
+
+@dataclass
+class Plan:
+    """What one build writes, and against which release it reports changes."""
+
+    ceiling: str
+    site: bool = True
+    packs: list[Pack] = field(default_factory=list)
+    since: str | None = None  # a git revision; None means "no comparison"
+
+
+def default_since(corpus: Corpus) -> str | None:
+    return previous_release(corpus.config.root, corpus.config.release_tags)
+
+
+class Changelog:
+    """Changes since the plan's revision, computed once per marking ceiling."""
+
+    def __init__(self, corpus: Corpus, version: VersionInfo, since: str | None):
+        self.corpus, self.version, self.since = corpus, version, since
+        self._cache: dict[str, Changes] = {}
+
+    def at(self, ceiling: str) -> Changes | None:
+        if self.since is None:
+            return None
+        if ceiling not in self._cache:
+            try:
+                self._cache[ceiling] = changes_since(self.corpus.config.root, self.corpus, self.version, self.since,
+                                                     ceiling)
+            except RevisionError as exc:
+                raise BuildError(f"cannot compare with '{self.since}': {exc}") from exc
+        return self._cache[ceiling]
 
 
 def render_site(corpus: Corpus, out: Path, ceiling: str, version: VersionInfo, changes: Changes | None = None,
@@ -46,22 +84,31 @@ def swap(new: Path, target: Path) -> None:
         shutil.rmtree(old)
 
 
-def build(corpus: Corpus, version: VersionInfo, *, ceiling: str, site: bool = True,
-          packs: list[Pack] | None = None) -> None:
+def build(corpus: Corpus, version: VersionInfo, plan: Plan) -> None:
     """Write site/ and dist/ below the corpus root. Raises BuildError; then nothing has been replaced."""
     root = corpus.config.root
-    packs = list(corpus.packs.values()) if packs is None else packs
+    changelog = Changelog(corpus, version, plan.since)
     with tempfile.TemporaryDirectory(prefix=".briefing-build-", dir=root) as tmp:
         work = Path(tmp)
-        if site:
-            print("building site ...", file=sys.stderr)
-            render_site(corpus, work / "site", ceiling, version)
         dist = work / "dist"
-        dist.mkdir()
-        for pack in packs:
+        if not plan.site and (root / "dist").is_dir():
+            shutil.copytree(root / "dist", dist)  # one pack: keep the others
+        dist.mkdir(exist_ok=True)
+        for pack in plan.packs:
             print(f"rendering pack '{pack.id}' ...", file=sys.stderr)
-            (dist / f"{pack.id}.pdf").write_bytes(render_pack(corpus, pack, version))
-        if site:
+            (dist / f"{pack.id}.pdf").write_bytes(render_pack(corpus, pack, version, changelog.at(pack.ceiling)))
+        if plan.site:
+            print("building site ...", file=sys.stderr)
+            history = claim_history(root, corpus, version)
+            render_site(corpus, work / "site", plan.ceiling, version, changelog.at(plan.ceiling), history)
+            for old_zip in dist.glob("site-*.zip"):
+                old_zip.unlink()
+            zip_site(work / "site", dist / site_zip_name(version), version)
+        write_manifest(dist, corpus, version, plan.ceiling if plan.site else None)
+        if plan.site:
             swap(work / "site", root / "site")
-        if packs:
-            swap(dist, root / "dist")
+        swap(dist, root / "dist")
+
+
+def packs_within(corpus: Corpus, ceiling: str) -> list[Pack]:
+    return [p for p in corpus.packs.values() if marking_rank(p.ceiling) <= marking_rank(ceiling)]

@@ -36,18 +36,20 @@ def git(root: Path, *args: str) -> str | None:
     return result.stdout.strip() if result.returncode == 0 else None
 
 
+def name_of(root: Path, commit: str, tag_pattern: str = "v*") -> tuple[str, str | None]:
+    """(version name, nearest tag) of a commit: 'v1.2', 'v1.2+3.g1a2b3c4', or '0.0+g1a2b3c4' before any tag."""
+    tag = git(root, "describe", "--tags", "--abbrev=0", "--match", tag_pattern, commit)
+    if not tag:
+        return f"0.0+g{commit[:7]}", None
+    since = int(git(root, "rev-list", "--count", f"{tag}..{commit}") or 0)
+    return (tag if since == 0 else f"{tag}+{since}.g{commit[:7]}"), tag
+
+
 def describe(root: Path, tag_pattern: str = "v*") -> VersionInfo:
     """Version and date of the working tree at root. SOURCE_DATE_EPOCH overrides the date."""
     commit = git(root, "rev-parse", "HEAD") or ""
     dirty = bool(commit) and bool(git(root, "status", "--porcelain", "--untracked-files=no", "--", "."))
-    tag = git(root, "describe", "--tags", "--abbrev=0", "--match", tag_pattern) if commit else None
-    if not commit:
-        version = "unversioned"
-    elif tag:
-        since = int(git(root, "rev-list", "--count", f"{tag}..HEAD") or 0)
-        version = tag if since == 0 else f"{tag}+{since}.g{commit[:7]}"
-    else:
-        version = f"0.0+g{commit[:7]}"
+    version, tag = name_of(root, commit, tag_pattern) if commit else ("unversioned", None)
     if dirty:
         version += ".dirty" if "+" in version else "+dirty"
     env_epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

@@ -1,0 +1,69 @@
+"""The release bundle in dist/: a reproducible zip of the site, manifest.json and SHA256SUMS."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+from .model import Corpus
+from .versioning import VersionInfo
+
+MANIFEST = "manifest.json"
+SUMS = "SHA256SUMS"
+ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def site_zip_name(version: VersionInfo) -> str:
+    return f"site-{version.version}.zip"
+
+
+def zip_site(site: Path, out: Path, version: VersionInfo) -> None:
+    """Zip site/ under a top folder 'site/', byte-identical for the same files and version."""
+    stamp = dt.datetime.fromtimestamp(max(version.epoch, ZIP_EPOCH_MIN), dt.UTC).timetuple()[:6]
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in sorted(p for p in site.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(f"site/{path.relative_to(site).as_posix()}", date_time=stamp)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # unix, whatever the platform
+            archive.writestr(info, path.read_bytes(), compresslevel=9)
+
+
+def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceiling: str | None) -> None:
+    """manifest.json (version, date, packs, markings, SHA-256 of every file) and SHA256SUMS for sha256sum -c."""
+    previous = {}
+    if (dist / MANIFEST).is_file():
+        previous = {f["file"]: f.get("marking") for f in json.loads((dist / MANIFEST).read_text("utf-8"))["files"]}
+    files = []
+    for path in sorted(p for p in dist.iterdir() if p.is_file() and p.name not in (MANIFEST, SUMS)):
+        entry: dict[str, object] = {"file": path.name, "bytes": path.stat().st_size, "sha256": sha256(path)}
+        pack = corpus.packs.get(path.stem) if path.suffix == ".pdf" else None
+        if pack:
+            entry.update(kind="pack", pack=pack.id, title=pack.title, marking=pack.ceiling, cutoff=pack.cutoff)
+        elif path.name.startswith("site-") and path.suffix == ".zip":
+            entry.update(kind="site", marking=site_ceiling or previous.get(path.name))
+        files.append(entry)
+    manifest = {
+        "title": corpus.config.title,
+        "originator": corpus.config.originator,
+        "version": version.version,
+        "commit": version.commit,
+        "dirty": version.dirty,
+        "date": version.date,
+        "packs": sorted(f["pack"] for f in files if f.get("kind") == "pack"),
+        "files": files,
+    }
+    (dist / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    listed = sorted(p for p in dist.iterdir() if p.is_file() and p.name != SUMS)
+    (dist / SUMS).write_text("".join(f"{sha256(p)}  {p.name}\n" for p in listed), encoding="utf-8")

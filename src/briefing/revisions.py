@@ -1,0 +1,111 @@
+"""The corpus at other git revisions: what changed since a release, and each claim's status history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+
+from .changes import Changes, HistoryEntry, compare
+from .loader import load
+from .marking import at_ceiling
+from .model import Corpus
+from .problems import Problems
+from .versioning import VersionInfo, git, name_of
+
+CORPUS_DIRS = ("sources", "docs")
+
+
+class RevisionError(Exception):
+    """A git revision that cannot be read, with a message for the analyst."""
+
+
+def _prefix(root: Path) -> str:
+    prefix = git(root, "rev-parse", "--show-prefix")
+    if prefix is None:
+        raise RevisionError(f"{root} is not inside a git repository")
+    return prefix
+
+
+def resolve(root: Path, ref: str) -> str:
+    commit = git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
+    if not commit:
+        raise RevisionError(f"'{ref}' is not a commit, tag or branch of this repository")
+    return commit
+
+
+def corpus_at(root: Path, ref: str, dirs: tuple[str, ...] = CORPUS_DIRS) -> Corpus:
+    """Load the corpus as it was at a git revision (its problems are not reported: it was checked then)."""
+    commit = resolve(root, ref)
+    prefix = _prefix(root)
+    with tempfile.TemporaryDirectory(prefix="briefing-rev-") as tmp:
+        work = Path(tmp)
+        for name in dirs:
+            result = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", f"{commit}:{prefix}{name}"],
+                                    capture_output=True, check=False)
+            if result.returncode != 0:
+                continue  # the folder did not exist at that revision
+            with tarfile.open(fileobj=io.BytesIO(result.stdout)) as tar:
+                tar.extractall(work / name, filter="data")
+        corpus = load(work, Problems())
+    corpus.config.root = root
+    return corpus
+
+
+def version_of(root: Path, ref: str, tag_pattern: str = "v*") -> str:
+    """The version name of a revision, as builds of it name themselves."""
+    return name_of(root, resolve(root, ref), tag_pattern)[0]
+
+
+def previous_release(root: Path, tag_pattern: str = "v*") -> str | None:
+    """The newest release tag reachable from HEAD that does not point at HEAD itself."""
+    head = git(root, "rev-parse", "HEAD")
+    if not head:
+        return None
+    tags = git(root, "tag", "--merged", "HEAD", "--list", tag_pattern, "--sort=-creatordate") or ""
+    for tag in tags.splitlines():
+        if git(root, "rev-parse", f"{tag}^{{commit}}") != head:
+            return tag
+    return None
+
+
+def changes_since(root: Path, head: Corpus, version: VersionInfo, ref: str, ceiling: str) -> Changes:
+    """What changed between ref and the corpus in the working tree, both cut to a marking ceiling."""
+    base = corpus_at(root, ref)
+    return compare(at_ceiling(base, ceiling), at_ceiling(head, ceiling), ref,
+                   version_of(root, ref, head.config.release_tags), version.version)
+
+
+def claim_history(root: Path, head: Corpus, version: VersionInfo) -> dict[str, list[HistoryEntry]]:
+    """For each claim, the dated points where its status changed, oldest first, from the commits of sources/.
+
+    The working tree counts as a last point when it differs from the newest commit.
+    """
+    prefix = _prefix(root) if git(root, "rev-parse", "HEAD") else None
+    if prefix is None:
+        return {}
+    log = git(root, "log", "--reverse", "--format=%H %ct", "--", f"{prefix}sources") or ""
+    history: dict[str, list[HistoryEntry]] = {}
+    last: dict[str, str] = {}
+    seen_trees: dict[str, dict[str, str]] = {}
+
+    def record(statuses: dict[str, str], date: str, name: str) -> None:
+        for claim_id, status in sorted(statuses.items()):
+            if last.get(claim_id) != status:
+                history.setdefault(claim_id, []).append(HistoryEntry(date, status, name))
+                last[claim_id] = status
+
+    for line in log.splitlines():
+        commit, epoch = line.split()
+        tree = git(root, "rev-parse", f"{commit}:{prefix}sources") or commit
+        if tree not in seen_trees:
+            corpus = corpus_at(root, commit, ("sources",))
+            seen_trees[tree] = {k: c.status for k, c in corpus.claims.items()}
+        date = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
+        record(seen_trees[tree], date, version_of(root, commit, head.config.release_tags))
+    if version.dirty:
+        record({k: c.status for k, c in head.claims.items()}, version.date, version.version)
+    return {k: v for k, v in history.items() if k in head.claims}
