@@ -1,0 +1,82 @@
+"""The MkDocs plugin: turns a corpus root into the briefing site.
+
+``mkdocs build`` / ``mkdocs serve`` at a corpus root load and check the corpus themselves; ``briefing build``
+hands the plugin a prepared corpus instead (``BriefingPlugin.input``). Either way the pages come from
+``briefing.site.pages`` and the rest of the configuration from ``briefing.site.mkdocs_config``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config import config_options as opt
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .site import mkdocs_config
+from .site.context import SiteInput
+from .site.links import Linker, MissingReference
+from .site.pages import Site, SiteContentError, generate
+
+
+class BriefingPluginConfig(Config):
+    root = opt.Optional(opt.Type(str))  # the corpus root; default: the folder holding mkdocs.yml
+    ceiling = opt.Optional(opt.Type(str))  # default: 'ceiling' in sources/corpus.yml
+
+
+class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.input: SiteInput | None = None  # set by briefing.site.build_site
+        self.site: Site | None = None
+        self.linker: Linker | None = None
+        self.root: Path | None = None
+
+    @event_priority(100)  # before Material's offline plugin looks for a worker shim
+    def on_config(self, config):
+        self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
+        if self.input is None:
+            from .site.standalone import load_input
+
+            self.input = load_input(self.root, self.config.ceiling)
+            if self.input.version.epoch and "SOURCE_DATE_EPOCH" not in os.environ:
+                os.environ["SOURCE_DATE_EPOCH"] = str(self.input.version.epoch)
+        try:
+            self.site = generate(self.input)
+        except SiteContentError as exc:
+            raise PluginError(str(exc)) from exc
+        self.linker = Linker(self.input.corpus)
+        mkdocs_config.apply(config, self.site, self.input)
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        assert self.site is not None and self.input is not None
+        for file in list(files):
+            if file.is_documentation_page():  # the analysts' pages come back through the corpus (marking cut)
+                files.remove(file)
+        for page in self.site.pages.values():
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
+        for asset in sorted(mkdocs_config.ASSETS.iterdir()):
+            files.append(File.generated(config, f"{mkdocs_config.ASSET_DIR}/{asset.name}",
+                                        abs_src_path=str(asset)))
+        for download in self.input.downloads:
+            files.append(File.generated(config, f"downloads/{download.file.name}",
+                                        abs_src_path=str(download.file)))
+        return files
+
+    def on_page_content(self, html: str, page, config, files) -> str:
+        assert self.linker is not None
+        try:
+            return self.linker(html, page.file.src_uri)
+        except MissingReference as exc:
+            raise PluginError(f"{page.file.src_uri}: {exc}") from exc
+
+    def on_serve(self, server, config, builder):
+        if self.root is not None and (self.root / "sources").is_dir():
+            server.watch(str(self.root / "sources"))
+        return server

@@ -1,0 +1,118 @@
+"""Everything a site build needs, with the cross-references between records computed once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..changes import Changes, HistoryEntry
+from ..checks import best_grade, claim_origins
+from ..model import Claim, Corpus
+from ..versioning import VersionInfo
+from ..vocab import marking_rank
+
+
+@dataclass(frozen=True)
+class Download:
+    """A rendered PDF pack offered on the Downloads page."""
+
+    pack: str
+    title: str
+    marking: str
+    file: Path
+    sha256: str
+    pages: int | None = None
+    size: int | None = None  # bytes; read from the file when not given
+
+
+@dataclass
+class SiteInput:
+    """The inputs of one site build: a corpus already cut to the ceiling, and its version."""
+
+    corpus: Corpus
+    ceiling: str
+    version: VersionInfo
+    changes: Changes | None = None
+    history: dict[str, list[HistoryEntry]] = field(default_factory=dict)
+    downloads: list[Download] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CitedBy:
+    """One back-link from a source to a record or page that cites it."""
+
+    kind: str  # claim, page, figure, event, entity, recommendation
+    target: str  # site path of the page that cites
+    label: str
+
+
+@dataclass
+class ClaimFacts:
+    best_grade: str
+    origins: int
+
+
+class Index:
+    """Derived look-ups: claims per theme/entity, citing records per source, facts per claim."""
+
+    def __init__(self, data: SiteInput, page_of_doc: dict[str, str]):
+        c = data.corpus
+        self.facts: dict[str, ClaimFacts] = {
+            k: ClaimFacts(best_grade(c, cl), len(claim_origins(c, cl))) for k, cl in c.claims.items()
+        }
+        self.claims_by_theme: dict[str, list[Claim]] = defaultdict(list)
+        self.claims_by_entity: dict[str, list[Claim]] = defaultdict(list)
+        for claim in c.claims.values():
+            self.claims_by_theme[claim.theme].append(claim)
+            for entity in claim.entities:
+                self.claims_by_entity[entity].append(claim)
+        self.events_by_claim: dict[str, list] = defaultdict(list)
+        self.events_by_entity: dict[str, list] = defaultdict(list)
+        for event in c.events.values():
+            for claim_id in event.claims:
+                self.events_by_claim[claim_id].append(event)
+            for entity in event.entities:
+                self.events_by_entity[entity].append(event)
+        self.figures_by_claim: dict[str, list] = defaultdict(list)
+        for figure in c.figures.values():
+            for claim_id in figure.claims:
+                self.figures_by_claim[claim_id].append(figure)
+        self.cited_by = self._cited_by(c, page_of_doc)
+
+    @staticmethod
+    def _cited_by(c: Corpus, page_of_doc: dict[str, str]) -> dict[str, list[CitedBy]]:
+        out: dict[str, dict[tuple[str, str], CitedBy]] = defaultdict(dict)
+
+        def add(key: str, kind: str, target: str, label: str) -> None:
+            out[key].setdefault((kind, target), CitedBy(kind, target, label))
+
+        for claim in c.claims.values():
+            for link in claim.evidence:
+                add(link.source, "claim", f"claims/{slug(claim.id)}.md", claim.statement)
+        for doc, page in c.pages.items():
+            for citation in page.citations:
+                add(citation.key, "page", page_of_doc.get(doc, doc), page.title)
+        for figure in c.figures.values():
+            add(figure.source, "figure", "figures.md", figure.label)
+        for event in c.events.values():
+            for key in event.sources:
+                add(key, "event", "timeline.md", event.title)
+        for entity in c.entities.values():
+            for key in [*entity.sources, *(s.source for s in entity.sanctions if s.source)]:
+                add(key, "entity", f"entities/{slug(entity.id)}.md", entity.name)
+        for rec in c.recommendations.values():
+            for option in rec.options:
+                for key in option.advocated_by:
+                    add(key, "recommendation", "recommendations.md", rec.title)
+        return {k: list(v.values()) for k, v in out.items()}
+
+
+def slug(ident: str) -> str:
+    """A record id as a file name: ids are already safe, anything else becomes '-'."""
+    return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in ident).strip(".") or "-"
+
+
+def highest(markings: list[str], floor: str) -> str:
+    """The highest of some markings, never below floor."""
+    return max([floor, *markings], key=marking_rank)

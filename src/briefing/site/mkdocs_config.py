@@ -1,0 +1,69 @@
+"""The MkDocs side of the site: the configuration a corpus needs, applied to a loaded MkDocs config.
+
+Kept to standard MkDocs keys, Material theme options and Python-Markdown extension names, so that a
+``mkdocs.yml`` reader such as Zensical finds nothing exotic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .. import vocab
+from ..prose import EXTENSION_NAMES
+from .context import SiteInput
+from .pages import Site
+from .render import tlp_class
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+PACKAGE = Path(__file__).parent
+OVERRIDES = PACKAGE / "overrides"
+ASSETS = PACKAGE / "assets"
+ASSET_DIR = "assets/briefing"
+CSS = f"{ASSET_DIR}/briefing.css"
+JS = f"{ASSET_DIR}/briefing.js"
+WORKER_SHIM = f"{ASSET_DIR}/iframe-worker.js"  # the name tells Material's offline plugin a shim is present
+FEATURES = ("navigation.prune", "navigation.top", "search.highlight")
+PLUGINS = ("briefing", "search", "offline")
+
+
+def standalone(docs_dir: Path, site_dir: Path, title: str) -> dict[str, Any]:
+    """A complete mkdocs.yml for a corpus root that has none (used by ``briefing build``)."""
+    return {
+        "site_name": title,
+        "docs_dir": str(docs_dir),
+        "site_dir": str(site_dir),
+        "theme": {"name": "material", "font": False, "features": list(FEATURES)},
+        "plugins": list(PLUGINS),
+    }
+
+
+def apply(config: MkDocsConfig, site: Site, data: SiteInput) -> None:
+    """Everything the plugin supplies, whatever mkdocs.yml says: nav, extensions, offline theme, assets, footer."""
+    corpus, version = data.corpus, data.version
+    config.site_name = corpus.config.title
+    config.use_directory_urls = False  # file:// needs real file names
+    config.nav = site.nav
+    for name in (*EXTENSION_NAMES, "briefing.site.mdext"):
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+    theme = config.theme
+    theme["font"] = False  # no Google Fonts
+    theme["features"] = list(dict.fromkeys([*theme.get("features", []), *FEATURES]))
+    if str(OVERRIDES) not in theme.dirs:
+        theme.dirs.insert(0, str(OVERRIDES))
+    if CSS not in config.extra_css:
+        config.extra_css.append(CSS)
+    if all(str(s) != JS for s in config.extra_javascript):
+        config.extra_javascript.append(JS)
+    extra = config.extra
+    extra["polyfills"] = [WORKER_SHIM, *[p for p in extra.get("polyfills", []) if "iframe-worker" not in p]]
+    extra["generator"] = False
+    extra["briefing_marking"] = data.ceiling
+    extra["briefing_marking_text"] = dict(vocab.MARKING_TEXT)
+    extra["briefing_marking_classes"] = {m: tlp_class(m) for m in vocab.MARKINGS}
+    originator = f"{corpus.config.originator} · " if corpus.config.originator else ""
+    config.copyright = (f"{originator}Site marked {data.ceiling} · Version {version.version} · "
+                        f"built {version.date}")

@@ -1,0 +1,122 @@
+"""The Jinja2 environment of the generated pages: filters, vocabularies and relative links."""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+from functools import cache
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .. import vocab
+from ..cite import reference, short_label
+from .context import slug
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATUS_ORDER = tuple(vocab.STATUSES)
+CONFIDENCE_ORDER = ("high", "moderate", "low")
+
+
+def html_path(src: str) -> str:
+    """The built file of a docs path: 'claims/x.md' -> 'claims/x.html' (directory URLs are off)."""
+    return src[:-3] + ".html" if src.endswith(".md") else src
+
+
+def relative(here: str, to: str, anchor: str = "") -> str:
+    """A link from the page built from docs path ``here`` to docs path ``to`` (and an anchor)."""
+    url = posixpath.relpath(html_path(to), posixpath.dirname(here) or ".") if to else ""
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def text(value: object) -> str:
+    """One line of record text: whitespace collapsed (a blank line would end an HTML block)."""
+    return " ".join(str(value or "").split())
+
+
+def yaml_scalar(value: object) -> Markup:
+    """A front-matter value: JSON is YAML; titles are HTML-escaped because MkDocs templates do not escape."""
+    if isinstance(value, str):
+        value = html.escape(text(value), quote=False)
+    return Markup(json.dumps(value, ensure_ascii=False))
+
+
+def tlp_class(marking: str) -> str:
+    return "tlp-" + marking.split(":", 1)[-1].lower().replace("+", "-")
+
+
+def reference_html(source) -> Markup:
+    """cite.reference() segments as HTML: italics for containers, links for URLs."""
+    out = []
+    for seg in reference(source):
+        body = html.escape(seg.text)
+        if seg.style == "em":
+            body = f"<em>{body}</em>"
+        elif seg.style == "link":
+            body = f'<a href="{html.escape(seg.text)}">{body}</a>'
+        out.append(body)
+    return Markup("".join(out))
+
+
+def grade_text(grade: str) -> str:
+    letter, number = grade[:1], grade[1:]
+    parts = [f"{letter}: {vocab.RELIABILITY.get(letter, '?')}"]
+    if number.isdigit():
+        parts.append(f"{number}: {vocab.CREDIBILITY.get(int(number), '?')}")
+    return "; ".join(parts)
+
+
+def term_range(term: str) -> str:
+    low, high = vocab.ESTIMATIVE_TERMS.get(term, (0, 0))
+    return f"{low}–{high} %"
+
+
+def size_text(download) -> str:
+    size = download.size if download.size is not None else download.file.stat().st_size
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} kB"
+
+
+@jinja2.pass_context
+def link(ctx, to: str, anchor: str = "") -> str:
+    return relative(ctx["here"], to, anchor)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        comment_start_string="{#-#",  # "{#id}" is attr_list syntax in the Markdown we write
+        comment_end_string="#-#}",
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(t=text, yaml=yaml_scalar, slug=slug, tlp_class=tlp_class)
+    env.globals.update(
+        link=link,
+        statuses=vocab.STATUSES,
+        reliability=vocab.RELIABILITY,
+        credibility=vocab.CREDIBILITY,
+        confidence=vocab.CONFIDENCE,
+        terms=vocab.ESTIMATIVE_TERMS,
+        stances=vocab.STANCES,
+        markings=vocab.MARKING_TEXT,
+        reliability_text=lambda g: vocab.RELIABILITY.get(g or "F", "?"),
+        credibility_text=lambda n: vocab.CREDIBILITY.get(n or 6, "?"),
+        grade_text=grade_text,
+        term_range=term_range,
+        status_rank=lambda s: STATUS_ORDER.index(s) if s in STATUS_ORDER else 99,
+        confidence_rank=lambda c: CONFIDENCE_ORDER.index(c) if c in CONFIDENCE_ORDER else 9,
+        reference=reference_html,
+        short_label=short_label,
+        size_text=size_text,
+    )
+    return env
+
+
+def render(template: str, here: str, **context: object) -> str:
+    return environment().get_template(template).render(here=here, **context)

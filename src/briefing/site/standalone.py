@@ -1,0 +1,42 @@
+"""Inputs of a site built by ``mkdocs build``/``mkdocs serve`` at a corpus root: load, check, version, cut."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+from ..bundle import sha256
+from ..marking import at_ceiling
+from ..pipeline import load_and_check
+from ..revisions import RevisionError, claim_history
+from ..versioning import describe
+from ..vocab import marking_rank, normalise_marking
+from .context import Download, SiteInput
+
+
+def load_input(root: Path, ceiling: str | None) -> SiteInput:
+    from ..build import BuildError, Changelog, default_since
+
+    corpus, problems = load_and_check(root)
+    errors = problems.errors
+    if errors:
+        raise PluginError("the corpus has errors; run 'briefing check':\n" + "\n".join(str(p) for p in errors))
+    top = normalise_marking(ceiling) if ceiling else corpus.config.ceiling
+    if top is None:
+        raise PluginError(f"ceiling '{ceiling}' is not a TLP 2.0 marking")
+    version = describe(root, corpus.config.release_tags)
+    try:
+        history = claim_history(root, corpus, version)
+    except RevisionError:
+        history = {}
+    try:
+        changes = Changelog(corpus, version, default_since(corpus)).at(top)
+    except BuildError:
+        changes = None
+    downloads = []
+    for pack in sorted(corpus.packs.values(), key=lambda p: p.id):
+        pdf = root / "dist" / f"{pack.id}.pdf"
+        if marking_rank(pack.ceiling) <= marking_rank(top) and pdf.is_file():
+            downloads.append(Download(pack.id, pack.title, pack.ceiling, pdf, sha256(pdf)))
+    return SiteInput(at_ceiling(corpus, top), top, version, changes, history, downloads)
