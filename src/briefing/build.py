@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bundle import site_zip_name, write_manifest, zip_site
+from .bundle import sha256, site_zip_name, write_manifest, zip_site
 from .changes import Changes, HistoryEntry
 from .marking import at_ceiling
 from .model import Corpus, Pack
@@ -59,11 +59,16 @@ class Changelog:
 
 
 def render_site(corpus: Corpus, out: Path, ceiling: str, version: VersionInfo, changes: Changes | None = None,
-                history: dict[str, list[HistoryEntry]] | None = None) -> None:
+                history: dict[str, list[HistoryEntry]] | None = None, dist: Path | None = None) -> None:
+    """Build the site; the packs in dist that the site's ceiling allows are offered for download."""
     from .site import build_site
+    from .site.context import Download
 
+    files = [(p, dist / f"{p.id}.pdf") for p in packs_within(corpus, ceiling)] if dist else []
+    downloads = [Download(pack=p.id, title=p.title, marking=p.ceiling, file=f, sha256=sha256(f))
+                 for p, f in files if f.is_file()]
     build_site(at_ceiling(corpus, ceiling), out, ceiling=ceiling, version=version, changes=changes,
-               history=history or {})
+               history=history or {}, downloads=downloads)
 
 
 def render_pack(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None = None) -> bytes:
@@ -100,7 +105,7 @@ def build(corpus: Corpus, version: VersionInfo, plan: Plan) -> None:
         if plan.site:
             print("building site ...", file=sys.stderr)
             history = claim_history(root, corpus, version)
-            render_site(corpus, work / "site", plan.ceiling, version, changelog.at(plan.ceiling), history)
+            render_site(corpus, work / "site", plan.ceiling, version, changelog.at(plan.ceiling), history, dist)
             for old_zip in dist.glob("site-*.zip"):
                 old_zip.unlink()
             zip_site(work / "site", dist / site_zip_name(version), version)
