@@ -1,0 +1,289 @@
+"""The data of one pack: every text the template prints, as JSON-ready values (never as Typst code)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree
+from typing import Any
+
+from .. import vocab
+from ..changes import STEP_KINDS, WAS_KINDS, Changes
+from ..checks import best_grade, claim_origins
+from ..cite import Segment, long_date, reference, short_label
+from ..model import Claim, Corpus, Pack, Source
+from ..versioning import VersionInfo
+from . import tree
+from .scope import Scope, select
+from .text import clean, language
+
+TITLES = {
+    "key-judgments": "Key judgments",
+    "recommendations": "Recommendations",
+    "evidence": "Evidence at a glance",
+    "discussion": "Discussion",
+    "figures": "Key figures",
+    "gaps": "What we do not know",
+    "timeline": "Timeline",
+    "entities": "Entity register",
+    "sources": "Sources",
+    "annex-scales": "Scales and statuses",
+    "annex-changes": "Changes since the previous version",
+}
+COMPACT_PAGES = 4  # a pack of at most this many pages has no cover page and no table of contents
+
+
+class Unfit(Exception):
+    """A section that cannot stand at this ceiling or scope; the message names what is missing."""
+
+
+def segments(parts: list[Segment]) -> list[tree.Node]:
+    out: list[tree.Node] = []
+    for part in parts:
+        text = clean(part.text) if part.style else _soft(part.text)
+        if part.style == "em":
+            out.append({"t": "em", "c": [text]})
+        elif part.style == "link":
+            out.append({"t": "link", "url": text, "c": [text]})
+        else:
+            out.append(text)
+    return out
+
+
+def _soft(text: str) -> str:
+    """Clean, but keep one leading/trailing space: segments are joined without separators."""
+    inner = clean(text)
+    if not inner:
+        return " " if text else ""
+    return (" " if text[:1].isspace() else "") + inner + (" " if text[-1:].isspace() else "")
+
+
+class Assembler:
+    def __init__(self, corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None):
+        self.corpus, self.pack, self.version, self.changes = corpus, pack, version, changes
+        self.scope: Scope = select(corpus, pack)
+        self.linked = "evidence" in pack.sections  # claims have a row to link to
+        self._refs: dict[str, list[tree.Node]] = {}
+
+    # --- shared pieces -------------------------------------------------------------------------------------
+    def source(self, key: str) -> Source:
+        source = self.corpus.sources.get(key)
+        if source is None:
+            raise Unfit(f"cites source '{key}', which is withheld at {self.pack.ceiling} or unknown")
+        return source
+
+    def reference(self, key: str, locator: str = "") -> list[tree.Node]:
+        if key not in self._refs:
+            self._refs[key] = segments(reference(self.source(key)))
+        parts = list(self._refs[key])
+        locator = clean(locator)
+        if locator:
+            last = parts[-1] if parts else ""
+            if isinstance(last, str):
+                parts[-1] = last.rstrip().rstrip(".") + f", {locator}."
+            else:
+                parts.append(f", {locator}.")
+        return parts
+
+    def label(self, key: str) -> str:
+        return clean(short_label(self.source(key)))
+
+    def claim_ref(self, ident: str) -> tree.Node:
+        claim = self.corpus.claims.get(ident)
+        if claim is None:
+            raise Unfit(f"refers to claim '{ident}', which is withheld at {self.pack.ceiling} or unknown")
+        in_pack = ident in self.scope.claim_ids
+        return {"t": "claim", "id": clean(ident), "status": claim.status, "statement": clean(claim.statement),
+                "link": self.linked and in_pack}
+
+    def cite_group(self, span: etree.Element) -> tree.Node:
+        notes = [self.reference(c.get("data-key", ""), c.get("data-locator", "")) for c in span if c.tag == "cite"]
+        return {"t": "cite", "notes": notes}
+
+    def claims_of(self, ids: list[str]) -> list[tree.Node]:
+        return [self.claim_ref(i) for i in ids if i in self.corpus.claims]
+
+    # --- sections ------------------------------------------------------------------------------------------
+    def key_judgments(self) -> dict[str, Any]:
+        items = []
+        for j in self.scope.judgments:
+            low_high = vocab.ESTIMATIVE_TERMS.get(j.term or "")
+            items.append({"id": clean(j.id), "text": clean(j.text), "confidence": clean(j.confidence),
+                          "term": clean(j.term or ""),
+                          "range": f"{low_high[0]}\u2013{low_high[1]} %" if low_high else "",
+                          "claims": self.claims_of(j.claims)})
+        return {"items": items}
+
+    def recommendations(self) -> dict[str, Any]:
+        items = []
+        for r in self.scope.recommendations:
+            options = [{"title": clean(o.title), "description": clean(o.description),
+                        "pros": [clean(x) for x in o.pros], "cons": [clean(x) for x in o.cons],
+                        "risks": [clean(x) for x in o.risks],
+                        "advocates": [self.label(k) for k in o.advocated_by]} for o in r.options]
+            items.append({"id": clean(r.id), "title": clean(r.title), "summary": clean(r.summary),
+                          "divergence": clean(r.divergence), "options": options, "claims": self.claims_of(r.claims)})
+        return {"items": items}
+
+    def evidence(self) -> dict[str, Any]:
+        groups: list[dict[str, Any]] = []
+        for claim in self.scope.claims:
+            theme = self.corpus.themes.get(claim.theme)
+            title = clean(theme.title if theme else claim.theme) or "Other"
+            if not groups or groups[-1]["title"] != title:
+                groups.append({"title": title, "rows": []})
+            groups[-1]["rows"].append(self.claim_row(claim))
+        return {"groups": groups}
+
+    def claim_row(self, claim: Claim) -> dict[str, Any]:
+        grade = best_grade(self.corpus, claim)
+        return {"id": clean(claim.id), "statement": clean(claim.statement), "status": claim.status,
+                "confidence": clean(claim.confidence or "\u2014"), "grade": grade or "\u2014",
+                "origins": len(claim_origins(self.corpus, claim)),
+                "against": len(claim_origins(self.corpus, claim, "contradicts"))}
+
+    def discussion(self) -> dict[str, Any]:
+        pages = []
+        for theme_id, page in self.scope.pages:
+            try:
+                nodes = tree.convert(page.text, self.cite_group, self.claim_ref)
+            except Unfit as exc:
+                raise Unfit(f"page '{page.path}' {exc}") from None
+            if nodes and isinstance(nodes[0], dict) and nodes[0].get("t") == "h" and nodes[0].get("level") == 1:
+                nodes = nodes[1:]  # the page title becomes the section heading
+            theme = self.corpus.themes.get(theme_id)
+            pages.append({"title": clean(page.title or (theme.title if theme else page.path)),
+                          "summary": clean(theme.summary) if theme else "", "nodes": nodes})
+        return {"pages": pages}
+
+    def figures(self) -> dict[str, Any]:
+        rows = []
+        for f in self.scope.figures:
+            source = self.source(f.source)
+            rows.append({"label": clean(f.label), "value": clean(f.value_text), "unit": clean(f.unit),
+                         "period": clean(f.period), "measures": clean(f.measures),
+                         "source": self.label(f.source), "locator": clean(f.locator),
+                         "grade": source.reliability or "F", "excerpt": clean(f.excerpt)})
+        return {"rows": rows}
+
+    def gaps(self) -> dict[str, Any]:
+        return {"items": [{"question": clean(g.question), "why": clean(g.why), "would_change": clean(g.would_change),
+                           "claims": self.claims_of(g.claims)} for g in self.scope.gaps]}
+
+    def timeline(self) -> dict[str, Any]:
+        return {"rows": [{"date": clean(long_date(e.date)), "title": clean(e.title),
+                          "description": clean(e.description), "sources": [self.label(k) for k in e.sources],
+                          "claims": self.claims_of(e.claims)} for e in self.scope.events]}
+
+    def entities(self) -> dict[str, Any]:
+        rows = []
+        for e in self.scope.entities:
+            sanctions = [{"authority": clean(s.authority), "status": clean(s.status),
+                          "date": clean(long_date(s.date)) if s.date else "",
+                          "source": self.label(s.source) if s.source else ""} for s in e.sanctions]
+            rows.append({"name": clean(e.name), "kind": clean(e.kind), "country": clean(e.country),
+                         "description": clean(e.description), "aliases": [clean(a) for a in e.aliases],
+                         "sanctions": sanctions})
+        return {"rows": rows}
+
+    def sources(self) -> dict[str, Any]:
+        rows = []
+        for s in self.scope.sources:
+            grade = s.reliability if s.reliability in vocab.RELIABILITY else "F"
+            rows.append({"key": clean(s.key), "reference": segments(reference(s)), "grade": grade,
+                         "grade_text": vocab.RELIABILITY[grade], "note": clean(s.reliability_note),
+                         "descriptor": clean(s.descriptor), "class": clean(s.source_class),
+                         "derived": [self.label(k) for k in s.derived_from if k in self.corpus.sources]})
+        return {"rows": rows}
+
+    def annex_scales(self) -> dict[str, Any]:
+        return {
+            "statuses": [[k, v] for k, v in vocab.STATUSES.items()],
+            "reliability": [[k, v] for k, v in vocab.RELIABILITY.items()],
+            "credibility": [[str(k), v] for k, v in vocab.CREDIBILITY.items()],
+            "confidence": [[k, v] for k, v in vocab.CONFIDENCE.items()],
+            "terms": [[k, f"{lo}\u2013{hi} %"] for k, (lo, hi) in vocab.ESTIMATIVE_TERMS.items()],
+            "markings": [[k, v] for k, v in vocab.MARKING_TEXT.items()],
+            "stances": [[k, v] for k, v in vocab.STANCES.items()],
+        }
+
+    def annex_changes(self) -> dict[str, Any]:
+        if self.changes is None:
+            return {"none": True}
+        c = self.changes
+        groups = []
+        for heading, items in c.groups():
+            rows = [{"id": clean(i.id), "title": clean(i.title), "before": clean(i.before or "none"),
+                     "after": clean(i.after or "none"), "step": i.kind in STEP_KINDS, "was": i.kind in WAS_KINDS}
+                    for i in items if self._in_scope(i.kind, i.id)]
+            if rows:
+                groups.append({"heading": heading, "rows": rows})
+        return {"none": False, "base": clean(c.base), "base_version": clean(c.base_version),
+                "head_version": clean(c.head_version), "groups": groups}
+
+    def _in_scope(self, kind: str, ident: str) -> bool:
+        """A filtered pack reports changes to its own records (and removals, whose scope is unknown)."""
+        if not self.scope.filtered:
+            return True
+        store = {"claim": (self.corpus.claims, self.scope.claim_ids),
+                 "source": (self.corpus.sources, {s.key for s in self.scope.sources}),
+                 "judgment": (self.corpus.judgments, {j.id for j in self.scope.judgments}),
+                 "recommendation": (self.corpus.recommendations, {r.id for r in self.scope.recommendations})}
+        records, chosen = store.get(kind.split("-")[0], ({}, set()))
+        return ident not in records or ident in chosen
+
+    # --- the whole pack ------------------------------------------------------------------------------------
+    def empty(self, kind: str, body: dict[str, Any]) -> bool:
+        if kind.startswith("annex-"):
+            return False
+        if kind == "evidence":
+            return not body["groups"]
+        return not next(iter(body.values()))
+
+    def data(self) -> dict[str, Any]:
+        sections = []
+        annex = 0
+        for kind in self.pack.sections:
+            if kind not in TITLES:
+                raise Unfit(f"unknown section '{kind}' (sections: {', '.join(vocab.PACK_SECTIONS)})")
+            body = getattr(self, kind.replace("-", "_"))()
+            if self.empty(kind, body):
+                scope = self.scope_text()
+                raise Unfit(f"section '{kind}' would be empty at {self.pack.ceiling}{scope}; drop the section, "
+                            "widen the pack or raise its ceiling")
+            title = TITLES[kind]
+            if kind.startswith("annex-"):
+                title = f"Annex {chr(ord('A') + annex)}. {title}"
+                annex += 1
+            sections.append({"kind": kind, "title": title, **body})
+        return {"meta": self.meta(), "sections": sections}
+
+    def scope_text(self) -> str:
+        parts = []
+        if self.pack.themes:
+            parts.append("themes " + ", ".join(self.pack.themes))
+        if self.pack.tags:
+            parts.append("tags " + ", ".join(self.pack.tags))
+        return f" for {' and '.join(parts)}" if parts else ""
+
+    def meta(self) -> dict[str, Any]:
+        cfg, pack = self.corpus.config, self.pack
+        lang, region = language(cfg.language)
+        title = clean(pack.title) or clean(cfg.title) or clean(pack.id)
+        scope = [clean(self.corpus.themes[t].title if t in self.corpus.themes else t) for t in pack.themes]
+        keywords = [clean(k) for k in (pack.id, self.version.version, pack.ceiling, *pack.themes, *pack.tags) if k]
+        compact = pack.max_pages is not None and pack.max_pages <= COMPACT_PAGES
+        return {
+            "title": title, "corpus": clean(cfg.title), "subtitle": clean(cfg.subtitle),
+            "author": clean(cfg.originator) or clean(cfg.title) or "briefing",
+            "originator": clean(cfg.originator), "lang": lang, "region": region,
+            "description": clean(pack.purpose), "purpose": clean(pack.purpose), "keywords": keywords,
+            "pack": clean(pack.id), "marking": pack.ceiling, "marking_text": vocab.MARKING_TEXT[pack.ceiling],
+            "version": clean(self.version.version), "date": self.version.date,
+            "date_long": long_date(self.version.date), "cutoff": clean(long_date(pack.cutoff or "")),
+            "audience": clean(pack.audience), "distribution": clean(pack.distribution),
+            "scope": scope, "tags": [clean(t) for t in pack.tags], "compact": compact,
+        }
+
+
+def assemble(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None) -> dict[str, Any]:
+    """The JSON-ready data of one pack. Raises Unfit when a section cannot stand."""
+    return Assembler(corpus, pack, version, changes).data()

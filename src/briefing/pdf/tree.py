@@ -1,0 +1,168 @@
+"""The shared Markdown parse (``briefing.prose``) as JSON-ready nodes for the Typst template.
+
+A node is a string (text, shown as itself) or a dict ``{"t": kind, ...}``. Nothing here produces Typst code:
+the template walks the nodes, so no character of a page can be read as markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from typing import Any
+
+from markdown.treeprocessors import Treeprocessor
+
+from .. import prose
+from .text import _CONTROL, keep_lines
+
+Node = str | dict[str, Any]
+_PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "hr", "div"}
+
+
+class _Capture(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        self.md.briefing_tree = root  # type: ignore[attr-defined]
+
+
+def parse(text: str) -> tuple[etree.Element, list[str]]:
+    """The element tree of the shared parse, with the raw-HTML stash its placeholders point into."""
+    md = prose.parser()
+    md.treeprocessors.register(_Capture(md), "briefing-pdf-capture", -1000)
+    md.convert(text)
+    return md.briefing_tree, list(md.htmlStash.rawHtmlBlocks)  # type: ignore[attr-defined]
+
+
+class Converter:
+    """Element tree -> nodes. Citations and claim references are resolved by the callbacks given."""
+
+    def __init__(self, stash: list[str], cite: Callable[[etree.Element], Node],
+                 claim: Callable[[str], Node]):
+        self.stash, self.cite, self.claim = stash, cite, claim
+
+    def text(self, value: str | None) -> str:
+        if not value:
+            return ""
+
+        def restore(m: re.Match) -> str:
+            index = int(m.group(1))
+            raw = self.stash[index] if index < len(self.stash) else ""
+            return html.unescape(_TAG.sub("", str(raw)))
+
+        value = _PLACEHOLDER.sub(restore, value)
+        return _SPACE.sub(" ", _CONTROL.sub("", value))
+
+    def children(self, el: etree.Element) -> list[Node]:
+        out: list[Node] = []
+        self._add(out, self.text(el.text))
+        for child in el:
+            node = self.element(child)
+            if node is not None:
+                if isinstance(node, dict) and node.get("t") == "cite" and out and isinstance(out[-1], str):
+                    out[-1] = out[-1].rstrip()  # the footnote mark sits on the word it follows
+                out.append(node)
+            self._add(out, self.text(child.tail))
+        return _trim(out) if el.tag in BLOCKS or el.tag == "td" or el.tag == "th" else out
+
+    @staticmethod
+    def _add(out: list[Node], text: str) -> None:
+        if not text:
+            return
+        if out and isinstance(out[-1], str):
+            out[-1] += text
+        else:
+            out.append(text)
+
+    def element(self, el: etree.Element) -> Node | None:
+        tag, cls = el.tag, el.get("class", "")
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            return {"t": "h", "level": int(tag[1]), "c": self.children(el)}
+        if tag == "p":
+            return {"t": "p", "c": self.children(el)}
+        if tag in ("ul", "ol"):
+            items = [{"t": "li", "c": self.children(li)} for li in el if li.tag == "li"]
+            node: dict[str, Any] = {"t": tag, "c": items}
+            if tag == "ol":
+                node["start"] = int(el.get("start", "1")) if el.get("start", "1").isdigit() else 1
+            return node
+        if tag == "blockquote":
+            return {"t": "quote", "c": self.children(el)}
+        if tag == "pre":
+            code = el.find("code")
+            raw = "".join((code if code is not None else el).itertext())
+            return {"t": "pre", "text": keep_lines(html.unescape(raw))}
+        if tag == "code":
+            return {"t": "code", "text": _CONTROL.sub("", html.unescape("".join(el.itertext())))}
+        if tag in ("em", "i"):
+            return {"t": "em", "c": self.children(el)}
+        if tag in ("strong", "b"):
+            return {"t": "strong", "c": self.children(el)}
+        if tag == "br":
+            return {"t": "br"}
+        if tag == "hr":
+            return {"t": "hr"}
+        if tag == "img":
+            return {"t": "img", "alt": self.text(el.get("alt", "")).strip()}
+        if tag == "table":
+            return self.table(el)
+        if tag == "span" and "citations" in cls.split():
+            return self.cite(el)
+        if tag == "a" and "claim-ref" in cls.split():
+            return self.claim(el.get("data-claim", ""))
+        if tag == "a":
+            href = el.get("href", "")
+            kids = self.children(el)
+            if re.match(r"^(https?|mailto):", href):
+                return {"t": "link", "url": href, "c": kids or [href]}
+            return {"t": "span", "c": kids}
+        if tag == "div" and "admonition" in cls.split():
+            title = el.find("p[@class='admonition-title']")
+            body = [c for c in el if c is not title]
+            holder = etree.Element("div")
+            holder.extend(body)
+            kind = next((k for k in cls.split() if k != "admonition"), "note")
+            return {"t": "note", "kind": kind, "title": self.children(title) if title is not None else [kind.title()],
+                    "c": self.children(holder)}
+        return {"t": "span" if tag not in BLOCKS else "block", "c": self.children(el)}
+
+    def table(self, el: etree.Element) -> Node:
+        rows: list[list[list[Node]]] = []
+        head: list[list[Node]] = []
+        aligns: list[str] = []
+        for tr in el.iter("tr"):
+            cells = [c for c in tr if c.tag in ("th", "td")]
+            if not aligns:
+                aligns = [_align(c.get("style", "")) for c in cells]
+            content = [self.children(c) for c in cells]
+            if all(c.tag == "th" for c in cells) and not rows and not head:
+                head = content
+            else:
+                rows.append(content)
+        width = max([len(head)] + [len(r) for r in rows] + [1])
+        rows = [r + [[]] * (width - len(r)) for r in rows]
+        head = head + [[]] * (width - len(head)) if head else []
+        aligns = (aligns + ["left"] * width)[:width]
+        return {"t": "table", "head": head, "rows": rows, "align": aligns}
+
+
+def _align(style: str) -> str:
+    match = re.search(r"text-align:\s*(left|right|center)", style)
+    return match.group(1) if match else "left"
+
+
+def _trim(nodes: list[Node]) -> list[Node]:
+    if nodes and isinstance(nodes[0], str):
+        nodes[0] = nodes[0].lstrip()
+    if nodes and isinstance(nodes[-1], str):
+        nodes[-1] = nodes[-1].rstrip()
+    return [n for n in nodes if n != ""]
+
+
+def convert(text: str, cite: Callable[[etree.Element], Node], claim: Callable[[str], Node]) -> list[Node]:
+    """A Markdown page as a list of block nodes."""
+    root, stash = parse(text)
+    return Converter(stash, cite, claim).children(root)

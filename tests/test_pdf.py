@@ -1,0 +1,202 @@
+"""PDF briefing packs, checked on the real PDFs: markings, page numbers, footnotes, contents, ceilings, fonts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import EXAMPLE
+from pdf_helpers import (
+    SECRET_TITLE,
+    SECRET_WORD,
+    VERSION,
+    Pdf,
+    fonts,
+    link_targets,
+    load_corpus,
+    make_corpus,
+    render,
+    runs,
+    squash,
+    superscripts,
+    write,
+)
+
+from briefing.build import BuildError
+from briefing.changes import Change, Changes
+from briefing.model import Corpus
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    return load_corpus(make_corpus(tmp_path_factory.mktemp("pdf") / "corpus", EXAMPLE))
+
+
+@pytest.fixture(scope="session")
+def packs(corpus: Corpus, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pdf]:
+    out = tmp_path_factory.mktemp("packs")
+    return {pid: write(out / f"{pid}.pdf", render(corpus, pid)) for pid in ("full", "brief", "amber", "shipments")}
+
+
+def test_marking_written_out_in_header_and_footer_of_every_page(packs: dict[str, Pdf]) -> None:
+    for pid, pdf in packs.items():
+        marking = "TLP:AMBER" if pid == "amber" else "TLP:CLEAR"
+        for index in range(pdf.count):
+            height = float(pdf.reader.pages[index].mediabox.height)
+            heights = [y for _, y, text in runs(pdf.reader, index) if text == marking]
+            assert any(y > height - 68 for y in heights), f"{pid} page {index + 1}: no marking in the header"
+            assert any(y < 68 for y in heights), f"{pid} page {index + 1}: no marking in the footer"
+
+
+def test_page_x_of_y_version_and_date_on_every_page(packs: dict[str, Pdf]) -> None:
+    for pid, pdf in packs.items():
+        for n, text in enumerate(pdf.pages, start=1):
+            assert f"Page {n} of {pdf.count}" in text, f"{pid} page {n}"
+            assert VERSION.version in text and VERSION.date in text, f"{pid} page {n}"
+
+
+def test_cover_names_pack_version_date_cutoff_originator_audience_distribution(packs: dict[str, Pdf]) -> None:
+    cover = squash(packs["full"].pages[0])
+    for expected in ("Widget export controls — full pack", "TLP:CLEAR", "Disclosure is not limited.", "full",
+                     VERSION.version, "4 October 2024", "5 October 2024", "Example analysis unit", "Desk officers",
+                     "Unlimited", "Complete evidence base"):
+        assert expected in cover, expected
+
+
+def test_key_judgments_come_first_with_confidence_and_estimative_term(packs: dict[str, Pdf]) -> None:
+    text = squash(packs["full"].text)
+    first = text.index("1 Key judgments", text.index("Contents") + 100)
+    assert first < text.index("2 Recommendations", first)
+    assert "Acme widgets very likely reach Ruritania despite the controls." in text
+    assert "Confidence: moderate" in text and "very likely (80–95 %)" in text
+
+
+def test_every_footnote_has_its_note_on_the_page_of_its_mark(packs: dict[str, Pdf]) -> None:
+    pdf = packs["full"]
+    seen: dict[str, int] = {}
+    for index in range(pdf.count):
+        numbers = superscripts(pdf.reader, index)
+        for number, times in numbers.items():
+            assert times == 2, f"footnote {number} on page {index + 1}: mark and note expected, found {times}"
+            assert number not in seen, f"footnote {number} on pages {seen[number]} and {index + 1}"
+            seen[number] = index + 1
+    assert sorted(seen, key=int) == [str(n) for n in range(1, len(seen) + 1)]
+    assert len(seen) == 3  # one per citation group in docs/themes/trade.md
+    for page, target, rect in link_targets(pdf.reader):
+        if rect[2] - rect[0] < 8:  # a footnote mark or note number links to its partner
+            assert page == target
+    notes = squash(pdf.pages[seen["1"] - 1])
+    assert "Roe, Richard, and Anna Poe. 2024. “Widget trade in 2023.” Example Institute, March 2024, p. 3." in notes
+    assert "Ministry of Trade. 2024. “Statement on widget exports.”" in notes
+
+
+def test_contents_page_numbers_and_bookmarks_match_the_headings(packs: dict[str, Pdf]) -> None:
+    pdf = packs["full"]
+    toc_page = next(i for i, t in enumerate(pdf.pages) if t.lstrip().startswith("Contents")
+                    or "\nContents\n" in t[:200])
+    entries = []
+    for line in pdf.pages[toc_page].replace("\u2060", "").splitlines():
+        match = re.match(r"^(\S.*?)[\s.]+(\d+)$", line.strip())
+        if match and not line.startswith("Page "):
+            entries.append((squash(match.group(1)), int(match.group(2))))
+    titles = [t for t, _ in entries]
+    assert titles[:3] == ["1 Key judgments", "2 Recommendations", "2.1 Tighten transit controls on widgets"]
+    assert "Annex A. Scales and statuses" in titles
+    for title, page in entries:
+        lines = [[squash(x) for x in text.splitlines()] for text in pdf.pages]
+        found = [n + 1 for n, ls in enumerate(lines) if title in ls and n != toc_page]
+        assert found and found[0] == page, f"'{title}': contents says page {page}, heading is on {found}"
+    bookmarks = []
+    stack = list(pdf.reader.outline)
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, list):
+            stack[:0] = item
+        else:
+            bookmarks.append((item.title, pdf.reader.get_destination_page_number(item) + 1))
+    assert bookmarks == entries
+
+
+def test_claim_references_link_to_the_claim_row(packs: dict[str, Pdf]) -> None:
+    pdf = packs["full"]
+    evidence = next(i for i, t in enumerate(pdf.pages) if "3 Evidence at a glance" in t.splitlines() and i > 1)
+    claim_links = [(p, t) for p, t, rect in link_targets(pdf.reader) if rect[2] - rect[0] >= 8 and p > 1]
+    assert len(claim_links) >= 4  # key judgment (2), recommendation, discussion, gap
+    for _, target in claim_links:
+        assert target == evidence
+        assert "widgets-shipped" in pdf.pages[target] or "widget-trade-grew" in pdf.pages[target]
+
+
+def test_two_page_brief_fits_and_oversize_pack_fails(packs: dict[str, Pdf], corpus: Corpus) -> None:
+    brief = packs["brief"]
+    assert brief.count <= 2
+    text = squash(brief.text)
+    assert "Minister" in text and "Key judgments" in text and "Evidence at a glance" in text
+    assert "Contents" not in text  # compact: no contents page
+    with pytest.raises(BuildError, match=r"pack 'oversize': takes \d+ pages, more than its max_pages of 1"):
+        render(corpus, "oversize")
+
+
+def test_nothing_above_the_ceiling_in_text_or_metadata(packs: dict[str, Pdf]) -> None:
+    for pid in ("full", "brief", "shipments"):
+        pdf = packs[pid]
+        everything = pdf.text + str(pdf.reader.metadata) + str(pdf.reader.xmp_metadata and
+                                                                pdf.reader.xmp_metadata.rdf_root.toxml())
+        assert SECRET_WORD not in everything and SECRET_TITLE not in everything, pid
+        assert "widgets-ledger" not in everything
+    amber = squash(packs["amber"].text)
+    assert SECRET_WORD in amber and SECRET_TITLE in amber and "widgets-ledger" in amber
+    assert "TLP:AMBER" in packs["amber"].reader.metadata["/Keywords"]
+
+
+def test_tag_pack_holds_only_tagged_claims_and_the_sources_they_cite(packs: dict[str, Pdf]) -> None:
+    text = squash(packs["shipments"].text)
+    assert "Acme widgets reached Ruritania through a third country." in text
+    assert "Widget trade grew in 2023." not in text
+    assert "Ministry of Trade. 2024." in text and "Doe, Jane. 2024." in text
+    cover = packs["shipments"].pages[0].split()
+    assert "Tags" in cover and "widgets" in cover
+
+
+def test_a_section_empty_at_this_scope_fails_the_build(corpus: Corpus) -> None:
+    from dataclasses import replace
+
+    pack = replace(corpus.packs["shipments"], id="figs", sections=["figures"])
+    with pytest.raises(BuildError, match=r"pack 'figs': section 'figures' would be empty at TLP:CLEAR for tags "
+                                         r"widgets"):
+        render(corpus, pack)
+
+
+def test_changes_annex(corpus: Corpus, packs: dict[str, Pdf], tmp_path: Path) -> None:
+    assert "There is no previous release to compare with" in squash(packs["amber"].text)
+    changes = Changes(base="v1.0", base_version="v1.0", head_version=VERSION.version, items=[
+        Change("claim-status", "widget-trade-grew", "Widget trade grew in 2023.", "reported", "confirmed"),
+        Change("claim-reworded", "widgets-shipped", "Acme widgets reached Ruritania.", "Acme widgets went.",
+               "Acme widgets reached Ruritania."),
+    ])
+    text = squash(write(tmp_path / "a.pdf", render(corpus, "amber", changes)).text)
+    assert "Changes since v1.0 (v1.0 → v1.0+2.gabcdef0)" in text
+    assert "Evidence status changed" in text and "reported → confirmed" in text
+    assert "Was: Acme widgets went." in text
+    deep = squash(write(tmp_path / "s.pdf", render(corpus, "shipments", changes)).text)
+    assert "widgets-shipped" in deep and "reported → confirmed" not in deep  # out of the tag's scope
+
+
+def test_fonts_embedded_and_metadata_set(packs: dict[str, Pdf]) -> None:
+    for pdf in packs.values():
+        rows = fonts(pdf.path)
+        assert rows and all(row[-5] == "yes" for row in rows), rows
+    reader = packs["full"].reader
+    meta = reader.metadata
+    assert meta.title == "Widget export controls — full pack"
+    assert meta.author == "Example analysis unit"
+    assert meta.subject == "Complete evidence base"
+    assert "full" in meta["/Keywords"] and VERSION.version in meta["/Keywords"]
+    assert meta["/CreationDate"] == "D:20241004120000Z"
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged PDF (PDF/UA-1)
+
+
+def test_same_input_gives_byte_identical_pdf(corpus: Corpus, packs: dict[str, Pdf]) -> None:
+    assert render(corpus, "full") == packs["full"].path.read_bytes()
