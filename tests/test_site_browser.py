@@ -1,0 +1,115 @@
+"""The built site in a real browser (Debian's Chromium), opened from file:// with no network."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from site_helpers import build, with_figure
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "minimal"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's /usr/bin/chromium (CI installs it)")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("browser")
+    return build(with_figure(Path(shutil.copytree(EXAMPLE, base / "corpus"))), base / "out")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+class Recorder:
+    """Every request a page makes, and every one that failed."""
+
+    def __init__(self, page) -> None:
+        self.urls: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda r: self.urls.append(r.url))
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def check(self) -> None:
+        assert self.failed == []
+        assert [u for u in self.urls if not u.startswith("file://")] == []
+        assert self.errors == []
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.recorder = Recorder(page)
+    yield page
+    page.recorder.check()
+    context.close()
+
+
+def test_search_from_file_url_lands_on_the_right_page(site: Path, page) -> None:
+    page.goto((site / "index.html").as_uri())
+    assert page.evaluate("Worker.name") == "IframeWorker"  # the project's shim, not a CDN script
+    page.click("input.md-search__input")  # Material starts the search worker on focus
+    meta = page.locator(".md-search-result__meta")
+    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('Type')")
+    page.locator("input.md-search__input").press_sequentially("engage")
+    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('matching')")
+    assert meta.inner_text() == "1 matching document"
+    first = page.locator(".md-search-result__item a").first
+    first.click()
+    page.wait_for_load_state()
+    assert page.url.split("?")[0].endswith("/recommendations.html")
+    assert "Engage the transit country" in page.inner_text("article")
+
+
+def test_citation_shows_reference_on_focus_and_leads_to_bibliography(site: Path, page) -> None:
+    page.goto((site / "themes" / "trade.html").as_uri())
+    cite = page.locator("article a.cite").first
+    tip = cite.locator(".cite-tip")
+    assert not tip.is_visible()
+    cite.focus()  # keyboard focus, not only the mouse
+    assert tip.is_visible() and "Widget trade in 2023" in tip.inner_text()
+    page.mouse.move(0, 0)
+    cite.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/sources.html#src-institute2024trade")
+    assert page.locator("#src-institute2024trade").is_visible()
+
+
+def test_dashboard_filters_and_sorts(site: Path, page) -> None:
+    page.goto((site / "claims" / "index.html").as_uri())
+    rows = page.locator("#dashboard tbody tr")
+    assert page.inner_text("#dash-count") == "2 of 2 claims"
+    page.select_option("#dash-status", "reported")
+    assert page.inner_text("#dash-count") == "1 of 2 claims"
+    assert rows.nth(0).is_visible() != rows.nth(1).is_visible()
+    page.select_option("#dash-status", "")
+    page.fill("#dash-filter", "ruritania third")
+    assert page.inner_text("#dash-count") == "1 of 2 claims"
+    page.fill("#dash-filter", "")
+    page.click("th:nth-child(5) button.sort")  # best grade, ascending
+    assert [rows.nth(i).get_attribute("data-status") for i in range(2)] == ["reported", "disputed"]
+    assert page.get_attribute("th:nth-child(5)", "aria-sort") == "ascending"
+    page.click("th:nth-child(5) button.sort")
+    assert [rows.nth(i).get_attribute("data-status") for i in range(2)] == ["disputed", "reported"]
+
+
+def test_claim_page_loads_offline_with_search_box(site: Path, page) -> None:
+    page.goto((site / "claims" / "widgets-shipped.html").as_uri())
+    assert page.locator(".md-search").is_visible()
+    assert "TLP:CLEAR" in page.inner_text(".md-banner")
+    page.goto((site / "figures.html").as_uri())
+    assert page.locator("figure.chart svg").is_visible()
