@@ -28,7 +28,8 @@ TITLES = {
     "annex-scales": "Scales and statuses",
     "annex-changes": "Changes since the previous version",
 }
-COMPACT_PAGES = 4  # a pack of at most this many pages has no cover page and no table of contents
+COMPACT_PAGES = 4  # a pack of at most this many pages starts in the compact layout
+LAYOUTS = (("full", "table"), ("compact", "table"), ("compact", "matrix"))  # ever shorter, tried in order
 
 
 class Unfit(Exception):
@@ -57,10 +58,13 @@ def _soft(text: str) -> str:
 
 
 class Assembler:
-    def __init__(self, corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None):
+    def __init__(self, corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None,
+                 layout: tuple[str, str] = LAYOUTS[0]):
         self.corpus, self.pack, self.version, self.changes = corpus, pack, version, changes
         self.scope: Scope = select(corpus, pack)
-        self.linked = "evidence" in pack.sections  # claims have a row to link to
+        self.compact = layout[0] == "compact"  # no cover page, no contents, condensed sections
+        self.glance = layout[1]  # evidence at a glance: one row per claim, or counts per theme and status
+        self.linked = "evidence" in pack.sections and self.glance == "table"  # claims have a row to link to
         self._refs: dict[str, list[tree.Node]] = {}
 
     # --- shared pieces -------------------------------------------------------------------------------------
@@ -78,7 +82,10 @@ class Assembler:
         if locator:
             last = parts[-1] if parts else ""
             if isinstance(last, str):
-                parts[-1] = last.rstrip().rstrip(".") + f", {locator}."
+                last = last.rstrip()
+                if last.endswith(".") and not (last.endswith("n.d.") and not last.endswith("n.d..")):
+                    last = last[:-1]
+                parts[-1] = last + f", {locator}."
             else:
                 parts.append(f", {locator}.")
         return parts
@@ -131,7 +138,17 @@ class Assembler:
             if not groups or groups[-1]["title"] != title:
                 groups.append({"title": title, "rows": []})
             groups[-1]["rows"].append(self.claim_row(claim))
-        return {"groups": groups}
+        return {"groups": groups, **self.matrix(groups)}
+
+    @staticmethod
+    def matrix(groups: list[dict[str, Any]]) -> dict[str, Any]:
+        """Claims per theme and status: the evidence at a glance of a compact pack."""
+        used = [s for s in vocab.STATUSES if any(r["status"] == s for g in groups for r in g["rows"])]
+        rows = [[g["title"], *[sum(r["status"] == s for r in g["rows"]) for s in used], len(g["rows"])]
+                for g in groups]
+        totals = ["All themes", *[sum(row[i + 1] for row in rows) for i in range(len(used))],
+                  sum(len(g["rows"]) for g in groups)]
+        return {"statuses": used, "matrix": rows, "totals": totals}
 
     def claim_row(self, claim: Claim) -> dict[str, Any]:
         grade = best_grade(self.corpus, claim)
@@ -270,7 +287,6 @@ class Assembler:
         title = clean(pack.title) or clean(cfg.title) or clean(pack.id)
         scope = [clean(self.corpus.themes[t].title if t in self.corpus.themes else t) for t in pack.themes]
         keywords = [clean(k) for k in (pack.id, self.version.version, pack.ceiling, *pack.themes, *pack.tags) if k]
-        compact = pack.max_pages is not None and pack.max_pages <= COMPACT_PAGES
         return {
             "title": title, "corpus": clean(cfg.title), "subtitle": clean(cfg.subtitle),
             "author": clean(cfg.originator) or clean(cfg.title) or "briefing",
@@ -280,10 +296,17 @@ class Assembler:
             "version": clean(self.version.version), "date": self.version.date,
             "date_long": long_date(self.version.date), "cutoff": clean(long_date(pack.cutoff or "")),
             "audience": clean(pack.audience), "distribution": clean(pack.distribution),
-            "scope": scope, "tags": [clean(t) for t in pack.tags], "compact": compact,
+            "scope": scope, "tags": [clean(t) for t in pack.tags], "compact": self.compact, "glance": self.glance,
         }
 
 
-def assemble(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None) -> dict[str, Any]:
-    """The JSON-ready data of one pack. Raises Unfit when a section cannot stand."""
-    return Assembler(corpus, pack, version, changes).data()
+def layouts(pack: Pack) -> tuple[tuple[str, str], ...]:
+    """The layouts to try for a pack, longest first: a short pack starts compact."""
+    short = pack.max_pages is not None and pack.max_pages <= COMPACT_PAGES
+    return LAYOUTS[1:] if short else LAYOUTS[:1] if pack.max_pages is None else LAYOUTS
+
+
+def assemble(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None,
+             layout: tuple[str, str] = LAYOUTS[0]) -> dict[str, Any]:
+    """The JSON-ready data of one pack in one layout. Raises Unfit when a section cannot stand."""
+    return Assembler(corpus, pack, version, changes, layout).data()

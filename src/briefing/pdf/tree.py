@@ -21,6 +21,7 @@ Node = str | dict[str, Any]
 _PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
+BLOCK_NODES = {"p", "h", "ul", "ol", "pre", "table", "hr", "quote", "note", "block"}
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "hr", "div"}
 
 
@@ -66,6 +67,8 @@ class Converter:
                     out[-1] = out[-1].rstrip()  # the footnote mark sits on the word it follows
                 out.append(node)
             self._add(out, self.text(child.tail))
+        if any(isinstance(n, dict) and n["t"] in BLOCK_NODES for n in out):
+            out = [n for n in out if not isinstance(n, str) or n.strip()]  # no stray paragraphs between blocks
         return _trim(out) if el.tag in BLOCKS or el.tag == "td" or el.tag == "th" else out
 
     @staticmethod
