@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefing.checks import origins
+from briefing.citations import CITE_GROUP
 from briefing.model import Corpus
 from briefing.pipeline import load_and_check
 from briefing.problems import Problems
@@ -168,6 +169,10 @@ def test_every_theme_has_a_page(corpus: Corpus) -> None:
 
 def test_narrative_pages(corpus: Corpus) -> None:
     assert "index.md" in corpus.pages and "methodology.md" in corpus.pages
+    for page in corpus.pages.values():
+        for number, line in enumerate(page.text.splitlines(), start=1):
+            # a citation group split over two lines is not recognised as a citation at all
+            assert line.count("[@") == len(CITE_GROUP.findall(line)), f"{page.path}: line {number} of the body"
     index = corpus.pages["index.md"]
     assert index.claim_refs and index.citations
     for theme in corpus.themes.values():
@@ -209,6 +214,9 @@ def test_required_packs(corpus: Corpus) -> None:
     assert set(corpus.packs["full"].sections) == set(PACK_SECTIONS)
     brief = corpus.packs["brief"]
     assert brief.max_pages == 2
+    assert brief.themes or brief.tags, "a two-page brief must be narrowed to a few claims"
+    picked = [c for c in corpus.claims.values() if c.theme in brief.themes or set(brief.tags) & set(c.tags)]
+    assert 0 < len(picked) <= 12
     assert set(brief.sections) == {"key-judgments", "recommendations", "evidence"}
     drones = corpus.packs["drones"]
     assert drones.themes == ["drones"]
