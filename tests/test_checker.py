@@ -125,6 +125,21 @@ def test_confirmed_with_two_origins_passes(minimal: Path) -> None:
     assert "status-evidence" not in rules(run(minimal))
 
 
+def test_one_document_repeating_two_reports_does_not_confirm(minimal: Path) -> None:
+    # widget-trade-grew has one link, to the institute; make the institute repeat two independent reports
+    edit(minimal, CLAIMS, "status: reported", "status: confirmed")
+    edit(minimal, BIB, "source_class = {research},", "source_class = {research},\n  derived_from = {agency2024widgets, "
+         "ministry2024statement},")
+    assert "has 1 independent supporting origin(s)" in only(run(minimal), "status-evidence").message
+
+
+def test_f_graded_sources_do_not_count_as_origins(minimal: Path) -> None:
+    edit(minimal, CLAIMS, "status: disputed", "status: confirmed")
+    edit(minimal, BIB, "  derived_from = {agency2024widgets},\n", "")
+    edit(minimal, BIB, "reliability = {C},", "reliability = {F},")
+    assert "has 1 independent supporting origin(s)" in only(run(minimal), "status-evidence").message
+
+
 def test_official_record_confirms_alone(minimal: Path) -> None:
     edit(minimal, CLAIMS, "status: reported", "status: confirmed")
     assert "status-evidence" in rules(run(minimal))

@@ -106,13 +106,27 @@ def origins(corpus: Corpus, key: str, seen: frozenset[str] = frozenset()) -> fro
     return result
 
 
+def verifiable(corpus: Corpus, key: str) -> bool:
+    """A source graded A-E: F ('cannot be judged') and ungraded sources support nothing on their own."""
+    source = corpus.sources.get(key)
+    return bool(source and source.reliability in RELIABILITY and source.reliability != "F")
+
+
 def claim_origins(corpus: Corpus, claim: Claim, stance: str = "supports") -> set[str]:
-    """Independent origins among a claim's links of one stance."""
-    result: set[str] = set()
-    for link in claim.evidence:
-        if link.stance == stance and link.source in corpus.sources:
-            result |= origins(corpus, link.source)
-    return result
+    """The claim's sources of one stance that are independent of each other; its size counts independent origins.
+
+    Only graded sources (A-E) count, one per evidence link, and two links count twice only when their origins
+    (after following derived_from) do not overlap: one document never confirms a claim on its own, however many
+    reports it repeats.
+    """
+    keys = {link.source for link in claim.evidence if link.stance == stance and verifiable(corpus, link.source)}
+    chosen: set[str] = set()
+    used: frozenset[str] = frozenset()
+    for key in sorted(keys, key=lambda k: (len(origins(corpus, k)), k)):
+        if not origins(corpus, key) & used:
+            chosen.add(key)
+            used |= origins(corpus, key)
+    return chosen
 
 
 def best_grade(corpus: Corpus, claim: Claim) -> str:
@@ -293,7 +307,7 @@ class Checker:
     def check_status(self, claim: Claim) -> None:
         if not claim.evidence or claim.status not in STATUSES:
             return
-        graded = [e for e in claim.evidence if e.stance != "mentions" and self._verifiable(e.source)]
+        graded = [e for e in claim.evidence if e.stance != "mentions" and verifiable(self.c, e.source)]
         if claim.status not in ("unassessed", "retracted", "superseded") and not graded and all(
             e.source in self.c.sources for e in claim.evidence
         ):
@@ -318,10 +332,6 @@ class Checker:
             self.p.error(claim.loc, "status-evidence", f"claim '{claim.id}' is 'denied' but has no 'denies' link")
         elif claim.status == "reported" and not supports:
             self.p.error(claim.loc, "status-evidence", f"claim '{claim.id}' is 'reported' but has no 'supports' link")
-
-    def _verifiable(self, key: str) -> bool:
-        source = self.c.sources.get(key)
-        return bool(source and source.reliability in RELIABILITY and source.reliability != "F")
 
     def check_records(self) -> None:
         c = self.c
