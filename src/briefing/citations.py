@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 from .model import Citation
 
-CITE_GROUP = re.compile(r"\[(@[^\[\]\n]+)\]")
-CITE_ITEM = re.compile(r"^\s*@([A-Za-z0-9_:.\-/]+)\s*(?:,\s*(.*?))?\s*$")
+CITE_GROUP = re.compile(r"\[(@[^\[\]]+)\]")  # may span a line break inside a paragraph
+CITE_ITEM = re.compile(r"^\s*@([A-Za-z0-9_:.\-/]+)\s*(?:,\s*(.*?))?\s*$", re.S)
 CLAIM_REF = re.compile(r"\[claim:([A-Za-z0-9_.\-]+)\]")
 FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -21,7 +21,7 @@ def parse_group(inner: str) -> list[tuple[str, str]] | None:
         match = CITE_ITEM.match(part)
         if not match:
             return None
-        items.append((match.group(1), match.group(2) or ""))
+        items.append((match.group(1), " ".join((match.group(2) or "").split())))
     return items
 
 
@@ -38,11 +38,13 @@ def prose_lines(text: str, first_line: int = 1) -> Iterator[tuple[int, str]]:
 
 def scan(text: str, first_line: int = 1) -> tuple[list[Citation], list[tuple[str, int]]]:
     """All source citations and claim references in a Markdown text, with their lines."""
-    citations: list[Citation] = []
-    claims: list[tuple[str, int]] = []
-    for number, line in prose_lines(text, first_line):
-        for group in CITE_GROUP.finditer(line):
-            for key, locator in parse_group(group.group(1)) or []:
-                citations.append(Citation(key, locator, number))
-        claims.extend((m.group(1), number) for m in CLAIM_REF.finditer(line))
+    kept = dict(prose_lines(text, first_line))
+    prose = "\n".join(kept.get(n, "") for n in range(first_line, first_line + len(text.splitlines())))
+
+    def line(offset: int) -> int:
+        return first_line + prose.count("\n", 0, offset)
+
+    citations = [Citation(key, locator, line(group.start()))
+                 for group in CITE_GROUP.finditer(prose) for key, locator in parse_group(group.group(1)) or []]
+    claims = [(m.group(1), line(m.start())) for m in CLAIM_REF.finditer(prose)]
     return citations, claims
