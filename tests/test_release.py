@@ -1,0 +1,118 @@
+"""Versioned releases, end to end: `briefing build` in a real git repository."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from checkhelp import briefing
+from gitrepo import make_history
+
+TODAY = ("--today", "2024-11-01")
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example corpus with v1.0 and one later commit, built once."""
+    from conftest import EXAMPLE
+
+    root = tmp_path_factory.mktemp("release") / "corpus"
+    shutil.copytree(EXAMPLE, root)
+    make_history(root)
+    result = briefing("build", "--root", str(root), *TODAY)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_every_output_names_its_version(released: Path) -> None:
+    manifest = json.loads((released / "dist/manifest.json").read_text(encoding="utf-8"))
+    version = manifest["version"]
+    assert version.startswith("v1.0+1.g") and manifest["date"] == "2024-10-20"
+    assert manifest["packs"] == ["full"]
+    assert {f["file"] for f in manifest["files"]} == {"full.pdf", f"site-{version}.zip"}
+    pack = next(f for f in manifest["files"] if f["file"] == "full.pdf")
+    assert pack["marking"] == "TLP:CLEAR" and len(pack["sha256"]) == 64
+    for page in (released / "site").rglob("*.html"):
+        assert version in page.read_text(encoding="utf-8"), page
+    text = pdf_text(released / "dist/full.pdf")
+    assert text.count(version) >= 2
+
+
+def test_changes_since_the_previous_release_in_site_and_pack(released: Path) -> None:
+    pages = [p for p in (released / "site").rglob("*.html") if "changed since v1.0" in p.read_text("utf-8").lower()]
+    assert pages, "no 'What changed since v1.0' page"
+    text = BeautifulSoup(pages[0].read_text(encoding="utf-8"), "html.parser").get_text(" ")
+    assert "widget-trade-grew" in text and "reported" in text and "confirmed" in text
+    assert "customs2024widgets" in text or "Widget trade statistics 2023" in text
+    pdf = " ".join(pdf_text(released / "dist/full.pdf").split())
+    assert "since v1.0" in pdf
+    assert "Widget trade statistics 2023" in pdf or "customs2024widgets" in pdf
+
+
+def test_claim_page_shows_the_status_history_with_both_dates(released: Path) -> None:
+    page = next(p for p in (released / "site").rglob("*.html") if "widget-trade-grew" in p.as_posix())
+    text = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").get_text(" ")
+    assert "2024-10-01" in text and "2024-10-20" in text
+
+
+def test_sha256sum_accepts_the_bundle_and_catches_one_changed_byte(released: Path, tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    shutil.copytree(released / "dist", dist)
+    ok = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=dist, capture_output=True, text=True, check=False)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "manifest.json: OK" in ok.stdout and "full.pdf: OK" in ok.stdout
+    data = bytearray((dist / "full.pdf").read_bytes())
+    data[len(data) // 2] ^= 0x01
+    (dist / "full.pdf").write_bytes(bytes(data))
+    bad = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=dist, capture_output=True, text=True, check=False)
+    assert bad.returncode != 0
+    assert "full.pdf: FAILED" in bad.stdout
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_of_one_commit_are_byte_identical(released: Path, tmp_path: Path) -> None:
+    first = {"site": files_of(released / "site"), "dist": files_of(released / "dist")}
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(released), str(clone)], check=True)
+    result = briefing("build", "--root", str(clone), *TODAY)
+    assert result.returncode == 0, result.stderr
+    second = {"site": files_of(clone / "site"), "dist": files_of(clone / "dist")}
+    for kind in ("site", "dist"):
+        assert first[kind].keys() == second[kind].keys()
+        differ = [name for name in first[kind] if first[kind][name] != second[kind][name]]
+        assert not differ, f"{kind} files differ between two builds: {differ[:10]}"
+
+
+def test_pack_command_renders_one_pack_and_keeps_the_bundle_valid(released: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(released), str(clone)], check=True)
+    shutil.copytree(released / "dist", clone / "dist")
+    (clone / "dist/full.pdf").unlink()
+    result = briefing("pack", "full", "--root", str(clone), *TODAY)
+    assert result.returncode == 0, result.stderr
+    assert (clone / "dist/full.pdf").read_bytes() == (released / "dist/full.pdf").read_bytes()
+    assert subprocess.run(["sha256sum", "-c", "--quiet", "SHA256SUMS"], cwd=clone / "dist").returncode == 0
+    missing = briefing("pack", "nope", "--root", str(clone), *TODAY)
+    assert missing.returncode == 2 and "no pack 'nope' (packs: full)" in missing.stderr
+
+
+def test_dirty_tree_is_marked(released: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(released), str(clone)], check=True)
+    with (clone / "docs/index.md").open("a", encoding="utf-8") as f:
+        f.write("\nAn uncommitted sentence.\n")
+    result = briefing("pack", "full", "--root", str(clone), *TODAY)
+    assert result.returncode == 0, result.stderr
+    assert ".dirty" in json.loads((clone / "dist/manifest.json").read_text(encoding="utf-8"))["version"]
