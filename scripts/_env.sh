@@ -3,8 +3,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 PY=${PYTHON:-python3}
-stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-${1:-main}
-if [ ! -f "$stamp" ]; then
+hash=$(sha256sum pyproject.toml | cut -c1-16)
+stamp=.venv/.installed-$hash-${1:-main}
+# The test install includes everything the main install has.
+if [ ! -f "$stamp" ] && ! [ "${1:-main}" = main -a -f ".venv/.installed-$hash-test" ]; then
   echo "setting up .venv (one time) ..." >&2
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip >&2
