@@ -128,7 +128,7 @@ def test_sources_have_grade_rationale_derivation_and_cited_by(site: Path) -> Non
     assert "Rewrite of the agency story" in daily.get_text()
     assert daily.select_one('a[href="#src-agency2024widgets"]') is not None
     institute = page.select_one("li#src-institute2024trade")
-    targets = {a["href"] for a in institute.select("a.cited-by")}
+    targets = {a["href"] for a in institute.select("a.cited-by, a.claim-ref")}
     assert {"claims/widget-trade-grew.html", "themes/trade.html", "figures.html", "entities/acme.html",
             "recommendations.html"} <= targets
 

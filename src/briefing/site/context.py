@@ -45,6 +45,10 @@ class CitedBy:
     kind: str  # claim, page, figure, event, entity, recommendation
     target: str  # site path of the page that cites
     label: str
+    ident: str = ""  # the record id (claims: shown as a compact reference)
+
+
+KIND_ORDER = ("claim", "page", "figure", "event", "entity", "recommendation")
 
 
 @dataclass
@@ -84,12 +88,12 @@ class Index:
     def _cited_by(c: Corpus, page_of_doc: dict[str, str]) -> dict[str, list[CitedBy]]:
         out: dict[str, dict[tuple[str, str], CitedBy]] = defaultdict(dict)
 
-        def add(key: str, kind: str, target: str, label: str) -> None:
-            out[key].setdefault((kind, target), CitedBy(kind, target, label))
+        def add(key: str, kind: str, target: str, label: str, ident: str = "") -> None:
+            out[key].setdefault((kind, target), CitedBy(kind, target, label, ident))
 
         for claim in c.claims.values():
             for link in claim.evidence:
-                add(link.source, "claim", f"claims/{slug(claim.id)}.md", claim.statement)
+                add(link.source, "claim", f"claims/{slug(claim.id)}.md", claim.statement, claim.id)
         for doc, page in c.pages.items():
             for citation in page.citations:
                 add(citation.key, "page", page_of_doc.get(doc, doc), page.title)
@@ -105,7 +109,8 @@ class Index:
             for option in rec.options:
                 for key in option.advocated_by:
                     add(key, "recommendation", "recommendations.md", rec.title)
-        return {k: list(v.values()) for k, v in out.items()}
+        return {k: sorted(v.values(), key=lambda c: (KIND_ORDER.index(c.kind), c.label.casefold()))
+                for k, v in out.items()}
 
 
 def slug(ident: str) -> str:

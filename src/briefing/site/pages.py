@@ -64,19 +64,24 @@ def theme_paths(corpus: Corpus) -> dict[str, str]:
     return {t.id: t.page or f"themes/{slug(t.id)}.md" for t in corpus.themes.values()}
 
 
-def _figure_groups(corpus: Corpus) -> list[tuple[str, list, str]]:
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+
+
+def _charts(corpus: Corpus) -> list[tuple[str, Markup]]:
+    """One bar chart per unit shared by two figures or more (one bar says nothing a table does not)."""
     by_unit: dict[str, list] = defaultdict(list)
     for figure in corpus.figures.values():
         by_unit[figure.unit].append(figure)
-    groups = []
+    out = []
     for n, (unit, figs) in enumerate(sorted(by_unit.items(), key=lambda kv: kv[0].casefold())):
-        figs.sort(key=lambda f: (f.period, f.label))
-        chart = Markup("")
-        if len(figs) >= 2:  # one bar says nothing a table does not
-            bars = [charts.Bar(f"{f.label[:70]} ({f.period})", f.value, f"{f.value_text} {unit}") for f in figs]
-            chart = Markup(charts.bar_chart(f"Key figures in {unit}", bars, f"chart-{n}"))
-        groups.append((unit, figs, chart))
-    return groups
+        if len(figs) < 2:
+            continue
+        figs.sort(key=lambda f: (-f.value, f.label))
+        bars = [charts.Bar(f"{_clip(f.label, 70)} ({_clip(f.period, 30)})", f.value, f"{f.value_text} {unit}")
+                for f in figs]
+        out.append((unit, Markup(charts.bar_chart(f"Key figures in {unit}", bars, f"chart-{n}"))))
+    return out
 
 
 def generate(data: SiteInput) -> Site:
@@ -143,8 +148,9 @@ def generate(data: SiteInput) -> Site:
         add(f"entities/{slug(entity.id)}.md", "entity.md.j2", in_nav=False, entity=entity, marking=entity.marking,
             claims=sorted(index.claims_by_entity.get(entity.id, []), key=lambda cl: cl.id),
             events=sorted(index.events_by_entity.get(entity.id, []), key=lambda e: e.date))
-    add("figures.md", "figures.md.j2", marking=highest([f.marking for f in c.figures.values()], floor),
-        groups=_figure_groups(c), unit_heading=lambda u: f"In {u}" if u else "Counts")
+    figures = sorted(c.figures.values(), key=lambda f: (theme_title.get(f.theme or "", "~"), f.label.casefold()))
+    add("figures.md", "figures.md.j2", marking=highest([f.marking for f in figures], floor), charts=_charts(c),
+        figures=figures, theme_title=lambda tid: theme_title.get(tid, tid))
     add("recommendations.md", "recommendations.md.j2",
         marking=highest([r.marking for r in c.recommendations.values()], floor),
         recommendations=list(c.recommendations.values()))
@@ -152,7 +158,9 @@ def generate(data: SiteInput) -> Site:
         gaps=list(c.gaps.values()))
     sources = sorted(c.sources.values(), key=lambda s: (reference_text(s).casefold(), s.key))
     add("sources.md", "sources.md.j2", marking=highest([s.marking for s in sources], floor), sources=sources,
-        cited_by=index.cited_by)
+        cited_by=index.cited_by, kind_names={"claim": "Claims", "page": "Pages", "figure": "Key figures",
+                                             "event": "Timeline", "entity": "Entities",
+                                             "recommendation": "Recommendations"})
     method = c.pages.get("methodology.md")
     add("methodology.md", "methodology.md.j2", title=method.title if method else "Methodology",
         marking=highest([method.marking] if method else [], floor), prose=_body(method, strip_h1=False))
