@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .site import mkdocs_config
 from .site.context import SiteInput
 from .site.links import Linker, MissingReference
-from .site.pages import Site, SiteContentError, generate
+from .site.pages import Site, SiteContentError, generate, unstash_html
 
 
 class BriefingPluginConfig(Config):
@@ -70,7 +70,10 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         return files
 
     def on_page_content(self, html: str, page, config, files) -> str:
-        assert self.linker is not None
+        assert self.linker is not None and self.site is not None
+        generated = self.site.pages.get(page.file.src_uri)
+        if generated is not None:
+            html = unstash_html(html, generated.html_blocks)
         try:
             return self.linker(html, page.file.src_uri)
         except MissingReference as exc:
