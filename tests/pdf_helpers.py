@@ -176,3 +176,18 @@ def link_targets(reader: PdfReader) -> list[tuple[int, int, list[float]]]:
 def fonts(path: Path) -> list[list[str]]:
     out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
     return [line.split() for line in out.splitlines()[2:] if line.strip()]
+
+
+def footnote_pages(pdf: Pdf) -> dict[str, int]:
+    """Page of every footnote number; asserts each mark has its note on the same page and numbers run 1, 2, ..."""
+    seen: dict[str, int] = {}
+    for index in range(pdf.count):
+        for number, times in superscripts(pdf.reader, index).items():
+            assert times == 2, f"footnote {number} on page {index + 1}: mark and note expected, found {times}"
+            assert number not in seen, f"footnote {number} on pages {seen[number]} and {index + 1}"
+            seen[number] = index + 1
+    assert sorted(seen, key=int) == [str(n) for n in range(1, len(seen) + 1)]
+    for page, target, rect in link_targets(pdf.reader):
+        if rect[2] - rect[0] < 8:  # a footnote mark or note number links to its partner
+            assert page == target, f"footnote link on page {page + 1} goes to page {target + 1}"
+    return seen

@@ -13,13 +13,13 @@ from pdf_helpers import (
     VERSION,
     Pdf,
     fonts,
+    footnote_pages,
     link_targets,
     load_corpus,
     make_corpus,
     render,
     runs,
     squash,
-    superscripts,
     write,
 )
 
@@ -74,18 +74,8 @@ def test_key_judgments_come_first_with_confidence_and_estimative_term(packs: dic
 
 def test_every_footnote_has_its_note_on_the_page_of_its_mark(packs: dict[str, Pdf]) -> None:
     pdf = packs["full"]
-    seen: dict[str, int] = {}
-    for index in range(pdf.count):
-        numbers = superscripts(pdf.reader, index)
-        for number, times in numbers.items():
-            assert times == 2, f"footnote {number} on page {index + 1}: mark and note expected, found {times}"
-            assert number not in seen, f"footnote {number} on pages {seen[number]} and {index + 1}"
-            seen[number] = index + 1
-    assert sorted(seen, key=int) == [str(n) for n in range(1, len(seen) + 1)]
+    seen = footnote_pages(pdf)
     assert len(seen) == 3  # one per citation group in docs/themes/trade.md
-    for page, target, rect in link_targets(pdf.reader):
-        if rect[2] - rect[0] < 8:  # a footnote mark or note number links to its partner
-            assert page == target
     notes = squash(pdf.pages[seen["1"] - 1])
     assert "Roe, Richard, and Anna Poe. 2024. “Widget trade in 2023.” Example Institute, March 2024, p. 3." in notes
     assert "Ministry of Trade. 2024. “Statement on widget exports.”" in notes

@@ -166,6 +166,7 @@ class Assembler:
                 raise Unfit(f"page '{page.path}' {exc}") from None
             if nodes and isinstance(nodes[0], dict) and nodes[0].get("t") == "h" and nodes[0].get("level") == 1:
                 nodes = nodes[1:]  # the page title becomes the section heading
+            tree.settle_headings(nodes, base=3)
             theme = self.corpus.themes.get(theme_id)
             pages.append({"title": clean(page.title or (theme.title if theme else page.path)),
                           "summary": clean(theme.summary) if theme else "", "nodes": nodes})

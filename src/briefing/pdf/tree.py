@@ -169,3 +169,27 @@ def convert(text: str, cite: Callable[[etree.Element], Node], claim: Callable[[s
     """A Markdown page as a list of block nodes."""
     root, stash = parse(text)
     return Converter(stash, cite, claim).children(root)
+
+
+def settle_headings(nodes: list[Node], base: int) -> None:
+    """Give the headings of a page levels from base down with no level skipped (PDF/UA), in place.
+
+    A page's '#### Detail' right under its title becomes level base; deeper headings nest one level at a time.
+    """
+    stack: list[tuple[int, int]] = []  # (level in the page, level in the pack)
+
+    def walk(items: list[Node]) -> None:
+        for node in items:
+            if not isinstance(node, dict):
+                continue
+            if node["t"] == "h":
+                while stack and stack[-1][0] >= node["level"]:
+                    stack.pop()
+                level = min(stack[-1][1] + 1 if stack else base, 6)
+                stack.append((node["level"], level))
+                node["level"] = level
+            for key in ("c", "title"):
+                if isinstance(node.get(key), list):
+                    walk(node[key])
+
+    walk(nodes)
