@@ -15,7 +15,7 @@ from typing import Any
 from markdown.treeprocessors import Treeprocessor
 
 from .. import prose
-from .text import _CONTROL, keep_lines
+from .text import CONTROL, keep_lines
 
 Node = str | dict[str, Any]
 _PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
@@ -55,7 +55,7 @@ class Converter:
             return html.unescape(_TAG.sub("", str(raw)))
 
         value = _PLACEHOLDER.sub(restore, value)
-        return _SPACE.sub(" ", _CONTROL.sub("", value))
+        return _SPACE.sub(" ", CONTROL.sub("", value))
 
     def children(self, el: etree.Element) -> list[Node]:
         out: list[Node] = []
@@ -99,7 +99,7 @@ class Converter:
             raw = "".join((code if code is not None else el).itertext())
             return {"t": "pre", "text": keep_lines(html.unescape(raw))}
         if tag == "code":
-            return {"t": "code", "text": _CONTROL.sub("", html.unescape("".join(el.itertext())))}
+            return {"t": "code", "text": CONTROL.sub("", html.unescape("".join(el.itertext())))}
         if tag in ("em", "i"):
             return {"t": "em", "c": self.children(el)}
         if tag in ("strong", "b"):
