@@ -299,5 +299,5 @@ def test_theme_page_must_exist(minimal: Path) -> None:
 
 
 def test_invalid_pack_section(minimal: Path) -> None:
-    edit(minimal, RECORDS, "annex-scales]", "annex-scale]")
+    edit(minimal, RECORDS, "annex-scales,", "annex-scale,")
     assert "did you mean 'annex-scales'?" in only(run(minimal), "invalid-value").message

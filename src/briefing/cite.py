@@ -79,11 +79,12 @@ def reference(source: Source) -> list[Segment]:
     """The full reference as styled segments."""
     out: list[Segment] = []
     title = source.title.rstrip(".")
+    when = _stop(year(source))
     if source.authors:
-        out.append(Segment(f"{author_list(source).rstrip('.')}. {year(source)}. "))
+        out.append(Segment(f"{_stop(author_list(source))} {when} "))
         out.append(Segment(f"\u201c{title}.\u201d "))
     else:
-        out.append(Segment(f"\u201c{title}.\u201d {year(source)}. "))
+        out.append(Segment(f"\u201c{title}.\u201d {when} "))
     where = container(source)
     if where:
         out.append(Segment(where, "em"))
@@ -101,6 +102,11 @@ def reference(source: Source) -> list[Segment]:
 
 def reference_text(source: Source) -> str:
     return "".join(s.text for s in reference(source))
+
+
+def _stop(text: str) -> str:
+    """End a part of a reference with one full stop: 'n.d.' stays 'n.d.', 'Doe, J' becomes 'Doe, J.'."""
+    return text if text.endswith(".") else text + "."
 
 
 def _tidy(segments: list[Segment]) -> list[Segment]:

@@ -18,7 +18,7 @@ from markdown.treeprocessors import Treeprocessor
 from .citations import CITE_GROUP, CLAIM_REF, parse_group
 
 # The extensions every renderer uses, by their Python-Markdown names (mkdocs.yml lists the same).
-EXTENSION_NAMES = ("tables", "sane_lists", "admonition", "toc", "attr_list", "briefing.prose")
+EXTENSION_NAMES = ("tables", "fenced_code", "sane_lists", "admonition", "toc", "attr_list", "briefing.prose")
 
 
 class _CitationProcessor(InlineProcessor):

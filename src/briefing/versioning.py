@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,13 +47,18 @@ def name_of(root: Path, commit: str, tag_pattern: str = "v*") -> tuple[str, str 
 
 
 def describe(root: Path, tag_pattern: str = "v*") -> VersionInfo:
-    """Version and date of the working tree at root. SOURCE_DATE_EPOCH overrides the date."""
+    """Version and date of the working tree at root: the commit's date, or SOURCE_DATE_EPOCH when set."""
     commit = git(root, "rev-parse", "HEAD") or ""
     dirty = bool(commit) and bool(git(root, "status", "--porcelain", "--untracked-files=no", "--", "."))
     version, tag = name_of(root, commit, tag_pattern) if commit else ("unversioned", None)
     if dirty:
         version += ".dirty" if "+" in version else "+dirty"
     env_epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    commit_epoch = int(git(root, "log", "-1", "--format=%ct") or 0) if commit else 0
-    epoch = int(env_epoch) if env_epoch.isdigit() else commit_epoch
+    if env_epoch.isdigit():
+        epoch = int(env_epoch)
+    elif commit:
+        epoch = int(git(root, "log", "-1", "--format=%ct") or 0)
+    else:
+        epoch = int(time.time())  # outside git there is no commit date; the version says 'unversioned'
+
     return VersionInfo(version=version, commit=commit, epoch=epoch, dirty=dirty, tag=tag)
