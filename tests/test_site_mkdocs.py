@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import shutil
 import subprocess
@@ -50,6 +51,11 @@ def test_content_at_the_ceiling_is_present(tmp_path: Path, minimal: Path) -> Non
     assert "TLP:CLEAR" in clear_banner.get_text()  # each page carries its own marking
 
 
+def first_difference(a: Path, b: Path) -> str:
+    lines = difflib.unified_diff(a.read_text("utf-8").splitlines(), b.read_text("utf-8").splitlines(), lineterm="")
+    return "\n".join(list(lines)[:40])
+
+
 def run_mkdocs(root: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run([*MKDOCS, "build", "--strict", *args], cwd=root, env=env, capture_output=True, text=True,
@@ -68,7 +74,8 @@ def test_mkdocs_build_strict_gives_the_same_pages_as_build_site(tmp_path: Path, 
     build_site(at_ceiling(corpus, ceiling), by_briefing, ceiling=ceiling, version=version, changes=None, history={})
     pages = sorted(p.relative_to(by_briefing) for p in by_briefing.rglob("*.html"))
     assert pages == sorted(p.relative_to(by_mkdocs) for p in by_mkdocs.rglob("*.html"))
-    assert [p for p in pages if (by_briefing / p).read_bytes() != (by_mkdocs / p).read_bytes()] == []
+    differ = [p for p in pages if (by_briefing / p).read_bytes() != (by_mkdocs / p).read_bytes()]
+    assert differ == [], first_difference(by_briefing / differ[0], by_mkdocs / differ[0])
     assert (by_mkdocs / "search" / "search_index.json").read_bytes() == \
         (by_briefing / "search" / "search_index.json").read_bytes()
 
