@@ -60,7 +60,12 @@ def pages(pdf: Path) -> int | None:
     return len(PdfReader(pdf).pages)
 
 
-def report_outputs(root: Path) -> None:
+def report_outputs(root: Path, pack: str | None = None) -> None:
+    """Sizes of what a build wrote; for one pack, only that pack."""
+    if pack:
+        pdf = root / "dist" / f"{pack}.pdf"
+        print(f"  {pdf.name}: {pages(pdf)} pages, {pdf.stat().st_size / 1024:,.0f} KiB")
+        return
     index = root / "site" / "search" / "search_index.json"
     if index.is_file():
         print(f"  search index: {index.stat().st_size / 1024:,.0f} KiB; site files: "
@@ -106,7 +111,7 @@ def main() -> int:
             continue
         print(f"{name:52} {len(times):>4} {min(times):>8.2f} {statistics.median(times):>9.2f} {max(times):>8.2f}")
         if command[0] in ("build", "pack"):
-            report_outputs(root)
+            report_outputs(root, command[1] if command[0] == "pack" else None)
     return 1 if failed else 0
 
 
