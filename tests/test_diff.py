@@ -61,7 +61,7 @@ def test_diff_of_an_unknown_revision_is_a_usage_error(repo: Path) -> None:
 
 def test_claim_history_lists_both_dates(repo: Path) -> None:
     head, _ = load_and_check(repo, dt.date(2024, 11, 1))
-    history = claim_history(repo, head, describe(repo))
+    history = claim_history(repo, head, describe(repo), "TLP:CLEAR")
     entries = [(h.date, h.status, h.version) for h in history["widget-trade-grew"]]
     assert entries[0] == ("2024-10-01", "reported", "v1.0")
     assert entries[1][:2] == ("2024-10-20", "confirmed")
@@ -74,3 +74,11 @@ def test_previous_release_skips_a_tag_on_head(repo: Path) -> None:
     git(repo, "tag", "-a", "v1.1", "-m", "v1.1")
     assert previous_release(repo) == "v1.0"
     assert describe(repo).version == "v1.1"
+
+
+def test_a_new_untracked_corpus_file_makes_the_tree_dirty(repo: Path) -> None:
+    assert not describe(repo).dirty
+    (repo / "scratch.txt").write_text("not part of the corpus\n", encoding="utf-8")
+    assert not describe(repo).dirty
+    (repo / "sources/claims/new.yml").write_text("claims: []\n", encoding="utf-8")
+    assert describe(repo).dirty and describe(repo).version.endswith(".dirty")

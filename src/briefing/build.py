@@ -104,7 +104,7 @@ def build(corpus: Corpus, version: VersionInfo, plan: Plan) -> None:
             (dist / f"{pack.id}.pdf").write_bytes(render_pack(corpus, pack, version, changelog.at(pack.ceiling)))
         if plan.site:
             print("building site ...", file=sys.stderr)
-            history = claim_history(root, corpus, version)
+            history = claim_history(root, corpus, version, plan.ceiling)
             render_site(corpus, work / "site", plan.ceiling, version, changelog.at(plan.ceiling), history, dist)
             for old_zip in dist.glob("site-*.zip"):
                 old_zip.unlink()

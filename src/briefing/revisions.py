@@ -79,11 +79,13 @@ def changes_since(root: Path, head: Corpus, version: VersionInfo, ref: str, ceil
                    version_of(root, ref, head.config.release_tags), version.version)
 
 
-def claim_history(root: Path, head: Corpus, version: VersionInfo) -> dict[str, list[HistoryEntry]]:
+def claim_history(root: Path, head: Corpus, version: VersionInfo, ceiling: str) -> dict[str, list[HistoryEntry]]:
     """For each claim, the dated points where its status changed, oldest first, from the commits of sources/.
 
-    The working tree counts as a last point when it differs from the newest commit.
+    Each revision is cut to the ceiling first, so a claim's time above it leaves no trace. The working tree
+    counts as a last point when it differs from the newest commit.
     """
+    head = at_ceiling(head, ceiling)
     prefix = _prefix(root) if git(root, "rev-parse", "HEAD") else None
     if prefix is None:
         return {}
@@ -102,7 +104,7 @@ def claim_history(root: Path, head: Corpus, version: VersionInfo) -> dict[str, l
         commit, epoch = line.split()
         tree = git(root, "rev-parse", f"{commit}:{prefix}sources") or commit
         if tree not in seen_trees:
-            corpus = corpus_at(root, commit, ("sources",))
+            corpus = at_ceiling(corpus_at(root, commit, ("sources",)), ceiling)
             seen_trees[tree] = {k: c.status for k, c in corpus.claims.items()}
         date = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
         record(seen_trees[tree], date, version_of(root, commit, head.config.release_tags))

@@ -49,7 +49,10 @@ def name_of(root: Path, commit: str, tag_pattern: str = "v*") -> tuple[str, str 
 def describe(root: Path, tag_pattern: str = "v*") -> VersionInfo:
     """Version and date of the working tree at root: the commit's date, or SOURCE_DATE_EPOCH when set."""
     commit = git(root, "rev-parse", "HEAD") or ""
-    dirty = bool(commit) and bool(git(root, "status", "--porcelain", "--untracked-files=no", "--", "."))
+    dirty = bool(commit) and bool(
+        git(root, "status", "--porcelain", "--untracked-files=no", "--", ".")  # changed tracked files
+        or git(root, "status", "--porcelain", "--", "sources", "docs")  # new corpus files count too
+    )
     version, tag = name_of(root, commit, tag_pattern) if commit else ("unversioned", None)
     if dirty:
         version += ".dirty" if "+" in version else "+dirty"

@@ -6,6 +6,7 @@ Kept to standard MkDocs keys, Material theme options and Python-Markdown extensi
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,5 +66,5 @@ def apply(config: MkDocsConfig, site: Site, data: SiteInput) -> None:
     extra["briefing_marking_text"] = dict(vocab.MARKING_TEXT)
     extra["briefing_marking_classes"] = {m: tlp_class(m) for m in vocab.MARKINGS}
     originator = f"{corpus.config.originator} · " if corpus.config.originator else ""
-    config.copyright = (f"{originator}Site marked {data.ceiling} · Version {version.version} · "
-                        f"built {version.date}")
+    config.copyright = html.escape(f"{originator}Site marked {data.ceiling} · Version {version.version} · "
+                                   f"built {version.date}")  # Material prints it as HTML

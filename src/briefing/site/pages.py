@@ -6,6 +6,7 @@ Markdown, so MkDocs renders it with the same extensions as the PDF (``prose.EXTE
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -82,10 +83,11 @@ def _check_prose(corpus: Corpus, page: Page) -> None:
                                    "this marking ceiling or unknown; the page would leak or break")
 
 
-def _body(page: Page | None, strip_h1: bool) -> str:
+def _body(page: Page | None, strip_h1: bool) -> Markup:
+    """An analyst's Markdown, passed through the templates as it is: Python-Markdown renders it afterwards."""
     if page is None:
-        return ""
-    return LEADING_H1.sub("", page.text, count=1) if strip_h1 else page.text
+        return Markup("")
+    return Markup(LEADING_H1.sub("", page.text, count=1) if strip_h1 else page.text)
 
 
 def theme_paths(corpus: Corpus) -> dict[str, str]:
@@ -165,7 +167,7 @@ def generate(data: SiteInput) -> Site:
         add(path, "theme.md.j2", title=page.title if page and page.title else theme.title, summary=theme.summary,
             marking=highest([cl.marking for cl in members] + ([page.marking] if page else []), floor),
             prose=_body(page, strip_h1=True), claims=members)
-        theme_nav.append({theme.title: path})
+        theme_nav.append({html.escape(theme.title): path})
     events = sorted(c.events.values(), key=lambda e: (e.date, e.id))
     years: dict[str, list] = defaultdict(list)
     for event in events:
@@ -195,7 +197,7 @@ def generate(data: SiteInput) -> Site:
     method = c.pages.get("methodology.md")
     add("methodology.md", "methodology.md.j2", title=method.title if method else "Methodology",
         marking=highest([method.marking] if method else [], floor), prose=_body(method, strip_h1=False))
-    add("changes.md", "changes.md.j2", marking=floor, changes=data.changes, step_kinds=STEP_KINDS,
+    add("changes.md", "changes.md.j2", marking=data.ceiling, changes=data.changes, step_kinds=STEP_KINDS,
         was_kinds=WAS_KINDS)
     add("downloads.md", "downloads.md.j2", marking=highest([d.marking for d in data.downloads], floor),
         downloads=data.downloads)
@@ -203,8 +205,9 @@ def generate(data: SiteInput) -> Site:
     for doc, page in sorted(c.pages.items()):
         if doc in ("index.md", "methodology.md") or doc in theme_docs:
             continue
-        add(doc, "page.md.j2", title=page.title, marking=highest([page.marking], floor), prose=page.text)
-        analysis.append({page.title: doc})
+        add(doc, "page.md.j2", title=page.title, marking=highest([page.marking], floor),
+            prose=_body(page, strip_h1=False))
+        analysis.append({html.escape(page.title): doc})
     site.nav = [
         {"Home": "index.md"},
         {"Evidence": "claims/index.md"},

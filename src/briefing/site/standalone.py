@@ -27,7 +27,7 @@ def load_input(root: Path, ceiling: str | None) -> SiteInput:
         raise PluginError(f"ceiling '{ceiling}' is not a TLP 2.0 marking")
     version = describe(root, corpus.config.release_tags)
     try:
-        history = claim_history(root, corpus, version)
+        history = claim_history(root, corpus, version, top)
     except RevisionError:
         history = {}
     try:
