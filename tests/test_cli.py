@@ -76,3 +76,11 @@ def test_build_refuses_on_errors_and_leaves_previous_output(minimal: Path) -> No
     assert (minimal / "site/index.html").read_text(encoding="utf-8") == "previous good site"
     assert not (minimal / "dist").exists()
     assert not list(minimal.glob(".briefing-build-*"))
+
+
+def test_text_the_fonts_cannot_set_fails_the_build_cleanly(minimal: Path) -> None:
+    edit(minimal, CLAIMS, "statement: Widget trade grew in 2023.", "statement: Widget trade (\u8d38\u6613) grew.")
+    result = briefing("build", "--root", str(minimal), "--today", "2024-11-01")
+    assert result.returncode == 1
+    assert "error: pack 'full': Typst could not set it:" in result.stderr and "\u8d38" in result.stderr
+    assert "Traceback" not in result.stderr and not (minimal / "dist").exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import typst
+
 from ..changes import Changes
 from ..model import Corpus, Pack
 from ..versioning import VersionInfo
@@ -24,10 +26,20 @@ def render_pack(corpus: Corpus, pack: Pack, *, version: VersionInfo, changes: Ch
             data = assemble(corpus, pack, version, changes, layout)
         except Unfit as exc:
             raise BuildError(f"pack '{pack.id}': {exc}") from None
-        result = compile_pdf(data, version.epoch)
+        try:
+            result = compile_pdf(data, version.epoch)
+        except typst.TypstError as exc:
+            raise BuildError(f"pack '{pack.id}': Typst could not set it: {_first_line(exc)}") from None
         if pack.max_pages is None or result.pages <= pack.max_pages:
             return result.pdf
         tried.append(result.pages)
     how = " even in the compact layout" if len(tried) > 1 else ""
     raise BuildError(f"pack '{pack.id}': takes {tried[-1]} pages{how}, more than its max_pages of {pack.max_pages}; "
                      "drop sections, narrow its themes or tags, or raise max_pages")
+
+
+def _first_line(exc: Exception) -> str:
+    """Typst's own message, e.g. 'the glyph for "中" could not be displayed with font Libertinus Serif'."""
+    message = getattr(exc, "message", None) or str(exc)
+    text = str(message).strip().splitlines()
+    return text[0] if text else repr(exc)
