@@ -301,3 +301,13 @@ def test_theme_page_must_exist(minimal: Path) -> None:
 def test_invalid_pack_section(minimal: Path) -> None:
     edit(minimal, RECORDS, "annex-scales,", "annex-scale,")
     assert "did you mean 'annex-scales'?" in only(run(minimal), "invalid-value").message
+
+
+def test_ids_must_be_safe_file_names_unique_ignoring_case(minimal: Path) -> None:
+    edit(minimal, CLAIMS, "id: widget-trade-grew", "id: widget trade grew")
+    edit(minimal, RECORDS, "claims: [widgets-shipped, widget-trade-grew]", "claims: [widgets-shipped]")
+    p = only(run(minimal), "id-format")
+    assert "claim id 'widget trade grew' may use only letters" in p.message
+    assert p.loc.line == line_of(minimal, CLAIMS, "- id: widget trade grew")
+    edit(minimal, CLAIMS, "id: widget trade grew", "id: Widgets-Shipped")
+    assert "differs from 'widgets-shipped' only in case" in only(run(minimal), "id-format").message

@@ -25,6 +25,8 @@ from .vocab import (
     marking_rank,
 )
 
+ID_FORMAT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
 RULES: dict[str, str] = {
     "file-missing": "a required file or folder is missing",
     "file-unreadable": "a file cannot be read",
@@ -37,6 +39,7 @@ RULES: dict[str, str] = {
     "wrong-type": "a value of the wrong type",
     "missing-field": "a required field is missing",
     "duplicate-id": "an id or source key is defined twice",
+    "id-format": "an id that cannot name a file on every system (letters, digits, '.', '_', '-'; unique ignoring case)",
     "invalid-value": "a value outside its vocabulary",
     "invalid-date": "a date that is not ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD)",
     "unresolved-source": "a citation key that names no source",
@@ -189,6 +192,21 @@ class Checker:
         self.check_pages()
         self.check_packs()
         self.check_uncited()
+        self.check_ids()
+
+    def check_ids(self) -> None:
+        """Claims, entities and packs become file names: on a USB stick (FAT, exFAT) case does not tell them apart."""
+        for kind, store in (("claim", self.c.claims), ("entity", self.c.entities), ("pack", self.c.packs)):
+            seen: dict[str, str] = {}
+            for ident, record in store.items():
+                if not ID_FORMAT.match(ident):
+                    self.p.error(record.loc, "id-format", f"{kind} id '{ident}' may use only letters, digits, "
+                                 "'.', '_' and '-', and must start with a letter or digit")
+                folded = ident.casefold()
+                if folded in seen:
+                    self.p.error(record.loc, "id-format", f"{kind} id '{ident}' differs from '{seen[folded]}' only "
+                                 "in case; their pages would overwrite each other on many file systems")
+                seen.setdefault(folded, ident)
 
     def check_sources(self) -> None:
         for s in self.c.sources.values():
