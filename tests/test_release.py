@@ -108,11 +108,16 @@ def test_pack_command_renders_one_pack_and_keeps_the_bundle_valid(released: Path
     assert missing.returncode == 2 and "no pack 'nope' (packs: full)" in missing.stderr
 
 
-def test_dirty_tree_is_marked(released: Path, tmp_path: Path) -> None:
+def test_dirty_tree_is_marked_and_each_file_keeps_its_own_version(released: Path, tmp_path: Path) -> None:
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(released), str(clone)], check=True)
+    shutil.copytree(released / "dist", clone / "dist")
     with (clone / "docs/index.md").open("a", encoding="utf-8") as f:
         f.write("\nAn uncommitted sentence.\n")
     result = briefing("pack", "full", "--root", str(clone), *TODAY)
     assert result.returncode == 0, result.stderr
-    assert ".dirty" in json.loads((clone / "dist/manifest.json").read_text(encoding="utf-8"))["version"]
+    manifest = json.loads((clone / "dist/manifest.json").read_text(encoding="utf-8"))
+    assert manifest["version"].endswith(".dirty")
+    versions = {f["file"]: f["version"] for f in manifest["files"]}
+    released_version = manifest["version"].removesuffix(".dirty")
+    assert versions == {"full.pdf": manifest["version"], f"site-{released_version}.zip": released_version}

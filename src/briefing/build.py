@@ -99,9 +99,11 @@ def build(corpus: Corpus, version: VersionInfo, plan: Plan) -> None:
         if not plan.site and (root / "dist").is_dir():
             shutil.copytree(root / "dist", dist)  # one pack: keep the others
         dist.mkdir(exist_ok=True)
+        written: set[str] = set()
         for pack in plan.packs:
             print(f"rendering pack '{pack.id}' ...", file=sys.stderr)
             (dist / f"{pack.id}.pdf").write_bytes(render_pack(corpus, pack, version, changelog.at(pack.ceiling)))
+            written.add(f"{pack.id}.pdf")
         if plan.site:
             print("building site ...", file=sys.stderr)
             history = claim_history(root, corpus, version, plan.ceiling)
@@ -109,7 +111,8 @@ def build(corpus: Corpus, version: VersionInfo, plan: Plan) -> None:
             for old_zip in dist.glob("site-*.zip"):
                 old_zip.unlink()
             zip_site(work / "site", dist / site_zip_name(version), version)
-        write_manifest(dist, corpus, version, plan.ceiling if plan.site else None)
+            written.add(site_zip_name(version))
+        write_manifest(dist, corpus, version, plan.ceiling, written)
         if plan.site:
             swap(work / "site", root / "site")
         swap(dist, root / "dist")

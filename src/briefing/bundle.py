@@ -40,19 +40,25 @@ def zip_site(site: Path, out: Path, version: VersionInfo) -> None:
             archive.writestr(info, path.read_bytes(), compresslevel=9)
 
 
-def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceiling: str | None) -> None:
-    """manifest.json (version, date, packs, markings, SHA-256 of every file) and SHA256SUMS for sha256sum -c."""
-    previous = {}
+def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceiling: str,
+                   written: set[str]) -> None:
+    """manifest.json (version, date, packs, markings, SHA-256 of every file) and SHA256SUMS for sha256sum -c.
+
+    Each file records the version that wrote it: after ``briefing pack`` the other files keep theirs.
+    """
+    previous: dict[str, dict] = {}
     if (dist / MANIFEST).is_file():
-        previous = {f["file"]: f.get("marking") for f in json.loads((dist / MANIFEST).read_text("utf-8"))["files"]}
+        previous = {f["file"]: f for f in json.loads((dist / MANIFEST).read_text("utf-8"))["files"]}
     files = []
     for path in sorted(p for p in dist.iterdir() if p.is_file() and p.name not in (MANIFEST, SUMS)):
-        entry: dict[str, object] = {"file": path.name, "bytes": path.stat().st_size, "sha256": sha256(path)}
+        before = previous.get(path.name, {})
+        entry: dict[str, object] = {"file": path.name, "bytes": path.stat().st_size, "sha256": sha256(path),
+                                    "version": version.version if path.name in written else before.get("version")}
         pack = corpus.packs.get(path.stem) if path.suffix == ".pdf" else None
         if pack:
             entry.update(kind="pack", pack=pack.id, title=pack.title, marking=pack.ceiling, cutoff=pack.cutoff)
         elif path.name.startswith("site-") and path.suffix == ".zip":
-            entry.update(kind="site", marking=site_ceiling or previous.get(path.name))
+            entry.update(kind="site", marking=site_ceiling if path.name in written else before.get("marking"))
         files.append(entry)
     manifest = {
         "title": corpus.config.title,
