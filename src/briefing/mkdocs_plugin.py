@@ -8,7 +8,7 @@ hands the plugin a prepared corpus instead (``BriefingPlugin.input``). Either wa
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
@@ -55,9 +55,14 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         assert self.site is not None and self.input is not None
+        kept_text = "\n".join(page.text for page in self.site.pages.values())
+        docs = Path(config.docs_dir).resolve()
         for file in list(files):
             if file.is_documentation_page():  # the analysts' pages come back through the corpus (marking cut)
                 files.remove(file)
+            elif (file.abs_src_path and Path(file.abs_src_path).resolve().is_relative_to(docs)
+                  and PurePosixPath(file.src_uri).name not in kept_text):
+                files.remove(file)  # an image or attachment in docs/ that no page at this ceiling refers to
         for page in self.site.pages.values():
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
