@@ -311,3 +311,11 @@ def test_ids_must_be_safe_file_names_unique_ignoring_case(minimal: Path) -> None
     assert p.loc.line == line_of(minimal, CLAIMS, "- id: widget trade grew")
     edit(minimal, CLAIMS, "id: widget trade grew", "id: Widgets-Shipped")
     assert "differs from 'widgets-shipped' only in case" in only(run(minimal), "id-format").message
+
+
+def test_a_record_may_not_sit_in_a_theme_marked_above_it(minimal: Path) -> None:
+    edit(minimal, RECORDS, "    page: themes/trade.md\n", "    page: themes/trade.md\n    marking: TLP:AMBER\n")
+    leaks = [p for p in run(minimal) if p.rule == "marking-leak"]
+    assert any("claim 'widgets-shipped' is marked TLP:CLEAR but depends on theme 'trade' marked TLP:AMBER"
+               in p.message for p in leaks)
+    assert any(p.message.startswith("figure 'widget-trade-growth'") for p in leaks)

@@ -175,7 +175,8 @@ class Checker:
 
     def depends(self, loc: Loc, what: str, marking: str, kind: str, ids: Iterable[str | None]) -> None:
         """A record must not depend on anything marked above its own marking."""
-        store = {"claim": self.c.claims, "source": self.c.sources, "entity": self.c.entities}[kind]
+        store = {"claim": self.c.claims, "source": self.c.sources, "entity": self.c.entities,
+                 "theme": self.c.themes}[kind]
         for ident in ids:
             target = store.get(ident) if ident else None
             if target is not None and marking_rank(target.marking) > marking_rank(marking):
@@ -290,6 +291,7 @@ class Checker:
             for ent in claim.entities:
                 self.ref(claim.loc, "entity", ent)
             self.depends(claim.loc, f"claim '{claim.id}'", claim.marking, "entity", claim.entities)
+            self.depends(claim.loc, f"claim '{claim.id}'", claim.marking, "theme", [claim.theme])
             self.date(claim.loc, "reviewed", claim.reviewed)
             reviewed = claim.reviewed or ""
             if len(reviewed) == 10 and valid_date(reviewed) and dt.date.fromisoformat(reviewed) < stale_before:
@@ -371,6 +373,7 @@ class Checker:
             for key in ev.sources:
                 self.source(ev.loc, key)
             self.depends(ev.loc, f"event '{ev.id}'", ev.marking, "claim", ev.claims)
+            self.depends(ev.loc, f"event '{ev.id}'", ev.marking, "theme", [ev.theme])
             self.depends(ev.loc, f"event '{ev.id}'", ev.marking, "source", ev.sources)
             self.depends(ev.loc, f"event '{ev.id}'", ev.marking, "entity", ev.entities)
         for fig in c.figures.values():
@@ -384,6 +387,7 @@ class Checker:
                 self.p.error(fig.loc, "evidence-no-excerpt", f"figure '{fig.id}' has no verbatim excerpt")
             self.depends(fig.loc, f"figure '{fig.id}'", fig.marking, "source", [fig.source])
             self.depends(fig.loc, f"figure '{fig.id}'", fig.marking, "claim", fig.claims)
+            self.depends(fig.loc, f"figure '{fig.id}'", fig.marking, "theme", [fig.theme])
         for rec in c.recommendations.values():
             self.ref(rec.loc, "theme", rec.theme)
             for cid in rec.claims:
@@ -396,6 +400,7 @@ class Checker:
                     self.source(opt.loc, key)
                 self.depends(opt.loc, f"recommendation '{rec.id}'", rec.marking, "source", opt.advocated_by)
             self.depends(rec.loc, f"recommendation '{rec.id}'", rec.marking, "claim", rec.claims)
+            self.depends(rec.loc, f"recommendation '{rec.id}'", rec.marking, "theme", [rec.theme])
         for j in c.judgments.values():
             self.enum(j.loc, "confidence", j.confidence or None, CONFIDENCE)
             self.check_judgment_terms(j.loc, j.id, j.text, j.term)
@@ -409,6 +414,7 @@ class Checker:
             for cid in g.claims:
                 self.ref(g.loc, "claim", cid)
             self.depends(g.loc, f"gap '{g.id}'", g.marking, "claim", g.claims)
+            self.depends(g.loc, f"gap '{g.id}'", g.marking, "theme", [g.theme])
         for t in c.themes.values():
             if t.page and t.page not in c.pages:
                 self.p.error(t.loc, "unresolved-page", f"theme '{t.id}' names page '{t.page}', not found in docs/")

@@ -279,7 +279,8 @@ def _gap(f: Fields, c: Config, sub: Callable) -> Gap:
 
 
 def _theme(f: Fields, c: Config, sub: Callable) -> Theme:
-    return Theme(f.str("id", required=True), f.str("title", required=True), f.str("summary"), f.opt("page"), f.loc)
+    return Theme(f.str("id", required=True), f.str("title", required=True), f.str("summary"), f.opt("page"),
+                 f.marking(c.default_marking), f.loc)
 
 
 def _pack(f: Fields, c: Config, sub: Callable) -> Pack:
@@ -315,7 +316,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...], Callable[..., Any]]] = {
                                            "marking"), _recommendation),
     "judgments": ("key judgment", ("id", "text", "confidence", "term", "claims", "marking"), _judgment),
     "gaps": ("gap", ("id", "question", "why", "would_change", "theme", "claims", "marking"), _gap),
-    "themes": ("theme", ("id", "title", "summary", "page"), _theme),
+    "themes": ("theme", ("id", "title", "summary", "page", "marking"), _theme),
     "packs": ("pack", ("id", "title", "audience", "purpose", "ceiling", "cutoff", "distribution", "sections",
                        "themes", "tags", "max_pages"), _pack),
 }

@@ -33,5 +33,6 @@ def at_ceiling(corpus: Corpus, ceiling: str) -> Corpus:
         recommendations=keep(corpus.recommendations),
         judgments=keep(corpus.judgments),
         gaps=keep(corpus.gaps),
+        themes=keep(corpus.themes),
         pages=keep(corpus.pages),
     )

@@ -188,6 +188,7 @@ class Theme:
     title: str
     summary: str
     page: str | None
+    marking: str
     loc: Loc
 
 
