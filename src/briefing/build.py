@@ -77,16 +77,28 @@ def render_pack(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Chang
     return render(at_ceiling(corpus, pack.ceiling), pack, version=version, changes=changes)
 
 
-def swap(new: Path, target: Path) -> None:
-    """Replace target by new as close to atomically as the file system allows."""
-    old = target.with_name(target.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    if old.exists():
-        shutil.rmtree(old)
+def swap(pairs: list[tuple[Path, Path]]) -> None:
+    """Move each new folder into place of its target; if one move fails, every old folder is put back."""
+    moved: list[tuple[Path, Path, Path]] = []
+    try:
+        for new, target in pairs:
+            old = target.with_name(target.name + ".old")
+            if old.exists():
+                shutil.rmtree(old)
+            if target.exists():
+                target.rename(old)
+            moved.append((new, target, old))
+            new.rename(target)
+    except OSError as exc:
+        for new, target, old in reversed(moved):
+            if target.exists() and not new.exists():
+                target.rename(new)
+            if old.exists():
+                old.rename(target)
+        raise BuildError(f"could not put the new output in place ({exc}); the previous output is unchanged") from exc
+    for _, _, old in moved:
+        if old.exists():
+            shutil.rmtree(old)
 
 
 def build(corpus: Corpus, version: VersionInfo, plan: Plan) -> None:
@@ -113,9 +125,10 @@ def build(corpus: Corpus, version: VersionInfo, plan: Plan) -> None:
             zip_site(work / "site", dist / site_zip_name(version), version)
             written.add(site_zip_name(version))
         write_manifest(dist, corpus, version, plan.ceiling, written)
+        pairs = [(dist, root / "dist")]
         if plan.site:
-            swap(work / "site", root / "site")
-        swap(dist, root / "dist")
+            pairs.insert(0, (work / "site", root / "site"))
+        swap(pairs)
 
 
 def packs_within(corpus: Corpus, ceiling: str) -> list[Pack]:
