@@ -66,7 +66,9 @@ def test_search_from_file_url_lands_on_the_right_page(site: Path, page) -> None:
     meta = page.locator(".md-search-result__meta")
     page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('Type')")
     page.locator("input.md-search__input").press_sequentially("engage")
-    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('matching')")
+    # results update per keystroke: wait for the whole word's answer, not the first letter's
+    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.trim()"
+                           " === '1 matching document'")
     assert meta.inner_text() == "1 matching document"
     first = page.locator(".md-search-result__item a").first
     first.click()
