@@ -12,13 +12,12 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .bundle import sha256, site_zip_name, write_manifest, zip_site
+from .bundle import site_zip_name, write_manifest, zip_site
 from .changes import Changes, HistoryEntry
 from .marking import at_ceiling
 from .model import Corpus, Pack
 from .revisions import RevisionError, changes_since, claim_history, previous_release
 from .versioning import VersionInfo
-from .vocab import marking_rank
 
 
 class BuildError(Exception):
@@ -62,11 +61,9 @@ def render_site(corpus: Corpus, out: Path, ceiling: str, version: VersionInfo, c
                 history: dict[str, list[HistoryEntry]] | None = None, dist: Path | None = None) -> None:
     """Build the site; the packs in dist that the site's ceiling allows are offered for download."""
     from .site import build_site
-    from .site.context import Download
+    from .site.context import downloads_in
 
-    files = [(p, dist / f"{p.id}.pdf") for p in packs_within(corpus, ceiling)] if dist else []
-    downloads = [Download(pack=p.id, title=p.title, marking=p.ceiling, file=f, sha256=sha256(f))
-                 for p, f in files if f.is_file()]
+    downloads = downloads_in(dist, corpus, ceiling) if dist else []
     build_site(at_ceiling(corpus, ceiling), out, ceiling=ceiling, version=version, changes=changes,
                history=history or {}, downloads=downloads)
 
@@ -130,6 +127,3 @@ def build(corpus: Corpus, version: VersionInfo, plan: Plan) -> None:
             pairs.insert(0, (work / "site", root / "site"))
         swap(pairs)
 
-
-def packs_within(corpus: Corpus, ceiling: str) -> list[Pack]:
-    return [p for p in corpus.packs.values() if marking_rank(p.ceiling) <= marking_rank(ceiling)]

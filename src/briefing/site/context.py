@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..bundle import sha256
 from ..changes import Changes, HistoryEntry
 from ..checks import best_grade, claim_origins
 from ..model import Claim, Corpus
@@ -24,6 +25,16 @@ class Download:
     sha256: str
     pages: int | None = None
     size: int | None = None  # bytes; read from the file when not given
+
+
+def downloads_in(dist: Path, corpus: Corpus, ceiling: str) -> list[Download]:
+    """The rendered packs in dist whose ceiling is within the site's, in pack id order."""
+    found = []
+    for pack in sorted(corpus.packs.values(), key=lambda p: p.id):
+        pdf = dist / f"{pack.id}.pdf"
+        if marking_rank(pack.ceiling) <= marking_rank(ceiling) and pdf.is_file():
+            found.append(Download(pack.id, pack.title, pack.ceiling, pdf, sha256(pdf)))
+    return found
 
 
 @dataclass

@@ -6,13 +6,12 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from ..bundle import sha256
 from ..marking import at_ceiling
 from ..pipeline import load_and_check
 from ..revisions import RevisionError, claim_history
 from ..versioning import describe
-from ..vocab import marking_rank, normalise_marking
-from .context import Download, SiteInput
+from ..vocab import normalise_marking
+from .context import SiteInput, downloads_in
 
 
 def load_input(root: Path, ceiling: str | None) -> SiteInput:
@@ -34,9 +33,4 @@ def load_input(root: Path, ceiling: str | None) -> SiteInput:
         changes = Changelog(corpus, version, default_since(corpus)).at(top)
     except BuildError:
         changes = None
-    downloads = []
-    for pack in sorted(corpus.packs.values(), key=lambda p: p.id):
-        pdf = root / "dist" / f"{pack.id}.pdf"
-        if marking_rank(pack.ceiling) <= marking_rank(top) and pdf.is_file():
-            downloads.append(Download(pack.id, pack.title, pack.ceiling, pdf, sha256(pdf)))
-    return SiteInput(at_ceiling(corpus, top), top, version, changes, history, downloads)
+    return SiteInput(at_ceiling(corpus, top), top, version, changes, history, downloads_in(root / "dist", corpus, top))
