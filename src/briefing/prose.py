@@ -7,7 +7,6 @@ Citations ``[@key, p. 4; @other]`` become ``<span class="citations">`` holding o
 
 from __future__ import annotations
 
-import copy
 import xml.etree.ElementTree as etree
 
 import markdown
@@ -44,7 +43,7 @@ class _ClaimProcessor(InlineProcessor):
 
 class _Capture(Treeprocessor):
     def run(self, root):
-        self.md.tree = copy.deepcopy(root)  # type: ignore[attr-defined]
+        self.md.briefing_tree = root  # type: ignore[attr-defined]
 
 
 class CitationExtension(Extension):
@@ -63,13 +62,10 @@ def parser() -> markdown.Markdown:
     return markdown.Markdown(extensions=list(EXTENSION_NAMES))
 
 
-def to_html(text: str) -> str:
-    return parser().convert(text)
-
-
-def to_tree(text: str) -> etree.Element:
-    """The element tree of a Markdown text (a <div> root), after all inline processing."""
+def to_tree(text: str) -> tuple[etree.Element, list[str]]:
+    """The element tree of a Markdown text (a <div> root) after all inline processing, and the raw-HTML
+    stash that its placeholders point into."""
     md = parser()
     md.treeprocessors.register(_Capture(md), "briefing-capture", -1000)
     md.convert(text)
-    return md.tree  # type: ignore[attr-defined]
+    return md.briefing_tree, list(md.htmlStash.rawHtmlBlocks)  # type: ignore[attr-defined]

@@ -23,10 +23,6 @@ class VersionInfo:
         """The build date, ISO 8601 (YYYY-MM-DD), UTC."""
         return dt.datetime.fromtimestamp(self.epoch, dt.UTC).date().isoformat()
 
-    @property
-    def timestamp(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self.epoch, dt.UTC)
-
 
 def git(root: Path, *args: str) -> str | None:
     """Run git in root; None when git or the repository is missing or the command fails."""

@@ -12,8 +12,6 @@ import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from typing import Any
 
-from markdown.treeprocessors import Treeprocessor
-
 from .. import prose
 from .text import CONTROL, keep_lines
 
@@ -23,19 +21,6 @@ _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 BLOCK_NODES = {"p", "h", "ul", "ol", "pre", "table", "hr", "quote", "note", "block"}
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "hr", "div"}
-
-
-class _Capture(Treeprocessor):
-    def run(self, root: etree.Element) -> None:
-        self.md.briefing_tree = root  # type: ignore[attr-defined]
-
-
-def parse(text: str) -> tuple[etree.Element, list[str]]:
-    """The element tree of the shared parse, with the raw-HTML stash its placeholders point into."""
-    md = prose.parser()
-    md.treeprocessors.register(_Capture(md), "briefing-pdf-capture", -1000)
-    md.convert(text)
-    return md.briefing_tree, list(md.htmlStash.rawHtmlBlocks)  # type: ignore[attr-defined]
 
 
 class Converter:
@@ -167,7 +152,7 @@ def _trim(nodes: list[Node]) -> list[Node]:
 
 def convert(text: str, cite: Callable[[etree.Element], Node], claim: Callable[[str], Node]) -> list[Node]:
     """A Markdown page as a list of block nodes."""
-    root, stash = parse(text)
+    root, stash = prose.to_tree(text)
     return Converter(stash, cite, claim).children(root)
 
 
