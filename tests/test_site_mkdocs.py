@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from site_helpers import SECRET, build, content, with_amber
 
 from briefing.marking import at_ceiling
@@ -105,7 +104,6 @@ def test_mkdocs_refuses_a_corpus_with_errors(minimal: Path) -> None:
     assert "nosuchkey" in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.skipif(not (REPO / "sources" / "corpus.yml").is_file(), reason="the real corpus is not written yet")
 def test_repo_root_builds_strict(tmp_path: Path) -> None:
     result = run_mkdocs(REPO, "--site-dir", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr[-3000:]
