@@ -10,7 +10,7 @@ import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 
 from .model import Source
-from .problems import Loc, Problems
+from .problems import Loc, Problems, suggest
 from .vocab import RELIABILITY
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
@@ -26,6 +26,26 @@ GRADING_FIELDS = (
     "archive",
     "archive_sha256",
 )
+
+# The data fields of BibTeX and BibLaTeX (biblatex manual, section 2.2), and what Zotero/Better BibTeX and JabRef
+# add to their exports. Any other field is an error: a misspelt 'marking' must never be ignored.
+_FIELD_NAMES = """
+abstract addendum afterword annotation annotator annote archiveprefix author authortype bookauthor bookpagination
+booksubtitle booktitle booktitleaddon chapter commentator crossref date doi edition editor editora editorb editorc
+editortype editoratype editorbtype editorctype eid entryset entrysubtype eprint eprintclass eprinttype eventdate
+eventtitle eventtitleaddon execute file foreword gender holder howpublished ids indexsorttitle indextitle
+institution introduction isan isbn ismn isrc issn issue issuesubtitle issuetitle issuetitleaddon iswc journal
+journalsubtitle journaltitle journaltitleaddon keywords label langid langidopts language library lista listb listc
+listd liste listf location mainsubtitle maintitle maintitleaddon month nameaddon note number options organization
+origdate origlanguage origlocation origpublisher origtitle pages pagetotal pagination part presort primaryclass
+publisher pubstate related relatedoptions relatedstring relatedtype reprinttitle school series shortauthor
+shorteditor shorthand shorthandintro shortjournal shortseries shorttitle sortkey sortname sortshorthand sorttitle
+sortyear subtitle title titleaddon translator type url urldate venue version volume volumes xdata xref year address
+key annotation timestamp owner groups priority ranking readstatus qualityassured printed relevance copyright
+citation-key accessed abstractnote extra
+"""
+BIBLATEX_FIELDS = frozenset(_FIELD_NAMES.split())
+KNOWN_FIELDS = BIBLATEX_FIELDS | frozenset(GRADING_FIELDS)
 
 _LATEX = [("``", "\u201c"), ("''", "\u201d"), ("---", "\u2014"), ("--", "\u2013"), ("\\&", "&"),
           ("\\%", "%"), ("\\_", "_"), ("\\#", "#"), ("\\$", "$"), ("~", "\u00a0")]
@@ -52,7 +72,10 @@ def load_bib(path: Path, shown: str, text: str, problems: Problems, default_mark
         if isinstance(block, DuplicateBlockKeyBlock):
             problems.error(Loc(shown, line), "duplicate-id", f"source key '{block.key}' is defined twice")
         elif isinstance(block, DuplicateFieldKeyBlock):
-            problems.error(Loc(shown, line), "bib-syntax", f"entry '{block.key}' repeats a field: {block.error}")
+            key = getattr(block.ignore_error_block, "key", "?")
+            repeated = ", ".join(sorted(block.duplicate_keys))
+            problems.error(Loc(shown, line), "bib-syntax", f"entry '{key}' repeats the field(s) {repeated}: "
+                           "keep one of each")
         else:
             problems.error(Loc(shown, line), "bib-syntax", f"cannot parse this BibTeX entry: {_first_line(block)}")
     sources = []
@@ -61,6 +84,11 @@ def load_bib(path: Path, shown: str, text: str, problems: Problems, default_mark
         lines = {f.key.lower(): f.start_line + 1 for f in entry.fields}
         loc = Loc(shown, entry.start_line + 1)
         fields = {k: clean(v) for k, v in raw.items()}
+        for name in (k for k in raw if k not in KNOWN_FIELDS):  # an error blocks every output
+            problems.error(Loc(shown, lines[name]), "unknown-key", f"unknown field '{name}' in source "
+                           f"'{entry.key}'{suggest(name, KNOWN_FIELDS)}")
+        if not fields.get("title"):
+            problems.error(loc, "missing-field", f"source '{entry.key}' has no 'title'")
         reliability = fields.get("reliability", "").strip().upper() or None
         sources.append(
             Source(

@@ -9,9 +9,12 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from . import refs
 from .bibliography import field_loc
-from .model import Claim, Corpus, Source
+from .marking import at_ceiling
+from .model import GENERATED_DIRS, GENERATED_PAGES, Claim, Corpus, Source
 from .problems import Loc, Problems, suggest
+from .scope import select
 from .vocab import (
     CONFIDENCE,
     CREDIBILITY,
@@ -68,6 +71,12 @@ RULES: dict[str, str] = {
     "marking-classified": "an EU-classified marking, which this tool refuses",
     "marking-leak": "a record that depends on content marked above its own marking",
     "pack-ceiling": "a pack that explicitly includes content above its ceiling",
+    "pack-empty-section": "a pack section that would have nothing to show at the pack's ceiling and scope",
+    "reserved-path": "a page in docs/ at a path the site generates (e.g. downloads.md)",
+    "front-matter": "page front matter that is not exactly '---' on line 1, a mapping, and a closing '---'",
+    "path-outside": "a symlink or path leading outside the repository (or the archive folder), or a symlinked folder",
+    "unsafe-html": "raw HTML or a link in a page or source that the site would not publish (script, event handler, "
+                   "javascript: URL)",
     "stale-claim": "a claim not reviewed within the configured number of days (warning)",
     "source-uncited": "a source that nothing cites (warning)",
 }
@@ -161,28 +170,22 @@ class Checker:
         if value and not valid_date(value):
             self.p.error(loc, "invalid-date", f"{what} '{value}' is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")
 
-    def source(self, loc: Loc, key: str | None) -> None:
-        if not key:
-            return
-        self.cited.add(key)
-        if key not in self.c.sources:
-            self.p.error(loc, "unresolved-source", f"no source with key '{key}'{suggest(key, self.c.sources)}")
-
-    def ref(self, loc: Loc, kind: str, ident: str | None) -> None:
-        store = {"claim": self.c.claims, "entity": self.c.entities, "theme": self.c.themes}[kind]
-        if ident and ident not in store:
-            self.p.error(loc, f"unresolved-{kind}", f"no {kind} with id '{ident}'{suggest(ident, store)}")
-
-    def depends(self, loc: Loc, what: str, marking: str, kind: str, ids: Iterable[str | None]) -> None:
-        """A record must not depend on anything marked above its own marking."""
-        store = {"claim": self.c.claims, "source": self.c.sources, "entity": self.c.entities,
-                 "theme": self.c.themes}[kind]
-        for ident in ids:
-            target = store.get(ident) if ident else None
-            if target is not None and marking_rank(target.marking) > marking_rank(marking):
-                self.p.error(loc, "marking-leak",
-                             f"{what} is marked {marking} but depends on {kind} '{ident}' marked {target.marking}; "
-                             "raise its marking or lower the other's")
+    def check_references(self) -> None:
+        """Every reference resolves, and no record depends on one marked above it (see ``refs``)."""
+        stores = {kind: refs.targets(self.c, kind) for kind in ("source", "claim", "entity", "theme")}
+        for kind, record in refs.records(self.c):
+            for ref in refs.references(kind, record):
+                if ref.kind == "source":
+                    self.cited.add(ref.ident)
+                store = stores.get(ref.kind)
+                if store is not None and ref.ident not in store:
+                    self.p.error(ref.loc, f"unresolved-{ref.kind}",
+                                 f"no {ref.kind} with {'key' if ref.kind == 'source' else 'id'} '{ref.ident}'"
+                                 f"{suggest(ref.ident, store)}")
+        for kind, record, ref, marking in refs.leaks(self.c):
+            self.p.error(ref.loc, "marking-leak",
+                         f"{refs.RECORD_KINDS[kind]} '{_ident(record)}' is marked {record.marking} but depends on "
+                         f"{ref.kind} '{ref.ident}' marked {marking}; raise its marking or lower the other's")
 
     # --- rules -----------------------------------------------------------------------------------
 
@@ -190,10 +193,11 @@ class Checker:
         self.check_sources()
         self.check_claims()
         self.check_records()
+        self.check_references()
         self.check_pages()
-        self.check_packs()
         self.check_uncited()
         self.check_ids()
+        self.check_packs()
 
     def check_ids(self) -> None:
         """Claims, entities and packs become file names: on a USB stick (FAT, exFAT) case does not tell them apart."""
@@ -221,8 +225,6 @@ class Checker:
                                    f"source '{s.key}' has no 'reliability_note' explaining its grade")
             for name in ("urldate", "date"):
                 self.date(field_loc(s, name), name, s.get(name) or None)
-            for parent in s.derived_from:
-                self.source(field_loc(s, "derived_from"), parent)
             if s.key in self._derived_cycle_members():
                 self.p.error(field_loc(s, "derived_from"), "derived-cycle",
                              f"source '{s.key}' is, through derived_from, derived from itself")
@@ -287,26 +289,18 @@ class Checker:
         for claim in self.c.claims.values():
             self.enum(claim.loc, f"status of claim '{claim.id}'", claim.status or None, STATUSES)
             self.enum(claim.loc, "confidence", claim.confidence, CONFIDENCE)
-            self.ref(claim.loc, "theme", claim.theme or None)
-            for ent in claim.entities:
-                self.ref(claim.loc, "entity", ent)
-            self.depends(claim.loc, f"claim '{claim.id}'", claim.marking, "entity", claim.entities)
-            self.depends(claim.loc, f"claim '{claim.id}'", claim.marking, "theme", [claim.theme])
             self.date(claim.loc, "reviewed", claim.reviewed)
             reviewed = claim.reviewed or ""
             if len(reviewed) == 10 and valid_date(reviewed) and dt.date.fromisoformat(reviewed) < stale_before:
                 self.p.warning(claim.loc, "stale-claim",
                                f"claim '{claim.id}' was last reviewed {reviewed}, more than "
                                f"{self.c.config.stale_days} days ago")
-            if claim.superseded_by:
-                self.ref(claim.loc, "claim", claim.superseded_by)
-            elif claim.status == "superseded":
+            if claim.status == "superseded" and not claim.superseded_by:
                 self.p.error(claim.loc, "status-evidence",
                              f"claim '{claim.id}' is superseded but names no 'superseded_by'")
             if not claim.evidence:
                 self.p.error(claim.loc, "claim-no-evidence", f"claim '{claim.id}' has no evidence links")
             for link in claim.evidence:
-                self.source(link.loc, link.source)
                 self.enum(link.loc, "stance", link.stance, STANCES)
                 if link.credibility is not None and link.credibility not in CREDIBILITY:
                     self.p.error(link.loc, "invalid-value",
@@ -320,8 +314,6 @@ class Checker:
                 elif len(link.excerpt) > 400:
                     self.p.warning(link.loc, "evidence-excerpt-long",
                                    f"excerpt of {len(link.excerpt)} characters: quote a short passage only")
-            self.depends(claim.loc, f"claim '{claim.id}'", claim.marking, "source",
-                         [e.source for e in claim.evidence])
             self.check_status(claim)
 
     def check_status(self, claim: Claim) -> None:
@@ -357,64 +349,24 @@ class Checker:
         c = self.c
         for e in c.entities.values():
             self.enum(e.loc, "entity kind", e.kind or None, ENTITY_KINDS)
-            for key in e.sources:
-                self.source(e.loc, key)
             for s in e.sanctions:
                 self.date(s.loc, "sanction date", s.date)
-                self.source(s.loc, s.source)
-            self.depends(e.loc, f"entity '{e.id}'", e.marking, "source", e.sources + [s.source for s in e.sanctions])
         for ev in c.events.values():
             self.date(ev.loc, "event date", ev.date)
-            self.ref(ev.loc, "theme", ev.theme)
-            for cid in ev.claims:
-                self.ref(ev.loc, "claim", cid)
-            for ent in ev.entities:
-                self.ref(ev.loc, "entity", ent)
-            for key in ev.sources:
-                self.source(ev.loc, key)
-            self.depends(ev.loc, f"event '{ev.id}'", ev.marking, "claim", ev.claims)
-            self.depends(ev.loc, f"event '{ev.id}'", ev.marking, "theme", [ev.theme])
-            self.depends(ev.loc, f"event '{ev.id}'", ev.marking, "source", ev.sources)
-            self.depends(ev.loc, f"event '{ev.id}'", ev.marking, "entity", ev.entities)
         for fig in c.figures.values():
-            self.source(fig.loc, fig.source)
-            self.ref(fig.loc, "theme", fig.theme)
-            for cid in fig.claims:
-                self.ref(fig.loc, "claim", cid)
             if not fig.locator:
                 self.p.error(fig.loc, "evidence-no-locator", f"figure '{fig.id}' has no locator in its source")
             if not fig.excerpt:
                 self.p.error(fig.loc, "evidence-no-excerpt", f"figure '{fig.id}' has no verbatim excerpt")
-            self.depends(fig.loc, f"figure '{fig.id}'", fig.marking, "source", [fig.source])
-            self.depends(fig.loc, f"figure '{fig.id}'", fig.marking, "claim", fig.claims)
-            self.depends(fig.loc, f"figure '{fig.id}'", fig.marking, "theme", [fig.theme])
         for rec in c.recommendations.values():
-            self.ref(rec.loc, "theme", rec.theme)
-            for cid in rec.claims:
-                self.ref(rec.loc, "claim", cid)
             if not rec.options:
                 self.p.error(rec.loc, "recommendation-no-options",
                              f"recommendation '{rec.id}' has no options (each with pros, cons and risks)")
-            for opt in rec.options:
-                for key in opt.advocated_by:
-                    self.source(opt.loc, key)
-                self.depends(opt.loc, f"recommendation '{rec.id}'", rec.marking, "source", opt.advocated_by)
-            self.depends(rec.loc, f"recommendation '{rec.id}'", rec.marking, "claim", rec.claims)
-            self.depends(rec.loc, f"recommendation '{rec.id}'", rec.marking, "theme", [rec.theme])
         for j in c.judgments.values():
             self.enum(j.loc, "confidence", j.confidence or None, CONFIDENCE)
             self.check_judgment_terms(j.loc, j.id, j.text, j.term)
             if not j.claims:
                 self.p.error(j.loc, "judgment-no-claims", f"key judgment '{j.id}' cites no claims")
-            for cid in j.claims:
-                self.ref(j.loc, "claim", cid)
-            self.depends(j.loc, f"key judgment '{j.id}'", j.marking, "claim", j.claims)
-        for g in c.gaps.values():
-            self.ref(g.loc, "theme", g.theme)
-            for cid in g.claims:
-                self.ref(g.loc, "claim", cid)
-            self.depends(g.loc, f"gap '{g.id}'", g.marking, "claim", g.claims)
-            self.depends(g.loc, f"gap '{g.id}'", g.marking, "theme", [g.theme])
         for t in c.themes.values():
             if t.page and t.page not in c.pages:
                 self.p.error(t.loc, "unresolved-page", f"theme '{t.id}' names page '{t.page}', not found in docs/")
@@ -436,12 +388,12 @@ class Checker:
 
     def check_pages(self) -> None:
         for page in self.c.pages.values():
-            for cite in page.citations:
-                self.source(Loc(page.loc.path, cite.line), cite.key)
-            for cid, line in page.claim_refs:
-                self.ref(Loc(page.loc.path, line), "claim", cid)
-            self.depends(page.loc, f"page '{page.path}'", page.marking, "source", [c.key for c in page.citations])
-            self.depends(page.loc, f"page '{page.path}'", page.marking, "claim", [cid for cid, _ in page.claim_refs])
+            if page.path in GENERATED_PAGES or page.path.startswith(GENERATED_DIRS):
+                self.p.error(page.loc, "reserved-path", f"docs/{page.path} is a page the site generates; rename it")
+            for target, line in page.links:
+                if target.startswith("../"):
+                    self.p.error(Loc(page.loc.path, line), "path-outside",
+                                 f"link to '{target}', outside docs/: it would not be in the site")
 
     def check_packs(self) -> None:
         for pack in self.c.packs.values():
@@ -449,13 +401,22 @@ class Checker:
             for section in pack.sections:
                 self.enum(pack.loc, "section", section, PACK_SECTIONS)
             for tid in pack.themes:
-                self.ref(pack.loc, "theme", tid)
-                theme = self.c.themes.get(tid)
-                page = self.c.pages.get(theme.page) if theme and theme.page else None
+                if tid not in self.c.themes:
+                    self.p.error(pack.loc, "unresolved-theme", f"no theme with id '{tid}'{suggest(tid, self.c.themes)}")
+                    continue
+                theme = self.c.themes[tid]
+                page = self.c.pages.get(theme.page) if theme.page else None
                 if page and marking_rank(page.marking) > marking_rank(pack.ceiling):
                     self.p.error(pack.loc, "pack-ceiling",
                                  f"pack '{pack.id}' (ceiling {pack.ceiling}) includes theme '{tid}' whose page "
                                  f"'{page.path}' is marked {page.marking}; raise the ceiling or drop the theme")
+            if not self.p.errors:  # what a pack holds is only known of a corpus without errors
+                scope = select(at_ceiling(self.c, pack.ceiling), pack)
+                for section in pack.sections:
+                    if scope.empty(section):
+                        self.p.error(pack.loc, "pack-empty-section",
+                                     f"pack '{pack.id}': section '{section}' would be empty at {pack.ceiling}; "
+                                     "drop the section, widen the pack or raise its ceiling")
 
     def check_uncited(self) -> None:
         reached = set()
@@ -474,6 +435,10 @@ class Checker:
                     out.add(parent)
                     stack.append(parent)
         return out
+
+
+def _ident(record: object) -> str:
+    return str(getattr(record, "id", None) or getattr(record, "key", None) or getattr(record, "path", ""))
 
 
 def _short(text: str, limit: int = 60) -> str:

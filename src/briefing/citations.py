@@ -3,8 +3,10 @@ for sources and ``[claim:ID]`` for claims."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
+from urllib.parse import unquote
 
 from .model import Citation
 
@@ -48,3 +50,32 @@ def scan(text: str, first_line: int = 1) -> tuple[list[Citation], list[tuple[str
                  for group in CITE_GROUP.finditer(prose) for key, locator in parse_group(group.group(1)) or []]
     claims = [(m.group(1), line(m.start())) for m in CLAIM_REF.finditer(prose)]
     return citations, claims
+
+
+LINK_TARGETS = (
+    re.compile(r"!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?"),  # [text](target) and ![alt](target)
+    re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*<?([^\s>]+)"),  # [label]: target
+    re.compile(r"""\b(?:src|href|data)\s*=\s*["']([^"']+)["']""", re.I),  # raw HTML
+)
+SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
+
+
+def local_links(text: str, here: str, first_line: int = 1) -> list[tuple[str, int]]:
+    """Local link targets of a Markdown page at docs path ``here``, resolved to docs paths, with their lines.
+
+    A target outside docs/ comes back starting with '../' (the caller refuses it).
+    """
+    out = []
+    base = posixpath.dirname(here)
+    for number, line in prose_lines(text, first_line):
+        for pattern in LINK_TARGETS:
+            for match in pattern.finditer(line):
+                target = match.group(1)
+                if SCHEME.match(target) or target.startswith("#"):
+                    continue
+                target = unquote(target.split("#", 1)[0].split("?", 1)[0])
+                if not target:
+                    continue
+                joined = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+                out.append((posixpath.normpath(joined), number))
+    return out

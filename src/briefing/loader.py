@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from .model import (
 )
 from .problems import Loc, Problems, rel, suggest
 from .vocab import is_classified, normalise_marking
-from .yamlfile import YList, YMap, line_of, load_yaml, parse_yaml, read_text
+from .yamlfile import YList, YMap, line_of, load_yaml, parse_yaml, read_text, source_text
 
 CONFIG_FILE = "corpus.yml"
 ARCHIVE_ENV = "BRIEFING_ARCHIVE"
@@ -62,7 +63,7 @@ class Fields:
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             self._wrong(key, "text")
             return default
-        return str(value).strip()
+        return source_text(value).strip()
 
     def opt(self, key: str) -> str | None:
         return self.str(key) or None
@@ -72,11 +73,11 @@ class Fields:
         if value is None:
             return []
         if isinstance(value, str | int) and not isinstance(value, bool):
-            return [str(value)]
+            return [source_text(value)]
         if not isinstance(value, list) or any(isinstance(v, dict | list) or v is None for v in value):
             self._wrong(key, "a list of text items")
             return []
-        return [str(v).strip() for v in value]
+        return [source_text(v).strip() for v in value]
 
     def int(self, key: str) -> int | None:
         value = self.data.get(key)
@@ -330,7 +331,9 @@ def load_config(root: Path, problems: Problems) -> Config:
     path = root / "sources" / CONFIG_FILE
     shown = f"sources/{CONFIG_FILE}"
     config.loc = Loc(shown, 1)
-    if path.exists():
+    if path.exists() and not path.resolve().is_relative_to(root):
+        problems.error(Loc(shown), "path-outside", f"a symbolic link to '{path.resolve()}', outside the repository")
+    elif path.exists():
         data = load_yaml(path, shown, problems)
         if data is not None and not isinstance(data, YMap):
             problems.error(Loc(shown, 1), "wrong-type", "corpus.yml must be a mapping of settings")
@@ -394,36 +397,100 @@ def _load_records(corpus: Corpus, path: Path, shown: str, problems: Problems) ->
             store[record.id] = record
 
 
+PAGE_KEYS = ("title", "marking")
+KEY_LIKE = re.compile(r"^[a-z_][\w-]*$")
+FENCE = "---"
+
+
+def front_matter(text: str, shown: str, problems: Problems) -> tuple[YMap | None, str, int]:
+    """Split a page into its front matter and body (and the body's first line).
+
+    Fail closed: front matter that is not exactly where and how MkDocs expects it (first line '---', closed by
+    '---', a mapping of known keys) is an error, never body text, so a marking cannot be lost to a typo.
+    Returns None for the front matter when it cannot be used.
+    """
+    lines = text.splitlines()
+    if lines and lines[0].strip() == FENCE:
+        end = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() in (FENCE, "...")), None)
+        if end is None:
+            problems.error(Loc(shown, 1), "front-matter",
+                           "front matter opened by '---' on line 1 is never closed by a '---' line")
+            return None, "", 1
+        meta = parse_yaml("\n".join(lines[1:end]) or "{}", shown, problems, offset=1)
+        if meta is None:
+            return None, "", 1
+        if not isinstance(meta, YMap):
+            problems.error(Loc(shown, 2), "front-matter", "front matter must be a mapping (title:, marking:)")
+            return None, "", 1
+        return meta, "\n".join(lines[end + 1:]), end + 2
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        key = stripped.split(":", 1)[0].strip().lower() if ":" in stripped else ""
+        if stripped == FENCE or (KEY_LIKE.match(key) and (key in PAGE_KEYS or suggest(key, PAGE_KEYS))):
+            problems.error(Loc(shown, number), "front-matter",
+                           "this looks like front matter: it must start on line 1 with a '---' line and end with "
+                           "another '---' line")
+            return None, "", 1
+        break
+    return YMap(), text, 1
+
+
 def _load_page(corpus: Corpus, path: Path, shown: str, doc_rel: str, problems: Problems) -> None:
     text = read_text(path, shown, problems)
     if text is None:
         return
-    meta: Any = {}
-    body, first_line = text, 1
-    lines = text.splitlines()
-    if lines and lines[0].strip() == "---":
-        end = next((i for i, line in enumerate(lines[1:], start=1) if line.strip() in ("---", "...")), None)
-        if end is not None:
-            meta = parse_yaml("\n".join(lines[1:end]) or "{}", shown, problems, offset=1) or {}
-            if not isinstance(meta, dict):
-                problems.error(Loc(shown, 2), "wrong-type", "front matter must be a mapping (title:, marking:)")
-                meta = {}
-            body, first_line = "\n".join(lines[end + 1:]), end + 2
-    title = str(meta.get("title") or "")
+    meta, body, first_line = front_matter(text, shown, problems)
+    if meta is None:
+        return  # withheld: the error stops every build
+    f = Fields(meta, shown, "front matter", PAGE_KEYS, problems)
+    title = f.str("title")
     if not title:
         for line in body.splitlines():
             if line.startswith("# "):
                 title = line[2:].strip()
                 break
     marking = corpus.config.default_marking
-    if meta.get("marking"):
-        marking = check_marking(str(meta["marking"]), Loc(shown, line_of(meta, "marking", 1)), problems)
+    if "marking" in meta:
+        raw = f.str("marking")
+        marking = check_marking(raw or "(empty)", f.at("marking"), problems)
     cites, claim_refs = citations.scan(body, first_line)
-    corpus.pages[doc_rel] = Page(doc_rel, title or Path(doc_rel).stem, marking, body, cites, claim_refs, Loc(shown, 1))
+    links = citations.local_links(body, doc_rel, first_line)
+    corpus.pages[doc_rel] = Page(doc_rel, title or Path(doc_rel).stem, marking, body, cites, claim_refs,
+                                 Loc(shown, 1), links)
+
+
+def regular_files(folder: Path, root: Path, problems: Problems) -> list[Path]:
+    """Every regular file below folder, sorted; symlinks that leave root, symlinked folders and special files
+    are located errors and are not read."""
+    found = []
+    for top, dirs, files in os.walk(folder, followlinks=False):
+        here = Path(top)
+        for name in sorted(dirs):
+            if (here / name).is_symlink():
+                problems.error(Loc(rel(here / name, root)), "path-outside",
+                               "a symbolic link to a folder is not followed: move or copy the folder here")
+        dirs[:] = sorted(d for d in dirs if not (here / d).is_symlink() and not d.startswith("."))
+        for name in sorted(files):
+            path = here / name
+            shown = rel(path, root)
+            target = path.resolve()
+            if not target.is_relative_to(root):
+                problems.error(Loc(shown), "path-outside",
+                               f"a symbolic link to '{target}', outside the repository: it is not read")
+            elif not target.is_file():
+                problems.error(Loc(shown), "file-unreadable", "not a regular file: it is not read")
+            else:
+                found.append(path)
+    return sorted(found)
 
 
 def load(root: Path, problems: Problems) -> Corpus:
-    """Read the whole corpus below root; never raises for a problem in the analyst's files."""
+    """Read the whole corpus below root; never raises for a problem in the analyst's files.
+
+    Only regular files inside root are read (see ``regular_files``).
+    """
     root = root.resolve()
     config = load_config(root, problems)
     corpus = Corpus(config=config)
@@ -431,7 +498,8 @@ def load(root: Path, problems: Problems) -> Corpus:
     if not sources_dir.is_dir():
         problems.error(Loc("sources"), "file-missing", f"no 'sources/' folder in {root}")
         return corpus
-    for path in sorted(sources_dir.rglob("*.bib")):
+    files = regular_files(sources_dir, root, problems)
+    for path in (p for p in files if p.suffix == ".bib"):
         shown = rel(path, root)
         text = read_text(path, shown, problems)
         if text is None:
@@ -444,19 +512,21 @@ def load(root: Path, problems: Problems) -> Corpus:
                 problems.error(source.loc, "duplicate-id",
                                f"source key '{source.key}' is already used at {corpus.sources[source.key].loc}")
                 continue
-            if source.marking != config.default_marking or "marking" in source.fields:
-                source.marking = check_marking(source.fields.get("marking", source.marking),
+            if "marking" in source.fields:
+                source.marking = check_marking(source.fields["marking"] or "(empty)",
                                                Loc(shown, source.field_lines.get("marking", source.loc.line)),
                                                problems)
             corpus.sources[source.key] = source
-    record_files = sorted(p for p in sources_dir.rglob("*") if p.suffix in (".yml", ".yaml") and not p.is_dir())
-    for path in record_files:
+    for path in (p for p in files if p.suffix in (".yml", ".yaml")):
         if path == sources_dir / CONFIG_FILE:
             continue
         _load_records(corpus, path, rel(path, root), problems)
     docs = root / "docs"
     if docs.is_dir():
-        for path in sorted(docs.rglob("*.md")):
+        for path in regular_files(docs, root, problems):
             doc_rel = path.relative_to(docs).as_posix()
-            _load_page(corpus, path, rel(path, root), doc_rel, problems)
+            if path.suffix == ".md":
+                _load_page(corpus, path, rel(path, root), doc_rel, problems)
+            else:
+                corpus.files[doc_rel] = Loc(rel(path, root))
     return corpus

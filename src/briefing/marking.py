@@ -4,35 +4,50 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from . import refs
 from .model import Corpus
 from .vocab import marking_rank
 
 
-def at_ceiling(corpus: Corpus, ceiling: str) -> Corpus:
-    """A copy of the corpus holding only records marked at or below the ceiling.
+class MarkingLeak(Exception):
+    """A record kept at the ceiling refers to one withheld; nothing may be rendered."""
 
-    The checker's marking-leak rule guarantees that nothing left depends on anything removed; evidence
-    links and citations to withheld sources are dropped all the same, as a second line of defence.
+
+def at_ceiling(corpus: Corpus, ceiling: str) -> Corpus:
+    """A copy of the corpus holding only records marked at or below the ceiling, and the attachments that kept
+    pages link (an attachment is marked as the most restricted page linking it).
+
+    The checker's marking-leak rule guarantees that nothing kept refers to anything withheld; this verifies it
+    again with the same reference table (``refs``) and raises MarkingLeak rather than render a leak.
     """
     top = marking_rank(ceiling)
 
     def keep(records: dict) -> dict:
         return {k: r for k, r in records.items() if marking_rank(r.marking) <= top}
 
-    sources = keep(corpus.sources)
-    claims = {
-        k: replace(c, evidence=[e for e in c.evidence if e.source in sources])
-        for k, c in keep(corpus.claims).items()
-    }
-    return corpus.copy(
-        sources=sources,
-        claims=claims,
+    pages = keep(corpus.pages)
+    themes = {k: t if t.page in pages or t.page is None else replace(t, page=None)
+              for k, t in keep(corpus.themes).items()}
+    attachments = {path for path, marking in refs.attachment_markings(corpus).items() if marking_rank(marking) <= top}
+    cut = corpus.copy(
+        sources=keep(corpus.sources),
+        claims=keep(corpus.claims),
         entities=keep(corpus.entities),
         events=keep(corpus.events),
         figures=keep(corpus.figures),
         recommendations=keep(corpus.recommendations),
         judgments=keep(corpus.judgments),
         gaps=keep(corpus.gaps),
-        themes=keep(corpus.themes),
-        pages=keep(corpus.pages),
+        themes=themes,
+        pages=pages,
+        files={path: loc for path, loc in corpus.files.items() if path in attachments},
     )
+    kinds = ("source", "claim", "entity", "theme", "page", "attachment")
+    known = {kind: refs.targets(corpus, kind) for kind in kinds}
+    kept = {kind: refs.targets(cut, kind) for kind in kinds}
+    for kind, record in refs.records(cut):
+        for ref in refs.references(kind, record):
+            if ref.ident in known[ref.kind] and ref.ident not in kept[ref.kind]:
+                raise MarkingLeak(f"{ref.loc}: {refs.RECORD_KINDS[kind]} kept at {ceiling} refers to {ref.kind} "
+                                  f"'{ref.ident}', which is withheld; run 'briefing check'")
+    return cut

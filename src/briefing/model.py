@@ -217,6 +217,13 @@ class Citation:
     line: int
 
 
+# Site paths the engine generates: an analyst's page there would be replaced (index.md and methodology.md are
+# read into the generated pages of the same name).
+GENERATED_PAGES = ("claims/index.md", "timeline.md", "entities/index.md", "figures.md", "recommendations.md",
+                   "gaps.md", "sources.md", "changes.md", "downloads.md")
+GENERATED_DIRS = ("claims/", "entities/", "downloads/", "assets/")
+
+
 @dataclass
 class Page:
     """A narrative Markdown page in docs/."""
@@ -228,6 +235,7 @@ class Page:
     citations: list[Citation]
     claim_refs: list[tuple[str, int]]
     loc: Loc
+    links: list[tuple[str, int]] = field(default_factory=list)  # local link targets (docs paths) and their lines
 
 
 @dataclass
@@ -259,6 +267,7 @@ class Corpus:
     themes: dict[str, Theme] = field(default_factory=dict)
     packs: dict[str, Pack] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
+    files: dict[str, Loc] = field(default_factory=dict)  # other files in docs/ (attachments), by docs path
 
     def copy(self, **changes: object) -> Corpus:
         return replace(self, **changes)

@@ -73,8 +73,9 @@ class Problems:
 
 def suggest(word: str, choices: Iterable[str], cutoff: float = 0.7) -> str:
     """Return ' (did you mean 'x'?)' for a close match among choices, else ''."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    options = {c.lower(): c for c in choices}
+    match = difflib.get_close_matches(word.lower(), list(options), n=1, cutoff=cutoff)
+    return f" (did you mean '{options[match[0]]}'?)" if match else ""
 
 
 def rel(path: Path, root: Path) -> str:

@@ -10,9 +10,9 @@ from ..changes import STEP_KINDS, WAS_KINDS, Changes
 from ..checks import best_grade, claim_origins
 from ..cite import Segment, long_date, reference, short_label
 from ..model import Claim, Corpus, Pack, Source
+from ..scope import Scope, select
 from ..versioning import VersionInfo
 from . import tree
-from .scope import Scope, select
 from .text import clean, language
 
 TITLES = {
@@ -249,24 +249,17 @@ class Assembler:
         return ident not in records or ident in chosen
 
     # --- the whole pack ------------------------------------------------------------------------------------
-    def empty(self, kind: str, body: dict[str, Any]) -> bool:
-        if kind.startswith("annex-"):
-            return False
-        if kind == "evidence":
-            return not body["groups"]
-        return not next(iter(body.values()))
-
     def data(self) -> dict[str, Any]:
         sections = []
         annex = 0
         for kind in self.pack.sections:
             if kind not in TITLES:
                 raise Unfit(f"unknown section '{kind}' (sections: {', '.join(vocab.PACK_SECTIONS)})")
-            body = getattr(self, kind.replace("-", "_"))()
-            if self.empty(kind, body):
+            if self.scope.empty(kind):
                 scope = self.scope_text()
                 raise Unfit(f"section '{kind}' would be empty at {self.pack.ceiling}{scope}; drop the section, "
                             "widen the pack or raise its ceiling")
+            body = getattr(self, kind.replace("-", "_"))()
             title = TITLES[kind]
             if kind.startswith("annex-"):
                 title = f"Annex {chr(ord('A') + annex)}. {title}"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..cite import reference_text
-from ..model import Claim, Corpus, Entity, Event, Figure, Gap, Judgment, Pack, Page, Recommendation, Source
+from .cite import reference_text
+from .model import Claim, Corpus, Entity, Event, Figure, Gap, Judgment, Pack, Page, Recommendation, Source
 
 
 @dataclass
@@ -26,6 +26,13 @@ class Scope:
     @property
     def claim_ids(self) -> set[str]:
         return {c.id for c in self.claims}
+
+    def empty(self, section: str) -> bool:
+        """True when a pack section would have nothing to show (annexes always have something)."""
+        held = {"key-judgments": self.judgments, "recommendations": self.recommendations, "evidence": self.claims,
+                "discussion": self.pages, "figures": self.figures, "gaps": self.gaps, "timeline": self.events,
+                "entities": self.entities, "sources": self.sources}
+        return section in held and not held[section]
 
 
 def _theme_order(corpus: Corpus) -> dict[str, int]:
