@@ -1,27 +1,28 @@
 """``briefing build`` and ``briefing pack``: render into a temporary folder, then swap it into place.
 
 Packs first (the site offers them for download), then the site, then the release bundle in dist/: a zip of
-the site, manifest.json and SHA256SUMS. A failed build leaves the previous site/ and dist/ untouched.
+the site, manifest.json and SHA256SUMS. A failed build leaves the previous site/ and dist/ untouched, and
+site/ and dist/ exist at every instant: each is exchanged with its new version in one atomic step
+(``outputs.exchange``). Leftovers of an interrupted build are removed by the next one.
 """
 
 from __future__ import annotations
 
-import shutil
+import errno
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import outputs
 from .bundle import site_zip_name, write_manifest, zip_site
 from .changes import Changes, HistoryEntry
+from .errors import BuildError
 from .marking import at_ceiling
 from .model import Corpus, Pack
 from .revisions import RevisionError, changes_since, claim_history, previous_release
 from .versioning import VersionInfo
 
-
-class BuildError(Exception):
-    """A problem that stops a build, with a message meant for the analyst."""
+__all__ = ["BuildError", "Plan", "build", "default_since"]
 
 
 @dataclass
@@ -74,56 +75,46 @@ def render_pack(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Chang
     return render(at_ceiling(corpus, pack.ceiling), pack, version=version, changes=changes)
 
 
-def swap(pairs: list[tuple[Path, Path]]) -> None:
-    """Move each new folder into place of its target; if one move fails, every old folder is put back."""
-    moved: list[tuple[Path, Path, Path]] = []
-    try:
-        for new, target in pairs:
-            old = target.with_name(target.name + ".old")
-            if old.exists():
-                shutil.rmtree(old)
-            if target.exists():
-                target.rename(old)
-            moved.append((new, target, old))
-            new.rename(target)
-    except OSError as exc:
-        for new, target, old in reversed(moved):
-            if target.exists() and not new.exists():
-                target.rename(new)
-            if old.exists():
-                old.rename(target)
-        raise BuildError(f"could not put the new output in place ({exc}); the previous output is unchanged") from exc
-    for _, _, old in moved:
-        if old.exists():
-            shutil.rmtree(old)
-
-
 def build(corpus: Corpus, version: VersionInfo, plan: Plan) -> None:
     """Write site/ and dist/ below the corpus root. Raises BuildError; then nothing has been replaced."""
     root = corpus.config.root
-    changelog = Changelog(corpus, version, plan.since)
-    with tempfile.TemporaryDirectory(prefix=".briefing-build-", dir=root) as tmp:
-        work = Path(tmp)
-        dist = work / "dist"
-        if not plan.site and (root / "dist").is_dir():
-            shutil.copytree(root / "dist", dist)  # one pack: keep the others
-        dist.mkdir(exist_ok=True)
-        written: set[str] = set()
-        for pack in plan.packs:
-            print(f"rendering pack '{pack.id}' ...", file=sys.stderr)
-            (dist / f"{pack.id}.pdf").write_bytes(render_pack(corpus, pack, version, changelog.at(pack.ceiling)))
-            written.add(f"{pack.id}.pdf")
-        if plan.site:
-            print("building site ...", file=sys.stderr)
-            history = claim_history(root, corpus, version, plan.ceiling)
-            render_site(corpus, work / "site", plan.ceiling, version, changelog.at(plan.ceiling), history, dist)
-            for old_zip in dist.glob("site-*.zip"):
-                old_zip.unlink()
-            zip_site(work / "site", dist / site_zip_name(version), version)
-            written.add(site_zip_name(version))
-        write_manifest(dist, corpus, version, plan.ceiling, written)
-        pairs = [(dist, root / "dist")]
-        if plan.site:
-            pairs.insert(0, (work / "site", root / "site"))
-        swap(pairs)
+    try:
+        with outputs.workspace(root) as work:
+            _render(corpus, version, plan, work)
+            outputs.install(work, root, ["site", "dist"] if plan.site else ["dist"])
+    except OSError as exc:
+        raise BuildError(_os_message(exc)) from exc
 
+
+def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> None:
+    root = corpus.config.root
+    changelog = Changelog(corpus, version, plan.since)
+    dist = work / "dist"
+    if not plan.site and (root / "dist").is_dir():
+        outputs.copy_tree(root / "dist", dist)  # one pack: keep the others (the old signature no longer holds)
+        (dist / outputs.SIGNATURE).unlink(missing_ok=True)
+    dist.mkdir(exist_ok=True)
+    written: set[str] = set()
+    for pack in plan.packs:
+        print(f"rendering pack '{pack.id}' ...", file=sys.stderr)
+        (dist / f"{pack.id}.pdf").write_bytes(render_pack(corpus, pack, version, changelog.at(pack.ceiling)))
+        written.add(f"{pack.id}.pdf")
+    if plan.site:
+        print("building site ...", file=sys.stderr)
+        history = claim_history(root, corpus, version, plan.ceiling)
+        render_site(corpus, work / "site", plan.ceiling, version, changelog.at(plan.ceiling), history, dist)
+        for old_zip in dist.glob("site-*.zip"):
+            old_zip.unlink()
+        zip_site(work / "site", dist / site_zip_name(version), version)
+        written.add(site_zip_name(version))
+    write_manifest(dist, corpus, version, plan.ceiling, written)
+
+
+def _os_message(exc: OSError) -> str:
+    where = f" ({exc.filename})" if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return f"the disk is full{where}: free some space and build again; the previous output is unchanged"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (f"cannot write{where}: {exc.strerror}; build in a folder you may write to (or copy the corpus "
+                "there); the previous output is unchanged")
+    return f"cannot write the output{where}: {exc.strerror or exc}; the previous output is unchanged"

@@ -14,6 +14,7 @@ from .bibliography import field_loc
 from .marking import at_ceiling
 from .model import GENERATED_DIRS, GENERATED_PAGES, Claim, Corpus, Source
 from .problems import Loc, Problems, suggest
+from .sanitise import safe_url, unsafe_markdown
 from .scope import select
 from .vocab import (
     CONFIDENCE,
@@ -225,6 +226,9 @@ class Checker:
                                    f"source '{s.key}' has no 'reliability_note' explaining its grade")
             for name in ("urldate", "date"):
                 self.date(field_loc(s, name), name, s.get(name) or None)
+            if s.url and not safe_url(s.url):
+                self.p.error(field_loc(s, "url"), "unsafe-html",
+                             f"url of source '{s.key}' is not http, https, mailto or relative: it is not published")
             if s.key in self._derived_cycle_members():
                 self.p.error(field_loc(s, "derived_from"), "derived-cycle",
                              f"source '{s.key}' is, through derived_from, derived from itself")
@@ -390,6 +394,9 @@ class Checker:
         for page in self.c.pages.values():
             if page.path in GENERATED_PAGES or page.path.startswith(GENERATED_DIRS):
                 self.p.error(page.loc, "reserved-path", f"docs/{page.path} is a page the site generates; rename it")
+            for line, what in unsafe_markdown(page.text, page.first_line):
+                self.p.error(Loc(page.loc.path, line), "unsafe-html",
+                             f"{what}: the site would strip it (see 'Raw HTML' in the README)")
             for target, line in page.links:
                 if target.startswith("../"):
                     self.p.error(Loc(page.loc.path, line), "path-outside",

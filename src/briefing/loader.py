@@ -458,7 +458,7 @@ def _load_page(corpus: Corpus, path: Path, shown: str, doc_rel: str, problems: P
     cites, claim_refs = citations.scan(body, first_line)
     links = citations.local_links(body, doc_rel, first_line)
     corpus.pages[doc_rel] = Page(doc_rel, title or Path(doc_rel).stem, marking, body, cites, claim_refs,
-                                 Loc(shown, 1), links)
+                                 Loc(shown, 1), links, first_line)
 
 
 def regular_files(folder: Path, root: Path, problems: Problems) -> list[Path]:

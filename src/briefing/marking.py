@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from . import refs
+from .errors import BuildError
 from .model import Corpus
 from .vocab import marking_rank
 
 
-class MarkingLeak(Exception):
+class MarkingLeak(BuildError):
     """A record kept at the ceiling refers to one withheld; nothing may be rendered."""
 
 

@@ -8,7 +8,7 @@ hands the plugin a prepared corpus instead (``BriefingPlugin.input``). Either wa
 from __future__ import annotations
 
 import os
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .site import mkdocs_config
 from .site.context import SiteInput
 from .site.links import Linker, MissingReference
-from .site.pages import Site, SiteContentError, generate, unstash_html
+from .site.pages import Site, generate, unstash_html
 
 
 class BriefingPluginConfig(Config):
@@ -45,24 +45,21 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             self.input = load_input(self.root, self.config.ceiling)
             if self.input.version.epoch and "SOURCE_DATE_EPOCH" not in os.environ:
                 os.environ["SOURCE_DATE_EPOCH"] = str(self.input.version.epoch)
-        try:
-            self.site = generate(self.input)
-        except SiteContentError as exc:
-            raise PluginError(str(exc)) from exc
+        self.site = generate(self.input)
         self.linker = Linker(self.input.corpus)
         mkdocs_config.apply(config, self.site, self.input)
         return config
 
     def on_files(self, files: Files, config) -> Files:
         assert self.site is not None and self.input is not None
-        kept_text = "\n".join(page.text for page in self.site.pages.values())
-        docs = Path(config.docs_dir).resolve()
+        attachments = self.input.corpus.files  # linked by a page kept at the ceiling, and marked within it
         for file in list(files):
-            if file.is_documentation_page():  # the analysts' pages come back through the corpus (marking cut)
+            # The analysts' pages come back through the corpus (marking cut); of the other files in docs/, only
+            # those a kept page links by their exact path are published (the theme's own files come from
+            # elsewhere: they have no source in docs/).
+            if file.is_documentation_page() or (file.abs_src_path and self._in_docs(file, config)
+                                                and file.src_uri not in attachments):
                 files.remove(file)
-            elif (file.abs_src_path and Path(file.abs_src_path).resolve().is_relative_to(docs)
-                  and PurePosixPath(file.src_uri).name not in kept_text):
-                files.remove(file)  # an image or attachment in docs/ that no page at this ceiling refers to
         for page in self.site.pages.values():
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
@@ -73,6 +70,10 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             files.append(File.generated(config, f"downloads/{download.file.name}",
                                         abs_src_path=str(download.file)))
         return files
+
+    @staticmethod
+    def _in_docs(file: File, config) -> bool:
+        return Path(file.abs_src_path or "").absolute().is_relative_to(Path(config.docs_dir).absolute())
 
     def on_page_content(self, html: str, page, config, files) -> str:
         assert self.linker is not None and self.site is not None

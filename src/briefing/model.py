@@ -236,6 +236,7 @@ class Page:
     claim_refs: list[tuple[str, int]]
     loc: Loc
     links: list[tuple[str, int]] = field(default_factory=list)  # local link targets (docs paths) and their lines
+    first_line: int = 1  # the line of the file where the text (after front matter) starts
 
 
 @dataclass

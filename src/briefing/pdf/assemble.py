@@ -10,6 +10,7 @@ from ..changes import STEP_KINDS, WAS_KINDS, Changes
 from ..checks import best_grade, claim_origins
 from ..cite import Segment, long_date, reference, short_label
 from ..model import Claim, Corpus, Pack, Source
+from ..sanitise import external_url
 from ..scope import Scope, select
 from ..versioning import VersionInfo
 from . import tree
@@ -42,7 +43,7 @@ def segments(parts: list[Segment]) -> list[tree.Node]:
         text = clean(part.text) if part.style else _soft(part.text)
         if part.style == "em":
             out.append({"t": "em", "c": [text]})
-        elif part.style == "link":
+        elif part.style == "link" and external_url(part.text):
             out.append({"t": "link", "url": text, "c": [text]})
         else:
             out.append(text)

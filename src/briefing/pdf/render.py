@@ -5,6 +5,7 @@ from __future__ import annotations
 import typst
 
 from ..changes import Changes
+from ..errors import BuildError
 from ..model import Corpus, Pack
 from ..versioning import VersionInfo
 from .assemble import Unfit, assemble, layouts
@@ -15,11 +16,9 @@ def render_pack(corpus: Corpus, pack: Pack, *, version: VersionInfo, changes: Ch
     """The PDF of one pack. The corpus must already be cut to the pack's ceiling (``marking.at_ceiling``).
 
     A pack with ``max_pages`` is tried in ever shorter layouts (compact: no cover page or contents; then the
-    evidence as counts per theme and status) until it fits. Raises ``briefing.build.BuildError`` when a section
+    evidence as counts per theme and status) until it fits. Raises ``BuildError`` when a section
     cannot stand at this ceiling or scope, and when the pack runs over its ``max_pages`` all the same.
     """
-    from ..build import BuildError
-
     tried = []
     for layout in layouts(pack):
         try:

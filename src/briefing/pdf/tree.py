@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .. import prose
+from ..sanitise import external_url
 from .text import CONTROL, keep_lines
 
 Node = str | dict[str, Any]
@@ -104,7 +105,7 @@ class Converter:
         if tag == "a":
             href = el.get("href", "")
             kids = self.children(el)
-            if re.match(r"^(https?|mailto):", href):
+            if external_url(href):
                 return {"t": "link", "url": href, "c": kids or [href]}
             return {"t": "span", "c": kids}
         if tag == "div" and "admonition" in cls.split():

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from ..changes import Changes, HistoryEntry
+from ..errors import BuildError
 from ..model import Corpus
 from ..versioning import VersionInfo
 from .context import Download, SiteInput
@@ -54,10 +55,9 @@ def build_site(corpus: Corpus, out: Path, *, ceiling: str, version: VersionInfo,
 
     Runs MkDocs in strict mode: a broken link or any other MkDocs warning stops the build (BuildError).
     """
-    from ..build import BuildError
 
     data = SiteInput(corpus, ceiling, version, changes, history, list(downloads or []))
-    with _environment(version.epoch), tempfile.TemporaryDirectory(prefix="briefing-site-") as tmp:
+    with _environment(version.epoch), tempfile.TemporaryDirectory(prefix="mkdocs-", dir=Path(out).parent) as tmp:
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
         from mkdocs.exceptions import MkDocsException

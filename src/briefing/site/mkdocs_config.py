@@ -10,6 +10,8 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
+
 from .. import vocab
 from ..prose import EXTENSION_NAMES
 from .context import SiteInput
@@ -44,7 +46,7 @@ def standalone(docs_dir: Path, site_dir: Path, title: str) -> dict[str, Any]:
 def apply(config: MkDocsConfig, site: Site, data: SiteInput) -> None:
     """Everything the plugin supplies, whatever mkdocs.yml says: nav, extensions, offline theme, assets, footer."""
     corpus, version = data.corpus, data.version
-    config.site_name = corpus.config.title
+    config.site_name = Markup(html.escape(corpus.config.title))  # the theme prints it unescaped, and with | e
     config.use_directory_urls = False  # file:// needs real file names
     config.nav = site.nav
     for name in (*EXTENSION_NAMES, "briefing.site.mdext"):

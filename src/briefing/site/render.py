@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from .. import vocab
 from ..cite import reference, short_label
+from ..sanitise import safe_url
 from .context import slug
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -39,7 +40,7 @@ def text(value: object) -> str:
 def yaml_scalar(value: object) -> Markup:
     """A front-matter value: JSON is YAML; titles are HTML-escaped because MkDocs templates do not escape."""
     if isinstance(value, str):
-        value = html.escape(text(value), quote=False)
+        value = html.escape(text(value))
     return Markup(json.dumps(value, ensure_ascii=False))
 
 
@@ -54,7 +55,7 @@ def reference_html(source) -> Markup:
         body = html.escape(seg.text)
         if seg.style == "em":
             body = f"<em>{body}</em>"
-        elif seg.style == "link":
+        elif seg.style == "link" and safe_url(seg.text):
             body = f'<a href="{html.escape(seg.text)}">{body}</a>'
         out.append(body)
     return Markup("".join(out))

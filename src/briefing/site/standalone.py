@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from ..marking import at_ceiling
+from ..marking import MarkingLeak, at_ceiling
 from ..pipeline import load_and_check
 from ..revisions import RevisionError, claim_history
 from ..versioning import describe
@@ -15,7 +15,8 @@ from .context import SiteInput, downloads_in
 
 
 def load_input(root: Path, ceiling: str | None) -> SiteInput:
-    from ..build import BuildError, Changelog, default_since
+    from ..build import Changelog, default_since
+    from ..errors import BuildError
 
     corpus, problems = load_and_check(root)
     errors = problems.errors
@@ -33,4 +34,8 @@ def load_input(root: Path, ceiling: str | None) -> SiteInput:
         changes = Changelog(corpus, version, default_since(corpus)).at(top)
     except BuildError:
         changes = None
-    return SiteInput(at_ceiling(corpus, top), top, version, changes, history, downloads_in(root / "dist", corpus, top))
+    try:
+        cut = at_ceiling(corpus, top)
+    except MarkingLeak as exc:
+        raise PluginError(str(exc)) from exc
+    return SiteInput(cut, top, version, changes, history, downloads_in(root / "dist", corpus, top))
