@@ -84,15 +84,3 @@ def test_text_the_fonts_cannot_set_fails_the_build_cleanly(minimal: Path) -> Non
     assert result.returncode == 1
     assert "error: pack 'full': Typst could not set it:" in result.stderr and "\u8d38" in result.stderr
     assert "Traceback" not in result.stderr and not (minimal / "dist").exists()
-
-
-def test_a_failed_swap_puts_the_previous_site_back(minimal: Path) -> None:
-    assert briefing("build", "--root", str(minimal), "--today", "2024-11-01").returncode == 0
-    before = (minimal / "site/claims/widgets-shipped.html").read_bytes()
-    edit(minimal, CLAIMS, "Acme widgets reached Ruritania", "Acme widgets went to Ruritania")
-    (minimal / "dist.old").write_text("in the way", encoding="utf-8")  # the dist/ swap will fail
-    result = briefing("build", "--root", str(minimal), "--today", "2024-11-01")
-    assert result.returncode == 1
-    assert "could not put the new output in place" in result.stderr and "Traceback" not in result.stderr
-    assert (minimal / "site/claims/widgets-shipped.html").read_bytes() == before
-    assert (minimal / "dist/full.pdf").is_file()

@@ -92,13 +92,13 @@ def test_many_problems_reported_in_one_run_sorted(minimal: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_a_200000_record_file_loads_without_a_traceback(minimal: Path) -> None:
+def test_a_20000_record_file_loads_without_a_traceback(minimal: Path) -> None:
     lines = ["events:"]
-    lines += [f"  - {{id: ev{i}, date: 2024-01-02, title: E{i}, sources: [agency2024widgets]}}" for i in range(200_000)]
+    lines += [f"  - {{id: ev{i}, date: 2024-01-02, title: E{i}, sources: [agency2024widgets]}}" for i in range(20_000)]
     lines.append("  - {id: ev-bad, date: 2024-13-45, title: Bad date}")
     write(minimal, "sources/big.yml", "\n".join(lines) + "\n")
     result = cli_check(minimal)
     assert "Traceback" not in result.stderr
-    assert f"sources/big.yml:{200_002}: error: " in result.stderr
+    assert f"sources/big.yml:{20_002}: error: " in result.stderr
     assert "[invalid-date]" in result.stderr
     assert result.returncode == 1

@@ -262,8 +262,13 @@ class Checker:
                         f"(set 'archive' in sources/corpus.yml or BRIEFING_ARCHIVE)")
             return
         texts: dict[str, str] = {}
+        inside = archive.resolve()
         for s in archived:
-            path = archive / s.archive
+            path = (archive / s.archive).resolve()
+            if not path.is_relative_to(inside):
+                self.p.error(field_loc(s, "archive"), "path-outside",
+                             f"archived copy '{s.archive}' of '{s.key}' is outside the archive {archive}: not read")
+                continue
             if not path.is_file():
                 self.p.error(field_loc(s, "archive"), "archive-missing",
                              f"archived copy '{s.archive}' of '{s.key}' is not in the archive {archive}")
@@ -419,11 +424,12 @@ class Checker:
                                  f"'{page.path}' is marked {page.marking}; raise the ceiling or drop the theme")
             if not self.p.errors:  # what a pack holds is only known of a corpus without errors
                 scope = select(at_ceiling(self.c, pack.ceiling), pack)
-                for section in pack.sections:
-                    if scope.empty(section):
-                        self.p.error(pack.loc, "pack-empty-section",
-                                     f"pack '{pack.id}': section '{section}' would be empty at {pack.ceiling}; "
-                                     "drop the section, widen the pack or raise its ceiling")
+                empty = [f"'{section}'" for section in pack.sections if scope.empty(section)]
+                if empty:
+                    self.p.error(pack.loc, "pack-empty-section",
+                                 f"pack '{pack.id}': section{'s' if len(empty) > 1 else ''} {', '.join(empty)} "
+                                 f"would be empty at {pack.ceiling}; drop {'them' if len(empty) > 1 else 'it'}, "
+                                 "widen the pack or raise its ceiling")
 
     def check_uncited(self) -> None:
         reached = set()

@@ -156,7 +156,7 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         problems.error(Loc(shown, line), "file-encoding",
-                       f"control character U+{ord(bad.group()):04X} at line {line}: remove it (is this a text file?)")
+                       f"control character U+{ord(bad.group()):04X} remove it (is this a text file?)")
         return None
     return text
 

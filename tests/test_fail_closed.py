@@ -1,0 +1,386 @@
+"""Fail closed: an input mistake never publishes restricted content, runs script or reads outside the repository.
+
+Each case is run as a user would (the CLI on a corpus copy) and judged on what is printed and what is written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from checkhelp import BIB, CLAIMS, briefing, edit, line_of, only, run
+from site_helpers import VERSION
+
+from briefing.build import _os_message
+from briefing.loader import load
+from briefing.marking import at_ceiling
+from briefing.problems import Problems
+from briefing.sanitise import safe_url
+from briefing.site import build_site
+
+TODAY = "2024-11-01"
+SECRET = "Quokkasecret"
+
+
+def check(root: Path) -> subprocess.CompletedProcess[str]:
+    return briefing("check", "--root", str(root), "--today", TODAY)
+
+
+def build(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return briefing("build", "--root", str(root), "--today", TODAY, *args)
+
+
+def outputs_text(root: Path) -> str:
+    """Every byte a build wrote, as text: site files, zip members, PDF text, manifest."""
+    parts = []
+    for path in sorted(p for p in (root / "site").rglob("*") if p.is_file()):
+        parts.append(path.read_bytes().decode("utf-8", errors="replace"))
+    for path in sorted((root / "dist").iterdir()):
+        if path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                parts += [archive.read(n).decode("utf-8", errors="replace") for n in archive.namelist()]
+        elif path.suffix == ".pdf":
+            parts.append(subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                                        check=True).stdout)
+            parts.append(path.read_bytes().decode("latin-1"))
+        else:
+            parts.append(path.read_text("utf-8", errors="replace"))
+    return "\n".join(parts)
+
+
+def refused(result: subprocess.CompletedProcess[str], root: Path) -> None:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert not (root / "site").exists() and not (root / "dist").exists()
+
+
+# --- 1. front matter ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "line", "rule", "message"), [
+    (f"---\ntitle: Red\nmarkings: TLP:RED\n---\n\n{SECRET}\n", 3, "unknown-key", "did you mean 'marking'?"),
+    (f"---\ntitle: Red\nMarking: TLP:RED\n---\n\n{SECRET}\n", 3, "unknown-key", "did you mean 'marking'?"),
+    (f"---\ntitle: Red\nmarking: TLP:RED\n\n{SECRET}\n", 1, "front-matter", "never closed"),
+    (f"\n---\ntitle: Red\nmarking: TLP:RED\n---\n\n{SECRET}\n", 2, "front-matter", "must start on line 1"),
+    (f"marking: TLP:RED\n\n{SECRET}\n", 1, "front-matter", "looks like front matter"),
+    (f"---\ntitle: Red\nmarking:\n---\n\n{SECRET}\n", 3, "marking-invalid", "not a TLP 2.0 marking"),
+    (f"---\n- marking\n- TLP:RED\n---\n\n{SECRET}\n", 2, "front-matter", "must be a mapping"),
+], ids=["misspelt", "capital", "unclosed", "blank-line-first", "no-fences", "empty-marking", "list"])
+def test_front_matter_mistakes_are_errors_and_nothing_is_published(minimal: Path, text: str, line: int, rule: str,
+                                                                  message: str) -> None:
+    (minimal / "docs/red.md").write_text(text, encoding="utf-8")
+    problem = only(run(minimal), rule)
+    assert (problem.loc.path, problem.loc.line) == ("docs/red.md", line) and message in problem.message
+    refused(build(minimal), minimal)
+
+
+def test_a_misspelt_bibtex_marking_is_an_error(minimal: Path) -> None:
+    edit(minimal, BIB, "  reliability = {B},\n", "  reliability = {B},\n  markings = {TLP:RED},\n")
+    problem = only(run(minimal), "unknown-key")
+    assert (problem.loc.path, problem.loc.line) == (BIB, line_of(minimal, BIB, "markings"))
+    assert "unknown field 'markings' in source 'agency2024widgets' (did you mean 'marking'?)" in problem.message
+    refused(build(minimal), minimal)
+
+
+def test_zotero_and_jabref_fields_are_known(minimal: Path) -> None:
+    edit(minimal, BIB, "  reliability = {B},\n", "  reliability = {B},\n  langid = {english},\n  abstract = {A},\n"
+         "  keywords = {trade},\n  file = {x.pdf},\n  timestamp = {2024-10-01},\n  shorttitle = {Widgets},\n")
+    assert [p for p in run(minimal) if p.rule == "unknown-key"] == []
+
+
+# --- 3. attachments ------------------------------------------------------------------------------------------
+
+AMBER_PAGE = "---\ntitle: Restricted\nmarking: TLP:AMBER\n---\n# Restricted\n\nSee [the notes](notes.txt).\n"
+
+
+def test_attachments_are_published_by_exact_path_and_marking(minimal: Path) -> None:
+    docs = minimal / "docs"
+    (docs / "public").mkdir()
+    (docs / "restricted").mkdir()
+    (docs / "public/notes.txt").write_text("public notes\n", encoding="utf-8")
+    (docs / "restricted/notes.txt").write_text(f"{SECRET} notes\n", encoding="utf-8")
+    (docs / "unlinked.txt").write_text(f"{SECRET} unlinked\n", encoding="utf-8")
+    (docs / "restricted/page.md").write_text(AMBER_PAGE, encoding="utf-8")
+    with (docs / "index.md").open("a", encoding="utf-8") as f:
+        f.write("\nThe [public notes](public/notes.txt).\n")
+    assert build(minimal).returncode == 0
+    assert (minimal / "site/public/notes.txt").read_text("utf-8") == "public notes\n"
+    assert not (minimal / "site/restricted").exists() and not (minimal / "site/unlinked.txt").exists()
+    assert SECRET not in outputs_text(minimal)
+
+
+def test_an_attachment_also_linked_by_a_restricted_page_is_restricted(minimal: Path) -> None:
+    docs = minimal / "docs"
+    (docs / "notes.txt").write_text(f"{SECRET}\n", encoding="utf-8")
+    (docs / "restricted.md").write_text(AMBER_PAGE, encoding="utf-8")
+    with (docs / "index.md").open("a", encoding="utf-8") as f:
+        f.write("\nThe [notes](./notes.txt#top).\n")
+    problem = only(run(minimal), "marking-leak")
+    assert problem.loc == type(problem.loc)("docs/index.md", line_of(minimal, "docs/index.md", "notes.txt"))
+    assert "attachment 'notes.txt' marked TLP:AMBER" in problem.message
+
+
+# --- 4. no leak by reference ----------------------------------------------------------------------------------
+
+def test_a_clear_source_derived_from_an_amber_one_is_a_located_leak(minimal: Path) -> None:
+    edit(minimal, BIB, "  archive = {agency2024widgets.txt},\n",
+         "  archive = {agency2024widgets.txt},\n  marking = {TLP:AMBER},\n")
+    leaks = [p for p in run(minimal) if p.rule == "marking-leak"]
+    derived = [p for p in leaks if p.loc.line == line_of(minimal, BIB, "derived_from")]
+    assert len(derived) == 1
+    assert "source 'daily2024widgets' is marked TLP:CLEAR but depends on source 'agency2024widgets'" in \
+        derived[0].message
+
+
+def test_at_ceiling_refuses_a_kept_record_that_refers_to_a_withheld_one(minimal: Path) -> None:
+    corpus = load(minimal, Problems())
+    corpus.sources["agency2024widgets"].marking = "TLP:AMBER"  # as if the checker had been skipped
+    with pytest.raises(Exception, match="withheld"):
+        at_ceiling(corpus, "TLP:CLEAR")
+
+
+# --- 5. only regular files inside the repository ---------------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["docs/passwd.md", "sources/passwd.yml", "sources/passwd.bib", "docs/passwd.txt"])
+def test_symlinks_out_of_the_repository_are_refused(minimal: Path, where: str) -> None:
+    os.symlink("/etc/passwd", minimal / where)
+    problem = only(run(minimal), "path-outside")
+    assert problem.loc.path == where
+    refused(build(minimal), minimal)
+
+
+def test_a_symlinked_folder_is_not_followed(minimal: Path, tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/x.md").write_text(SECRET, encoding="utf-8")
+    os.symlink(tmp_path / "elsewhere", minimal / "docs/linked")
+    assert only(run(minimal), "path-outside").loc.path == "docs/linked"
+
+
+def test_an_archive_path_may_not_leave_the_archive(minimal: Path) -> None:
+    (minimal / "outside.txt").write_text("widget trade rose by a fifth\n", encoding="utf-8")
+    edit(minimal, BIB, "archive = {agency2024widgets.txt}", "archive = {../outside.txt}")
+    problem = only(run(minimal), "path-outside")
+    assert problem.loc == type(problem.loc)(BIB, line_of(minimal, BIB, "../outside.txt"))
+
+
+# --- 6. no script in readers' browsers ----------------------------------------------------------------------
+
+HOSTILE = '"><img src=x onerror=alert(1)></title><script>alert(2)</script>'
+
+
+def test_hostile_corpus_strings_are_escaped_everywhere(minimal: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    edit(minimal, "sources/corpus.yml", "title: ", f"title: 'The \"no limits\" partnership {HOSTILE}'\n_x: ")
+    edit(minimal, "sources/corpus.yml", "_x: ", "# ")
+    edit(minimal, CLAIMS, "statement: Widget trade grew in 2023.", f"statement: 'Widget trade grew {HOSTILE}'")
+    assert build(minimal).returncode == 0
+    title = f'The "no limits" partnership {HOSTILE}'
+    for page in (minimal / "site").rglob("*.html"):
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        assert soup.find_all("script", string=lambda s: s and "alert(" in s) == [], page
+        assert [i for i in soup.find_all("img") if i.get("onerror")] == [], page
+        logo = soup.select_one("a.md-logo")
+        if logo is not None:
+            assert logo["aria-label"] == title
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", " JaVa\tScript:alert(1)", "data:text/html,x",
+                                 "vbscript:x", "file:///etc/passwd"])
+def test_unsafe_source_urls_are_errors(minimal: Path, url: str) -> None:
+    edit(minimal, BIB, "url = {https://example.org/widgets}", f"url = {{{url}}}")
+    problem = only(run(minimal), "unsafe-html")
+    assert problem.loc.line == line_of(minimal, BIB, "url = {")
+    assert not safe_url(url)
+
+
+@pytest.mark.parametrize("url", ["https://example.org/a?b=c", "http://x", "mailto:a@example.org", "../a.html",
+                                 "a.pdf#p=3", "#top"])
+def test_safe_urls(url: str) -> None:
+    assert safe_url(url)
+
+
+@pytest.mark.parametrize(("markdown", "what"), [
+    ("<script>alert(1)</script>", "<script>"),
+    ('<b onclick="alert(1)">x</b>', "event-handler"),
+    ("[x](javascript:alert(1))", "javascript:"),
+    ("[x]: javascript:alert(1)", "javascript:"),
+    ("Text {onclick=alert(1)}", "attribute list"),
+    ('<iframe src="https://example.org"></iframe>', "<iframe>"),
+    ('<a href="data:text/html,x">x</a>', "data:"),
+])
+def test_unsafe_raw_html_in_pages_is_a_located_error(minimal: Path, markdown: str, what: str) -> None:
+    with (minimal / "docs/index.md").open("a", encoding="utf-8") as f:
+        f.write(f"\n{markdown}\n")
+    problem = only(run(minimal), "unsafe-html")
+    assert problem.loc.line == line_of(minimal, "docs/index.md", markdown) and what in problem.message
+
+
+def test_allowed_raw_html_and_code_pass(minimal: Path) -> None:
+    with (minimal / "docs/index.md").open("a", encoding="utf-8") as f:
+        f.write('\n<div class="note" markdown>a <abbr title="x">EU</abbr> <sup>1</sup></div>\n\n'
+                "`<script>` in code\n\n```html\n<script>alert(1)</script>\n```\n")
+    assert [p for p in run(minimal) if p.rule == "unsafe-html"] == []
+
+
+def test_the_site_sanitises_what_the_checker_did_not_see(minimal: Path, tmp_path: Path) -> None:
+    """Second line of defence: the checker is skipped, the site still strips script and handlers."""
+    with (minimal / "docs/index.md").open("a", encoding="utf-8") as f:
+        f.write('\n<script>alert(1)</script> <b onclick="alert(2)">bold</b> [x](javascript:alert(3))\n\n'
+                "A paragraph\n{: onmouseover=alert(4) }\n")
+    corpus = load(minimal, Problems())
+    out = tmp_path / "site"
+    build_site(at_ceiling(corpus, "TLP:CLEAR"), out, ceiling="TLP:CLEAR", version=VERSION, changes=None, history={})
+    html = (out / "index.html").read_text("utf-8")
+    assert "<b>bold</b>" in html
+    for bad in ("alert(1)", "alert(2)", "alert(3)", "alert(4)", "javascript:"):
+        assert bad not in html
+
+
+# --- 7. outputs never missing --------------------------------------------------------------------------------
+
+def test_site_and_dist_exist_at_every_instant_of_a_build(minimal: Path) -> None:
+    assert build(minimal).returncode == 0
+    edit(minimal, CLAIMS, "Acme widgets reached Ruritania", "Acme widgets went to Ruritania")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    child = subprocess.Popen([sys.executable, "-m", "briefing", "build", "--root", str(minimal), "--today", TODAY],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    missing, polls = 0, 0
+    while child.poll() is None:
+        polls += 1
+        missing += not (minimal / "site/index.html").is_file() or not (minimal / "dist/manifest.json").is_file()
+    assert child.returncode == 0 and polls > 100 and missing == 0
+    assert "went to Ruritania" in (minimal / "site/claims/widgets-shipped.html").read_text("utf-8")
+    assert [p.name for p in minimal.iterdir() if p.name.startswith(".briefing")] == []
+
+
+def test_leftovers_of_a_killed_build_are_cleaned_and_ignored_by_git(minimal: Path) -> None:
+    subprocess.run(["git", "init", "-q", str(minimal)], check=True)
+    subprocess.run(["git", "-C", str(minimal), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(minimal), "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm",
+                    "corpus"], check=True)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    child = subprocess.Popen([sys.executable, "-m", "briefing", "build", "--root", str(minimal), "--today", TODAY],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 60
+    while not list(minimal.glob(".briefing-build-*/dist")) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    child.kill()
+    child.wait()
+    assert list(minimal.glob(".briefing-build-*"))  # the kill left its work folder
+    status = subprocess.run(["git", "-C", str(minimal), "status", "--porcelain"], capture_output=True, text=True)
+    assert status.stdout == ""  # ignored: the version is not marked dirty
+    assert build(minimal).returncode == 0
+    assert list(minimal.glob(".briefing-build-*")) == []
+
+
+def test_an_output_parked_by_an_interrupted_swap_is_put_back(minimal: Path) -> None:
+    assert build(minimal).returncode == 0
+    (minimal / "site").rename(minimal / ".briefing-build-old-site")  # a crash between the two renames
+    edit(minimal, CLAIMS, "statement: Widget trade grew in 2023.", "statement: [unclosed")
+    assert build(minimal).returncode == 1  # the checker refuses before any output is touched
+    edit(minimal, CLAIMS, "statement: [unclosed", "statement: Widget trade grew in 2023.")
+    assert build(minimal).returncode == 0
+    assert (minimal / "site/index.html").is_file() and not (minimal / ".briefing-build-old-site").exists()
+
+
+@pytest.mark.parametrize(("code", "words"), [(28, "the disk is full"), (30, "cannot write"), (13, "cannot write")])
+def test_os_errors_read_as_plain_messages(code: int, words: str) -> None:
+    message = _os_message(OSError(code, os.strerror(code), "/corpus/site"))
+    assert message.startswith(words) and "/corpus/site" in message and "previous output is unchanged" in message
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 1.5 MB file system of its own (tmpfs), so that a build can really fill it or find it read-only."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1536k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"this machine does not let the tests mount a tmpfs: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_full_disk_is_a_plain_error_and_keeps_the_previous_output(minimal: Path, small_disk: Path) -> None:
+    root = Path(shutil.copytree(minimal, small_disk / "corpus"))
+    (root / "site").mkdir()
+    (root / "site/index.html").write_text("previous", encoding="utf-8")
+    result = build(root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert "error: the disk is full" in result.stderr
+    assert (root / "site/index.html").read_text("utf-8") == "previous"
+    assert [p.name for p in root.iterdir() if p.name.startswith(".briefing")] == []
+
+
+def test_a_read_only_checkout_is_a_plain_error(minimal: Path, small_disk: Path) -> None:
+    root = Path(shutil.copytree(minimal, small_disk / "corpus"))
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    result = build(root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert "error: cannot write" in result.stderr and "Read-only file system" in result.stderr
+
+
+# --- 8. no internal error for a user's mistake -------------------------------------------------------------
+
+def test_a_repeated_bibtex_field_is_located(minimal: Path) -> None:
+    edit(minimal, BIB, "  reliability = {B},\n", "  reliability = {B},\n  reliability = {C},\n")
+    result = check(minimal)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "repeats the field(s) reliability" in result.stderr and "[bib-syntax]" in result.stderr
+
+
+def test_a_yaml_alias_bomb_is_refused_quickly(minimal: Path) -> None:
+    bomb = ["a: &a ['lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol']"]
+    bomb += [f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]" for i in range(8)]
+    (minimal / "docs/bomb.md").write_text("---\n" + "\n".join(bomb) + "\ntitle: *i\n---\nx\n", encoding="utf-8")
+    started = time.monotonic()
+    problem = only(run(minimal), "yaml-syntax")
+    assert time.monotonic() - started < 5
+    assert problem.loc.path == "docs/bomb.md" and "aliases" in problem.message
+
+
+def test_a_nul_byte_is_located(minimal: Path) -> None:
+    (minimal / "sources/nul.yml").write_bytes(b"claims:\n  - id: x\x00\n")
+    problem = only(run(minimal), "file-encoding")
+    assert (problem.loc.path, problem.loc.line) == ("sources/nul.yml", 2) and "U+0000" in problem.message
+
+
+def test_numeric_looking_values_stay_as_written(minimal: Path) -> None:
+    edit(minimal, CLAIMS, "id: widget-trade-grew", "id: 010")
+    edit(minimal, "sources/records.yml", "claims: [widgets-shipped, widget-trade-grew]",
+         "claims: [widgets-shipped, 010]")
+    corpus = load(minimal, Problems())
+    assert "010" in corpus.claims and corpus.judgments["kj-widgets"].claims == ["widgets-shipped", "010"]
+
+
+def test_yaml_1_1_booleans_and_sexagesimals_stay_text(minimal: Path) -> None:
+    edit(minimal, "sources/records.yml", "country: Ruritania", "country: NO")
+    edit(minimal, CLAIMS, "locator: para. 1", "locator: 1:20")
+    corpus = load(minimal, Problems())
+    assert corpus.entities["acme"].country == "NO"
+    assert "1:20" in [e.locator for c in corpus.claims.values() for e in c.evidence]
+
+
+def test_a_source_without_a_title_is_an_error(minimal: Path) -> None:
+    edit(minimal, BIB, "  title = {Widgets shipped through third countries},\n", "")
+    assert "has no 'title'" in only(run(minimal), "missing-field").message
+
+
+def test_check_refuses_what_build_would_refuse(minimal: Path) -> None:
+    (minimal / "docs/downloads.md").write_text("# Downloads\n", encoding="utf-8")
+    assert only(run(minimal), "reserved-path").loc.path == "docs/downloads.md"
+    (minimal / "docs/downloads.md").unlink()
+    edit(minimal, "sources/records.yml", "    sections: [key-judgments,", "    tags: [nothing-has-this-tag]\n"
+         "    sections: [key-judgments,")
+    problem = only(run(minimal), "pack-empty-section")
+    assert problem.loc.line == line_of(minimal, "sources/records.yml", "- id: full")
+    assert "sections 'key-judgments', 'recommendations', 'evidence'" in problem.message
