@@ -116,3 +116,42 @@ def test_claim_page_loads_offline_with_search_box(site: Path, page) -> None:
     assert "TLP:CLEAR" in page.inner_text(".md-banner")
     page.goto((site / "figures.html").as_uri())
     assert page.locator("figure.chart svg").is_visible()
+
+
+PAYLOAD = "\"'><img src=x onerror=\"window.__pwned=1\"><script>window.__pwned=2</script><svg onload=window.__pwned=3>"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every kind of corpus string that reaches a page carries a script payload."""
+    root = Path(shutil.copytree(EXAMPLE, tmp_path_factory.mktemp("hostile") / "corpus"))
+
+    def edit(rel: str, old: str, new: str) -> None:
+        path = root / rel
+        text = path.read_text("utf-8")
+        assert old in text, old
+        path.write_text(text.replace(old, new, 1), "utf-8")
+
+    quoted = PAYLOAD.replace("\\", "\\\\").replace('"', '\\"')
+    edit("sources/corpus.yml", "title: Widget export controls", f'title: "The \\"no limits\\" partnership {quoted}"')
+    edit("sources/claims/widgets.yml", "statement: Widget trade grew in 2023.", f'statement: "Widget trade {quoted}"')
+    edit("sources/records.yml", "name: Acme Widgets Ltd", f'name: "Acme {quoted}"')
+    edit("sources/records.yml", "title: Widget trade\n", f'title: "Widget trade {quoted}"\n')
+    edit("sources/references.bib", "title = {Widgets shipped through third countries}",
+         "title = {Widgets \"'><img src=x onerror=\"window.__pwned=1\">}")
+    return build(root, root / "site")
+
+
+def test_hostile_corpus_strings_run_no_script(hostile_site: Path, page) -> None:
+    pages = sorted(hostile_site.rglob("*.html"))
+    assert len(pages) > 10
+    for html in pages:
+        page.goto(html.as_uri())
+        page.wait_for_load_state("networkidle")  # let the favicon finish before the next page aborts it
+        assert page.evaluate("window.__pwned") is None, html
+    page.goto((hostile_site / "index.html").as_uri())
+    assert "partnership" in page.title()
+    page.click("input.md-search__input")
+    page.locator("input.md-search__input").press_sequentially("onerror")
+    page.wait_for_function("document.querySelectorAll('.md-search-result__item').length > 0")
+    assert page.evaluate("window.__pwned") is None

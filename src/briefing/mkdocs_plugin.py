@@ -8,6 +8,7 @@ hands the plugin a prepared corpus instead (``BriefingPlugin.input``). Either wa
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
@@ -84,6 +85,13 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             return self.linker(html, page.file.src_uri)
         except MissingReference as exc:
             raise PluginError(f"{page.file.src_uri}: {exc}") from exc
+
+    def on_post_template(self, output_content: str, template_name: str, config) -> str:
+        """404.html is written for a web server's root ('/assets/…'); relative links work from file:// too."""
+        if template_name == "404.html":
+            html = re.sub(r'(\s(?:href|src)=")/(?!/)', r"\1./", output_content)
+            return html.replace('"base": "/"', '"base": "."').replace('"search": "/assets/', '"search": "assets/')
+        return output_content
 
     def on_serve(self, server, config, builder):
         if self.root is not None and (self.root / "sources").is_dir():
