@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import outputs
-from .bundle import site_zip_name, write_manifest, zip_site
+from .bundle import SIGNATURE, site_zip_name, write_manifest, zip_site
 from .changes import Changes, HistoryEntry
 from .errors import BuildError
 from .marking import at_ceiling
@@ -92,7 +92,7 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
     dist = work / "dist"
     if not plan.site and (root / "dist").is_dir():
         outputs.copy_tree(root / "dist", dist)  # one pack: keep the others (the old signature no longer holds)
-        (dist / outputs.SIGNATURE).unlink(missing_ok=True)
+        (dist / SIGNATURE).unlink(missing_ok=True)
     dist.mkdir(exist_ok=True)
     written: set[str] = set()
     for pack in plan.packs:

@@ -13,6 +13,7 @@ from .versioning import VersionInfo
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
+SIGNATURE = "SHA256SUMS.sig"  # written by briefing sign; never listed, so signing changes no other file
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 
 
@@ -50,7 +51,7 @@ def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceilin
     if (dist / MANIFEST).is_file():
         previous = {f["file"]: f for f in json.loads((dist / MANIFEST).read_text("utf-8"))["files"]}
     files = []
-    for path in sorted(p for p in dist.iterdir() if p.is_file() and p.name not in (MANIFEST, SUMS)):
+    for path in sorted(p for p in dist.iterdir() if p.is_file() and p.name not in (MANIFEST, SUMS, SIGNATURE)):
         before = previous.get(path.name, {})
         entry: dict[str, object] = {"file": path.name, "bytes": path.stat().st_size, "sha256": sha256(path),
                                     "version": version.version if path.name in written else before.get("version")}
@@ -71,5 +72,5 @@ def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceilin
         "files": files,
     }
     (dist / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    listed = sorted(p for p in dist.iterdir() if p.is_file() and p.name != SUMS)
+    listed = sorted(p for p in dist.iterdir() if p.is_file() and p.name not in (SUMS, SIGNATURE))
     (dist / SUMS).write_text("".join(f"{sha256(p)}  {p.name}\n" for p in listed), encoding="utf-8")

@@ -16,6 +16,7 @@ from .model import Corpus
 from .pipeline import load_and_check
 from .problems import Problems
 from .revisions import RevisionError, corpus_at, version_of
+from .signing import sign
 from .versioning import describe
 from .vocab import normalise_marking
 
@@ -38,6 +39,13 @@ Nothing is written when the check finds an error; the previous output is left un
 EPILOG_PACK = """examples:
   briefing pack brief            check, then render dist/brief.pdf only (other files in dist/ are kept)
   briefing pack drones --since v1.0"""
+
+EPILOG_SIGN = """examples:
+  briefing sign --key ~/.ssh/briefing_ed25519 --identity analyst@ministry.example
+
+writes dist/SHA256SUMS.sig and prints the line a recipient puts in an allowed-signers file. The recipient checks:
+  ssh-keygen -Y verify -f allowed_signers -I analyst@ministry.example -n briefing-release \\
+      -s SHA256SUMS.sig < SHA256SUMS && sha256sum -c SHA256SUMS"""
 
 EPILOG_DIFF = """examples:
   briefing diff v1.0             what changed between release v1.0 and the working tree
@@ -88,6 +96,16 @@ def build_parser() -> argparse.ArgumentParser:
     pack.add_argument("pack_id", metavar="ID", help="the id of a pack defined in sources/")
     _common(pack)
     _building(pack)
+    sign_cmd = sub.add_parser("sign", help="sign dist/SHA256SUMS with an Ed25519 SSH key",
+                              description="Sign dist/SHA256SUMS with an Ed25519 SSH key (ssh-keygen -Y sign), so "
+                              "that recipients can verify who issued the release with stock OpenSSH.",
+                              epilog=EPILOG_SIGN, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sign_cmd.add_argument("--key", type=Path, required=True, help="the private key (its .pub must sit beside it)")
+    sign_cmd.add_argument("--identity", required=True, help="who signs, as recipients will name you "
+                          "(e.g. an e-mail address)")
+    sign_cmd.add_argument("--root", type=Path, default=Path.cwd(), help="project folder holding dist/ "
+                          "(default: the current folder)")
+    sign_cmd.add_argument("-v", "--verbose", action="store_true", help="show internal details on failure")
     diff = sub.add_parser("diff", help="what changed in the corpus between two git revisions",
                           description="Compare the corpus at git revision REF with REF2 (default: the working "
                           "tree): claims added, removed and reworded; status, confidence and grade changes; new "
@@ -210,7 +228,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "pack": cmd_pack, "diff": cmd_diff}
+def cmd_sign(args: argparse.Namespace) -> int:
+    try:
+        signature, allowed = sign(args.root / "dist", args.key, args.identity)
+    except BuildError as exc:
+        print(f"briefing: error: {exc}", file=sys.stderr)
+        return 1
+    print(f"ok: signed {signature}", file=sys.stderr)
+    print("give recipients this allowed-signers line by a channel they trust:", file=sys.stderr)
+    print(allowed)
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "build": cmd_build, "pack": cmd_pack, "diff": cmd_diff, "sign": cmd_sign}
 
 
 def main(argv: list[str] | None = None) -> int:

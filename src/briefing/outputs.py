@@ -23,7 +23,6 @@ from pathlib import Path
 from .errors import BuildError
 
 PREFIX = ".briefing-build-"
-SIGNATURE = "SHA256SUMS.sig"
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
