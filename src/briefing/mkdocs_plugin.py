@@ -13,13 +13,11 @@ from pathlib import Path
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .site import mkdocs_config
 from .site.context import SiteInput
-from .site.links import Linker, MissingReference
 from .site.pages import Site, generate, unstash_html
 
 
@@ -34,7 +32,6 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
     def __init__(self) -> None:
         self.input: SiteInput | None = None  # set by briefing.site.build_site
         self.site: Site | None = None
-        self.linker: Linker | None = None
         self.root: Path | None = None
 
     @event_priority(100)  # before Material's offline plugin looks for a worker shim
@@ -47,7 +44,6 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             if self.input.version.epoch and "SOURCE_DATE_EPOCH" not in os.environ:
                 os.environ["SOURCE_DATE_EPOCH"] = str(self.input.version.epoch)
         self.site = generate(self.input)
-        self.linker = Linker(self.input.corpus)
         mkdocs_config.apply(config, self.site, self.input)
         return config
 
@@ -77,14 +73,9 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         return Path(file.abs_src_path or "").absolute().is_relative_to(Path(config.docs_dir).absolute())
 
     def on_page_content(self, html: str, page, config, files) -> str:
-        assert self.linker is not None and self.site is not None
+        assert self.site is not None
         generated = self.site.pages.get(page.file.src_uri)
-        if generated is not None:
-            html = unstash_html(html, generated.html_blocks)
-        try:
-            return self.linker(html, page.file.src_uri)
-        except MissingReference as exc:
-            raise PluginError(f"{page.file.src_uri}: {exc}") from exc
+        return unstash_html(html, generated.html_blocks) if generated is not None else html
 
     def on_post_template(self, output_content: str, template_name: str, config) -> str:
         """404.html is written for a web server's root ('/assets/…'); relative links work from file:// too."""

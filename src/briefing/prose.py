@@ -16,8 +16,9 @@ from markdown.treeprocessors import Treeprocessor
 
 from .citations import CITE_GROUP, CLAIM_REF, parse_group
 
-# The extensions every renderer uses, by their Python-Markdown names (mkdocs.yml lists the same).
-EXTENSION_NAMES = ("tables", "fenced_code", "sane_lists", "admonition", "toc", "attr_list", "briefing.prose")
+# The Markdown every renderer reads, by Python-Markdown extension names (the site's mkdocs.yml lists the same);
+# the PDF adds this module's citation syntax, the site links citations while it generates its Markdown.
+EXTENSION_NAMES = ("tables", "fenced_code", "sane_lists", "admonition", "toc", "attr_list")
 
 
 class _CitationProcessor(InlineProcessor):
@@ -59,7 +60,7 @@ def makeExtension(**kwargs):  # noqa: N802 - Python-Markdown entry point
 
 
 def parser() -> markdown.Markdown:
-    return markdown.Markdown(extensions=list(EXTENSION_NAMES))
+    return markdown.Markdown(extensions=[*EXTENSION_NAMES, "briefing.prose"])
 
 
 def to_tree(text: str) -> tuple[etree.Element, list[str]]:

@@ -1,7 +1,8 @@
 """The corpus as a set of generated Markdown pages (docs path -> text) and their navigation.
 
 Pure: no MkDocs import. Record fields are HTML-escaped into raw HTML blocks; the analysts' prose stays
-Markdown, so MkDocs renders it with the same extensions as the PDF (``prose.EXTENSION_NAMES``).
+Markdown (rendered with the extensions of ``prose.EXTENSION_NAMES``, as in the PDF), its citations and claim
+references already linked (``linking``). The pages and their navigation are a complete site source.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from ..model import Corpus, Page
 from ..vocab import STATUSES, marking_rank
 from . import charts
 from .context import Index, SiteInput, highest, slug
+from .linking import PageLinks
 from .render import render
 
 LEADING_H1 = re.compile(r"\A\s*# [^\n]*\n?")
@@ -65,11 +67,19 @@ class Site:
     nav: list = field(default_factory=list)  # MkDocs nav: [{title: path or [...]}]
 
 
-def _body(page: Page | None, strip_h1: bool) -> Markup:
-    """An analyst's Markdown, passed through the templates as it is: Python-Markdown renders it afterwards."""
-    if page is None:
-        return Markup("")
-    return Markup(LEADING_H1.sub("", page.text, count=1) if strip_h1 else page.text)
+@dataclass(frozen=True)
+class Prose:
+    """An analyst's page to be placed in a generated one (its leading H1 dropped where the template has one)."""
+
+    page: Page | None
+    strip_h1: bool
+
+    def markdown(self, links: PageLinks) -> Markup:
+        """The page's Markdown, its citations and claim references linked; rendered later with everything else."""
+        if self.page is None:
+            return Markup("")
+        text = LEADING_H1.sub("", self.page.text, count=1) if self.strip_h1 else self.page.text
+        return Markup(links.prose(text))
 
 
 def theme_paths(corpus: Corpus) -> dict[str, str]:
@@ -107,9 +117,12 @@ def generate(data: SiteInput) -> Site:
     common = dict(corpus=c, facts=index.facts, claims_by_entity=index.claims_by_entity, version=data.version,
                   ceiling=data.ceiling)
 
-    def add(path: str, template: str, in_nav: bool = True, **ctx: object) -> None:
-        text, blocks = render(template, path, **common, **ctx), []
-        if "prose" not in ctx:
+    def add(path: str, template: str, in_nav: bool = True, prose: Prose | None = None, **ctx: object) -> None:
+        links = PageLinks(c, path)
+        if prose is not None:
+            ctx["prose"] = prose.markdown(links)
+        text, blocks = render(template, path, links=links, **common, **ctx), []
+        if prose is None:
             text, blocks = stash_html(text)
         site.pages[path] = SitePage(path, text, in_nav, blocks)
 
@@ -122,7 +135,7 @@ def generate(data: SiteInput) -> Site:
     counts = Counter(cl.status for cl in claims)
     add("index.md", "home.md.j2", title=c.config.title, subtitle=c.config.subtitle,
         marking=highest([j.marking for j in judgments] + ([home.marking] if home else []), floor),
-        judgments=judgments, prose=_body(home, strip_h1=True), claims_total=len(claims),
+        judgments=judgments, prose=Prose(home, strip_h1=True), claims_total=len(claims),
         sources_total=len(c.sources), status_counts=[(s, counts[s]) for s in STATUSES if counts[s]])
     theme_title = {t.id: t.title for t in c.themes.values()}
     add("claims/index.md", "dashboard.md.j2", marking=highest(all_claim_marks, floor), claims=claims,
@@ -143,7 +156,7 @@ def generate(data: SiteInput) -> Site:
         members = sorted(index.claims_by_theme.get(theme.id, []), key=lambda cl: cl.id)
         add(path, "theme.md.j2", title=page.title if page and page.title else theme.title, summary=theme.summary,
             marking=highest([cl.marking for cl in members] + ([page.marking] if page else []), floor),
-            prose=_body(page, strip_h1=True), claims=members)
+            prose=Prose(page, strip_h1=True), claims=members)
         theme_nav.append({html.escape(theme.title): path})
     events = sorted(c.events.values(), key=lambda e: (e.date, e.id))
     years: dict[str, list] = defaultdict(list)
@@ -173,7 +186,7 @@ def generate(data: SiteInput) -> Site:
                                              "recommendation": "Recommendations"})
     method = c.pages.get("methodology.md")
     add("methodology.md", "methodology.md.j2", title=method.title if method else "Methodology",
-        marking=highest([method.marking] if method else [], floor), prose=_body(method, strip_h1=False))
+        marking=highest([method.marking] if method else [], floor), prose=Prose(method, strip_h1=False))
     add("changes.md", "changes.md.j2", marking=data.ceiling, changes=data.changes, step_kinds=STEP_KINDS,
         was_kinds=WAS_KINDS)
     add("downloads.md", "downloads.md.j2", marking=highest([d.marking for d in data.downloads], floor),
@@ -183,7 +196,7 @@ def generate(data: SiteInput) -> Site:
         if doc in ("index.md", "methodology.md") or doc in theme_docs:
             continue
         add(doc, "page.md.j2", title=page.title, marking=highest([page.marking], floor),
-            prose=_body(page, strip_h1=False))
+            prose=Prose(page, strip_h1=False))
         analysis.append({html.escape(page.title): doc})
     site.nav = [
         {"Home": "index.md"},

@@ -1,0 +1,120 @@
+"""Citations and claim references as finished links, written into the generated Markdown of one page.
+
+``[@key, p. 4; @other]`` becomes links to the bibliography entries, ``[claim:ID]`` a link to the claim page
+with its status badge; each shows its full text on hover and keyboard focus (CSS) and names it as its
+description. Resolved while the site's Markdown is generated, where the page's path is known, so the
+generated Markdown is a complete site source that any engine reading Python-Markdown renders the same way
+(no post-processing of HTML, no plugin needed).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+
+from markupsafe import Markup
+
+from ..citations import CITE_GROUP, CLAIM_REF, FENCE, parse_group
+from ..cite import reference_text, short_label
+from ..errors import BuildError
+from ..model import Corpus
+from .context import slug
+from .render import relative
+
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
+# Characters Python-Markdown would read as syntax inside the text of inline HTML.
+_MARKDOWN_SPECIAL = str.maketrans({"*": "&#42;", "_": "&#95;", "[": "&#91;", "]": "&#93;", "`": "&#96;",
+                                   "\\": "&#92;", "~": "&#126;", "^": "&#94;", "=": "&#61;"})
+
+
+def text(value: str) -> str:
+    """Corpus text for the inside of inline HTML in Markdown: HTML-escaped, and inert as Markdown."""
+    return html.escape(" ".join(value.split())).translate(_MARKDOWN_SPECIAL)
+
+
+class PageLinks:
+    """The links of one page; tooltip ids are numbered per page."""
+
+    def __init__(self, corpus: Corpus, here: str):
+        self.corpus, self.here = corpus, here
+        self._count = 0
+
+    def _uid(self) -> str:
+        self._count += 1
+        return f"cite-{self._count}"
+
+    def cite(self, key: str, locator: str = "") -> str:
+        source = self.corpus.sources.get(key)
+        if source is None:  # at_ceiling and the checker already refuse this: a last line of defence
+            raise BuildError(f"{self.here}: cites '{key}', which is withheld at this marking ceiling or unknown")
+        uid, loc = self._uid(), text(locator)
+        href = html.escape(relative(self.here, "sources.md", f"src-{key}"))
+        return (f'<a class="cite" href="{href}" aria-describedby="{uid}">{text(short_label(source))}'
+                f'{", " + loc if loc else ""}<span class="cite-tip" role="tooltip" id="{uid}" '
+                f'data-search-exclude>{text(reference_text(source))}{" — " + loc if loc else ""}</span></a>')
+
+    def cites(self, keys: Iterable[str], locator: str = "", bare: bool = False) -> Markup:
+        """One citation group: '(Doe 2024, p. 4; Roe 2023)', or without brackets in a table cell."""
+        inner = "; ".join(self.cite(key, locator) for key in keys if key in self.corpus.sources)
+        if not inner:
+            return Markup("")
+        return Markup(f'<span class="citations">{inner if bare else f"({inner})"}</span>')
+
+    def group(self, items: list[tuple[str, str]]) -> str:
+        inner = "; ".join(self.cite(key, locator) for key, locator in items)
+        return f'<span class="citations">({inner})</span>'
+
+    def claim(self, ident: str) -> Markup:
+        target = self.corpus.claims.get(ident)
+        if target is None:
+            raise BuildError(f"{self.here}: refers to claim '{ident}', which is withheld at this marking ceiling "
+                             "or unknown")
+        uid = self._uid()
+        href = html.escape(relative(self.here, f"claims/{slug(ident)}.md"))
+        return Markup(f'<a class="claim-ref" data-claim="{html.escape(ident)}" href="{href}" aria-describedby="{uid}">'
+                      f'{text(ident)} '
+                      f'<span class="badge status-{html.escape(target.status)}">{text(target.status)}</span>'
+                      f'<span class="cite-tip" role="tooltip" id="{uid}" data-search-exclude>'
+                      f"{text(target.statement)}</span></a>")
+
+    def claims(self, idents: Iterable[str]) -> Markup:
+        return Markup(" ".join(self.claim(i) for i in idents if i in self.corpus.claims))
+
+    def prose(self, markdown: str) -> str:
+        """An analyst's Markdown with its citations and claim references linked; code is left as written."""
+        out: list[str] = []
+        block: list[str] = []
+        fenced = False
+        for line in markdown.split("\n"):
+            if fenced or FENCE.match(line):
+                if block:
+                    out.append(self._inline("\n".join(block)))
+                    block = []
+                out.append(line)
+                fenced = fenced != bool(FENCE.match(line))
+            else:
+                block.append(line)
+        if block:
+            out.append(self._inline("\n".join(block)))
+        return "\n".join(out)
+
+    def _inline(self, chunk: str) -> str:
+        """Link outside inline code spans; a group may span a line break, as in a Markdown paragraph."""
+        pieces, last = [], 0
+        for span in _CODE_SPAN.finditer(chunk):
+            pieces.append(self._link(chunk[last:span.start()]))
+            pieces.append(span.group(0))
+            last = span.end()
+        pieces.append(self._link(chunk[last:]))
+        return "".join(pieces)
+
+    def _link(self, chunk: str) -> str:
+        def group(m: re.Match) -> str:
+            items = parse_group(m.group(1))
+            return m.group(0) if items is None else self.group(items)
+
+        def claim(m: re.Match) -> str:
+            return str(self.claim(m.group(1)))
+
+        return CLAIM_REF.sub(claim, CITE_GROUP.sub(group, chunk))
