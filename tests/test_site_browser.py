@@ -155,3 +155,24 @@ def test_hostile_corpus_strings_run_no_script(hostile_site: Path, page) -> None:
     page.locator("input.md-search__input").press_sequentially("onerror")
     page.wait_for_function("document.querySelectorAll('.md-search-result__item').length > 0")
     assert page.evaluate("window.__pwned") is None
+
+
+@pytest.fixture(scope="module")
+def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("zensical")
+    return build(Path(shutil.copytree(EXAMPLE, base / "corpus")), base / "out", engine="zensical")
+
+
+def test_zensical_site_searches_from_file_url_with_marking_and_citations(zensical_site: Path, page) -> None:
+    page.goto((zensical_site / "themes" / "trade.html").as_uri())
+    assert "TLP:CLEAR" in page.inner_text(".marking-banner")
+    cite = page.locator("article a.cite").first
+    cite.focus()
+    assert cite.locator(".cite-tip").is_visible()
+    page.goto((zensical_site / "index.html").as_uri())
+    page.click(".md-search__button")
+    page.keyboard.type("engage")
+    page.get_by_text("1 result").wait_for()
+    page.get_by_text("Tighten transit controls on widgets").first.click()
+    page.wait_for_load_state()
+    assert page.url.split("?")[0].split("#")[0].endswith("/recommendations.html")

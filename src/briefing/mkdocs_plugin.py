@@ -8,7 +8,6 @@ hands the plugin a prepared corpus instead (``BriefingPlugin.input``). Either wa
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
@@ -78,11 +77,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         return unstash_html(html, generated.html_blocks) if generated is not None else html
 
     def on_post_template(self, output_content: str, template_name: str, config) -> str:
-        """404.html is written for a web server's root ('/assets/…'); relative links work from file:// too."""
-        if template_name == "404.html":
-            html = re.sub(r'(\s(?:href|src)=")/(?!/)', r"\1./", output_content)
-            return html.replace('"base": "/"', '"base": "."').replace('"search": "/assets/', '"search": "assets/')
-        return output_content
+        return mkdocs_config.relative_404(output_content) if template_name == "404.html" else output_content
 
     def on_serve(self, server, config, builder):
         if self.root is not None and (self.root / "sources").is_dir():

@@ -9,6 +9,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,8 +23,11 @@ from ..errors import BuildError
 from ..model import Corpus
 from ..versioning import VersionInfo
 from .context import Download, SiteInput
+from .export import export
+from .mkdocs_config import relative_404
+from .pages import generate
 
-__all__ = ["Download", "build_site"]
+__all__ = ["ENGINES", "Download", "build_site"]
 
 
 @contextlib.contextmanager
@@ -49,14 +55,21 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+ENGINES = ("mkdocs", "zensical")
+
+
 def build_site(corpus: Corpus, out: Path, *, ceiling: str, version: VersionInfo, changes: Changes | None,
-               history: dict[str, list[HistoryEntry]], downloads: list[Download] | None = None) -> None:
+               history: dict[str, list[HistoryEntry]], downloads: list[Download] | None = None,
+               engine: str = "mkdocs") -> None:
     """Write the built site into ``out``. The corpus is already cut to ``ceiling``.
 
-    Runs MkDocs in strict mode: a broken link or any other MkDocs warning stops the build (BuildError).
+    MkDocs runs in strict mode with the ``briefing`` plugin: a broken link or any other MkDocs warning stops the
+    build (BuildError). Zensical builds the exported site source (``export``), which needs no plugin.
     """
-
     data = SiteInput(corpus, ceiling, version, changes, history, list(downloads or []))
+    if engine == "zensical":
+        _zensical(data, Path(out))
+        return
     with _environment(version.epoch), tempfile.TemporaryDirectory(prefix="mkdocs-", dir=Path(out).parent) as tmp:
         from mkdocs.commands.build import build
         from mkdocs.config import load_config
@@ -85,3 +98,21 @@ def build_site(corpus: Corpus, out: Path, *, ceiling: str, version: VersionInfo,
             raise BuildError(f"site build failed: {exc}" + (f"\n{detail}" if detail else "")) from exc
         finally:
             logger.removeHandler(collect)
+
+
+def _zensical(data: SiteInput, out: Path) -> None:
+    """Export the site source and build it with Zensical (an optional install: pip install 'briefing[zensical]')."""
+    tool = shutil.which("zensical", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ["PATH"]]))
+    if tool is None:
+        raise BuildError("Zensical is not installed: pip install 'briefing[zensical]' (or use --engine mkdocs)")
+    docs = data.corpus.config.root / "docs"
+    with _environment(data.version.epoch), tempfile.TemporaryDirectory(prefix="zensical-", dir=out.parent) as tmp:
+        source = Path(tmp)
+        export(data, generate(data), docs if docs.is_dir() else None, source)
+        done = subprocess.run([tool, "build", "--clean"], cwd=source, capture_output=True, text=True, check=False)
+        if done.returncode != 0 or not (source / "site" / "index.html").is_file():
+            raise BuildError(f"Zensical could not build the site:\n{(done.stderr or done.stdout).strip()}")
+        page_404 = source / "site" / "404.html"
+        if page_404.is_file():
+            page_404.write_text(relative_404(page_404.read_text("utf-8")), encoding="utf-8")
+        shutil.move(source / "site", out)

@@ -7,6 +7,7 @@ Kept to standard MkDocs keys, Material theme options and Python-Markdown extensi
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,17 +44,41 @@ def standalone(docs_dir: Path, site_dir: Path, title: str) -> dict[str, Any]:
     }
 
 
+def settings(data: SiteInput) -> dict[str, Any]:
+    """The site's settings as standard mkdocs.yml keys: declared once, merged by ``apply``, written by export."""
+    corpus, version = data.corpus, data.version
+    originator = f"{corpus.config.originator} · " if corpus.config.originator else ""
+    return {
+        "site_name": html.escape(corpus.config.title),  # the theme prints it unescaped (and once with | e)
+        "use_directory_urls": False,  # file:// needs real file names
+        "markdown_extensions": [*EXTENSION_NAMES, "briefing.site.mdext"],
+        "theme": {"name": "material", "font": False, "features": list(FEATURES)},  # font: no Google Fonts
+        "extra_css": [CSS],
+        "extra_javascript": [JS],
+        "extra": {
+            "polyfills": [WORKER_SHIM],
+            "generator": False,
+            "briefing_marking": data.ceiling,
+            "briefing_marking_text": dict(vocab.MARKING_TEXT),
+            "briefing_marking_classes": {m: tlp_class(m) for m in vocab.MARKINGS},
+        },
+        # Material prints the copyright as HTML
+        "copyright": html.escape(f"{originator}Site marked {data.ceiling} · Version {version.version} · "
+                                 f"built {version.date}"),
+    }
+
+
 def apply(config: MkDocsConfig, site: Site, data: SiteInput) -> None:
     """Everything the plugin supplies, whatever mkdocs.yml says: nav, extensions, offline theme, assets, footer."""
-    corpus, version = data.corpus, data.version
-    config.site_name = Markup(html.escape(corpus.config.title))  # the theme prints it unescaped, and with | e
-    config.use_directory_urls = False  # file:// needs real file names
+    wanted = settings(data)
+    config.site_name = Markup(wanted["site_name"])  # Markup: the theme's | e does not escape it twice
+    config.use_directory_urls = wanted["use_directory_urls"]
     config.nav = site.nav
-    for name in (*EXTENSION_NAMES, "briefing.site.mdext"):
+    for name in wanted["markdown_extensions"]:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
     theme = config.theme
-    theme["font"] = False  # no Google Fonts
+    theme["font"] = False
     theme["features"] = list(dict.fromkeys([*theme.get("features", []), *FEATURES]))
     if str(OVERRIDES) not in theme.dirs:
         theme.dirs.insert(0, str(OVERRIDES))
@@ -62,11 +87,12 @@ def apply(config: MkDocsConfig, site: Site, data: SiteInput) -> None:
     if all(str(s) != JS for s in config.extra_javascript):
         config.extra_javascript.append(JS)
     extra = config.extra
+    extra.update({k: v for k, v in wanted["extra"].items() if k != "polyfills"})
     extra["polyfills"] = [WORKER_SHIM, *[p for p in extra.get("polyfills", []) if "iframe-worker" not in p]]
-    extra["generator"] = False
-    extra["briefing_marking"] = data.ceiling
-    extra["briefing_marking_text"] = dict(vocab.MARKING_TEXT)
-    extra["briefing_marking_classes"] = {m: tlp_class(m) for m in vocab.MARKINGS}
-    originator = f"{corpus.config.originator} · " if corpus.config.originator else ""
-    config.copyright = html.escape(f"{originator}Site marked {data.ceiling} · Version {version.version} · "
-                                   f"built {version.date}")  # Material prints it as HTML
+    config.copyright = wanted["copyright"]
+
+
+def relative_404(page: str) -> str:
+    """404.html is written for a web server's root ('/assets/…'); relative links work from file:// too."""
+    page = re.sub(r'(\s(?:href|src)=")/(?!/)', r"\1./", page)
+    return page.replace('"base": "/"', '"base": "."').replace('"search": "/assets/', '"search": "assets/')

@@ -35,9 +35,17 @@ class SitePage:
     in_nav: bool = True
     html_blocks: list[str] = field(default_factory=list)
 
+    @property
+    def markdown(self) -> str:
+        """The complete Markdown, raw HTML blocks in place: what any engine can render."""
+        if not self.html_blocks:
+            return self.text
+        return PLACEHOLDER.sub(lambda m: self.html_blocks[int(m.group(1))], self.text)
+
 
 STASH_MARK = "BRIEFINGHTMLBLOCK"
 STASH = re.compile(rf"<p>{STASH_MARK}(\d+)X</p>")
+PLACEHOLDER = re.compile(rf"^{STASH_MARK}(\d+)X$", re.M)
 
 
 def stash_html(text: str) -> tuple[str, list[str]]:
