@@ -68,7 +68,7 @@ def load_bib(path: Path, shown: str, text: str, problems: Problems, default_mark
     """Parse one .bib file; every unparsable block becomes a problem with its line."""
     library = bibtexparser.parse_string(text)
     for block in library.failed_blocks:
-        line = block.start_line + 1
+        line = (block.start_line or 0) + 1
         if isinstance(block, DuplicateBlockKeyBlock):
             problems.error(Loc(shown, line), "duplicate-id", f"source key '{block.key}' is defined twice")
         elif isinstance(block, DuplicateFieldKeyBlock):
@@ -81,8 +81,8 @@ def load_bib(path: Path, shown: str, text: str, problems: Problems, default_mark
     sources = []
     for entry in library.entries:
         raw = {f.key.lower(): str(f.value) for f in entry.fields}
-        lines = {f.key.lower(): f.start_line + 1 for f in entry.fields}
-        loc = Loc(shown, entry.start_line + 1)
+        lines = {f.key.lower(): (f.start_line or 0) + 1 for f in entry.fields}
+        loc = Loc(shown, (entry.start_line or 0) + 1)
         fields = {k: clean(v) for k, v in raw.items()}
         for name in (k for k in raw if k not in KNOWN_FIELDS):  # an error blocks every output
             problems.error(Loc(shown, lines[name]), "unknown-key", f"unknown field '{name}' in source "

@@ -68,7 +68,7 @@ def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceilin
         "commit": version.commit,
         "dirty": version.dirty,
         "date": version.date,
-        "packs": sorted(f["pack"] for f in files if f.get("kind") == "pack"),
+        "packs": sorted(str(f["pack"]) for f in files if f.get("kind") == "pack"),
         "files": files,
     }
     (dist / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

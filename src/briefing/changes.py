@@ -99,10 +99,11 @@ def compare(base: Corpus, head: Corpus, base_ref: str, base_version: str, head_v
         old_grade, new_grade = base.sources[key].reliability or "", head.sources[key].reliability or ""
         if old_grade != new_grade:
             items.append(Change("source-grade", key, reference_text(head.sources[key]), old_grade, new_grade))
-    for kind, store_base, store_head, describe in (
+    compared: tuple[tuple[str, dict[str, Any], dict[str, Any], Callable[[Any], str]], ...] = (
         ("judgment", base.judgments, head.judgments, _judgment),
         ("recommendation", base.recommendations, head.recommendations, _recommendation),
-    ):
+    )
+    for kind, store_base, store_head, describe in compared:
         items += _added_removed(kind, store_base, store_head, describe)
         for key in sorted(store_base.keys() & store_head.keys()):
             before, after = describe(store_base[key]), describe(store_head[key])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .problems import Loc
 
@@ -270,5 +271,5 @@ class Corpus:
     pages: dict[str, Page] = field(default_factory=dict)
     files: dict[str, Loc] = field(default_factory=dict)  # other files in docs/ (attachments), by docs path
 
-    def copy(self, **changes: object) -> Corpus:
+    def copy(self, **changes: Any) -> Corpus:
         return replace(self, **changes)

@@ -69,4 +69,4 @@ def to_tree(text: str) -> tuple[etree.Element, list[str]]:
     md = parser()
     md.treeprocessors.register(_Capture(md), "briefing-capture", -1000)
     md.convert(text)
-    return md.briefing_tree, list(md.htmlStash.rawHtmlBlocks)  # type: ignore[attr-defined]
+    return md.briefing_tree, [str(block) for block in md.htmlStash.rawHtmlBlocks]  # type: ignore[attr-defined]

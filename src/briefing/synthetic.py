@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import random
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -19,8 +20,8 @@ WORDS = ("export", "component", "shipment", "licence", "network", "satellite", "
 GRADES = "ABBCCCD"
 
 
-def _dump(data: object, **kwargs: object) -> str:
-    return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), **kwargs)
+def _dump(data: object, **kwargs: Any) -> str:
+    return str(yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), **kwargs))
 
 
 def _sentence(rng: random.Random, words: int) -> str:

@@ -242,7 +242,7 @@ class Assembler:
         """A filtered pack reports changes to its own records (and removals, whose scope is unknown)."""
         if not self.scope.filtered:
             return True
-        store = {"claim": (self.corpus.claims, self.scope.claim_ids),
+        store: dict[str, tuple[dict[str, Any], set[str]]] = {"claim": (self.corpus.claims, self.scope.claim_ids),
                  "source": (self.corpus.sources, {s.key for s in self.scope.sources}),
                  "judgment": (self.corpus.judgments, {j.id for j in self.scope.judgments}),
                  "recommendation": (self.corpus.recommendations, {r.id for r in self.scope.recommendations})}

@@ -33,7 +33,8 @@ def compile_pdf(data: dict[str, Any], epoch: int, source: str | None = None) -> 
         (root / "data.json").write_text(json.dumps(data, ensure_ascii=False, indent=None), encoding="utf-8")
         compiler = typst.Compiler(str(root / "main.typ"), root=str(root), font_paths=[], ignore_system_fonts=True,
                                   package_path=str(root / "packages"), package_cache_path=str(root / "cache"))
-        pdf = compiler.compile(format="pdf", pdf_standards=PDF_STANDARDS, timestamp=max(epoch, 0))
+        pdf = compiler.compile(format="pdf", pdf_standards=PDF_STANDARDS,  # type: ignore[arg-type]
+                               timestamp=max(epoch, 0))
         pages = json.loads(compiler.query("<briefing-pages>", field="value", one=True, format="json"))
     assert isinstance(pdf, bytes)
     return Compiled(pdf, int(pages))

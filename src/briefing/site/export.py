@@ -31,10 +31,10 @@ def export(data: SiteInput, site: Site, docs_src: Path | None, out: Path) -> Pat
         target = docs / mkdocs_config.ASSET_DIR / asset.name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(asset, target)
-    for attachment in sorted(data.corpus.files) if docs_src else []:
+    for attachment in sorted(data.corpus.files):
         target = docs / attachment
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(docs_src / attachment, target)
+        shutil.copyfile((docs_src or docs) / attachment, target)
     for download in data.downloads:
         target = docs / "downloads" / download.file.name
         target.parent.mkdir(parents=True, exist_ok=True)

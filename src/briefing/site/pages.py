@@ -129,7 +129,7 @@ def generate(data: SiteInput) -> Site:
         links = PageLinks(c, path)
         if prose is not None:
             ctx["prose"] = prose.markdown(links)
-        text, blocks = render(template, path, links=links, **common, **ctx), []
+        text, blocks = render(template, path, links=links, **common, **ctx), list[str]()
         if prose is None:
             text, blocks = stash_html(text)
         site.pages[path] = SitePage(path, text, in_nav, blocks)
