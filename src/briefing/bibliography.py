@@ -11,7 +11,6 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 
 from .model import Source
 from .problems import Loc, Problems, suggest
-from .vocab import RELIABILITY
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 
@@ -135,7 +134,3 @@ def _first_line(block: object) -> str:
 def field_loc(source: Source, name: str) -> Loc:
     """The line of one field of an entry, falling back to the entry's line."""
     return Loc(source.loc.path, source.field_lines.get(name, source.loc.line))
-
-
-def grade(source: Source) -> str:
-    return source.reliability if source.reliability in RELIABILITY else "?"
