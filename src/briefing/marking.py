@@ -5,13 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from . import refs
-from .errors import BuildError
+from .errors import MarkingLeak
 from .model import Corpus
 from .vocab import marking_rank
-
-
-class MarkingLeak(BuildError):
-    """A record kept at the ceiling refers to one withheld; nothing may be rendered."""
 
 
 def at_ceiling(corpus: Corpus, ceiling: str) -> Corpus:

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from .changes import Changes, HistoryEntry, compare
+from .errors import RevisionError
 from .loader import load
 from .marking import at_ceiling
 from .model import Corpus
@@ -17,10 +18,6 @@ from .problems import Problems
 from .versioning import VersionInfo, git, name_of
 
 CORPUS_DIRS = ("sources", "docs")
-
-
-class RevisionError(Exception):
-    """A git revision that cannot be read, with a message for the analyst."""
 
 
 def _prefix(root: Path) -> str:

@@ -9,6 +9,7 @@ from .. import vocab
 from ..changes import STEP_KINDS, WAS_KINDS, Changes
 from ..checks import best_grade, claim_origins
 from ..cite import Segment, long_date, reference, short_label
+from ..errors import Unfit
 from ..model import Claim, Corpus, Pack, Source
 from ..sanitise import external_url
 from ..scope import Scope, select
@@ -31,10 +32,6 @@ TITLES = {
 }
 COMPACT_PAGES = 4  # a pack of at most this many pages starts in the compact layout
 LAYOUTS = (("full", "table"), ("compact", "table"), ("compact", "matrix"))  # ever shorter, tried in order
-
-
-class Unfit(Exception):
-    """A section that cannot stand at this ceiling or scope; the message names what is missing."""
 
 
 def segments(parts: list[Segment]) -> list[tree.Node]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import typst
 
 from ..changes import Changes
-from ..errors import BuildError
+from ..errors import BuildError, Unfit
 from ..model import Corpus, Pack
 from ..versioning import VersionInfo
-from .assemble import Unfit, assemble, layouts
+from .assemble import assemble, layouts
 from .compile import compile_pdf
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+from ..errors import RevisionError
 from ..marking import MarkingLeak, at_ceiling
 from ..pipeline import load_and_check
-from ..revisions import RevisionError, claim_history
+from ..revisions import claim_history
 from ..versioning import describe
 from ..vocab import normalise_marking
 from .context import SiteInput, downloads_in
