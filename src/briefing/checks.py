@@ -51,6 +51,8 @@ RULES: dict[str, str] = {
     "unresolved-entity": "an entity id that names no entity",
     "unresolved-theme": "a theme id that names no theme",
     "unresolved-page": "a theme page that does not exist in docs/",
+    "unresolved-skipped": "references not checked because a file that may define their targets could not be read "
+                          "(note)",
     "source-ungraded": "a source without an Admiralty reliability grade",
     "source-no-rationale": "a graded source without a one-line rationale (warning)",
     "derived-cycle": "sources whose derived_from links form a loop",
@@ -158,6 +160,8 @@ class Checker:
         self.p = problems
         self.today = today or dt.date.today()
         self.cited: set[str] = set()
+        self.unjudged = unjudged_kinds(problems.unreadable)  # kinds an unreadable file may define
+        self.skipped = 0  # references into unjudged kinds, not reported one by one
 
     # --- helpers ---------------------------------------------------------------------------------
 
@@ -172,7 +176,12 @@ class Checker:
             self.p.error(loc, "invalid-date", f"{what} '{value}' is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")
 
     def check_references(self) -> None:
-        """Every reference resolves, and no record depends on one marked above it (see ``refs``)."""
+        """Every reference resolves, and no record depends on one marked above it (see ``refs``).
+
+        A reference to a kind of record that an unreadable file may define cannot be judged: it is counted for one
+        note instead of an error each. A record with an invalid marking has its own error; what depends on it is
+        not also a leak.
+        """
         stores = {kind: refs.targets(self.c, kind) for kind in ("source", "claim", "entity", "theme")}
         for kind, record in refs.records(self.c):
             for ref in refs.references(kind, record):
@@ -180,13 +189,25 @@ class Checker:
                     self.cited.add(ref.ident)
                 store = stores.get(ref.kind)
                 if store is not None and ref.ident not in store:
+                    if ref.kind in self.unjudged:
+                        self.skipped += 1
+                        continue
                     self.p.error(ref.loc, f"unresolved-{ref.kind}",
                                  f"no {ref.kind} with {'key' if ref.kind == 'source' else 'id'} '{ref.ident}'"
                                  f"{suggest(ref.ident, store)}")
         for kind, record, ref, marking in refs.leaks(self.c):
+            if (ref.kind, ref.ident) in self.p.bad_markings:
+                continue
             self.p.error(ref.loc, "marking-leak",
                          f"{refs.RECORD_KINDS[kind]} '{_ident(record)}' is marked {record.marking} but depends on "
                          f"{ref.kind} '{ref.ident}' marked {marking}; raise its marking or lower the other's")
+
+    def note_skipped(self) -> None:
+        if self.skipped:
+            files = ", ".join(self.p.unreadable)
+            self.p.note(Loc(self.p.unreadable[0]), "unresolved-skipped",
+                        f"{self.skipped} reference(s) to records were not checked because {files} could not be "
+                        "read and may define them; fix the error(s) there and check again")
 
     # --- rules -----------------------------------------------------------------------------------
 
@@ -199,6 +220,7 @@ class Checker:
         self.check_uncited()
         self.check_ids()
         self.check_packs()
+        self.note_skipped()
 
     def check_ids(self) -> None:
         """Claims, entities and packs become file names: on a USB stick (FAT, exFAT) case does not tell them apart."""
@@ -328,6 +350,8 @@ class Checker:
     def check_status(self, claim: Claim) -> None:
         if not claim.evidence or claim.status not in STATUSES:
             return
+        if "source" in self.unjudged and any(e.source not in self.c.sources for e in claim.evidence):
+            return  # its sources may be in the unreadable BibTeX file
         graded = [e for e in claim.evidence if e.stance != "mentions" and verifiable(self.c, e.source)]
         if claim.status not in ("unassessed", "retracted", "superseded") and not graded and all(
             e.source in self.c.sources for e in claim.evidence
@@ -413,12 +437,16 @@ class Checker:
             for section in pack.sections:
                 self.enum(pack.loc, "section", section, PACK_SECTIONS)
             for tid in pack.themes:
+                if tid not in self.c.themes and "theme" in self.unjudged:
+                    self.skipped += 1
+                    continue
                 if tid not in self.c.themes:
                     self.p.error(pack.loc, "unresolved-theme", f"no theme with id '{tid}'{suggest(tid, self.c.themes)}")
                     continue
                 theme = self.c.themes[tid]
                 page = self.c.pages.get(theme.page) if theme.page else None
-                if page and marking_rank(page.marking) > marking_rank(pack.ceiling):
+                if page and marking_rank(page.marking) > marking_rank(pack.ceiling) \
+                        and ("page", page.path) not in self.p.bad_markings:
                     self.p.error(pack.loc, "pack-ceiling",
                                  f"pack '{pack.id}' (ceiling {pack.ceiling}) includes theme '{tid}' whose page "
                                  f"'{page.path}' is marked {page.marking}; raise the ceiling or drop the theme")
@@ -432,6 +460,8 @@ class Checker:
                                  "widen the pack or raise its ceiling")
 
     def check_uncited(self) -> None:
+        if self.unjudged - {"source"}:
+            return  # what cites a source is not known while a record file is unreadable
         reached = set()
         for key in self.cited:
             reached |= {key} | self._ancestors(key)
@@ -448,6 +478,17 @@ class Checker:
                     out.add(parent)
                     stack.append(parent)
         return out
+
+
+def unjudged_kinds(unreadable: Iterable[str]) -> set[str]:
+    """The kinds of record that these unreadable files (or folders, ending in '/') below sources/ may define."""
+    kinds: set[str] = set()
+    for path in unreadable:
+        if not path.endswith((".yml", ".yaml")):
+            kinds.add("source")
+        if not path.endswith(".bib"):
+            kinds |= {"claim", "entity", "theme"}
+    return kinds
 
 
 def _ident(record: object) -> str:

@@ -116,7 +116,20 @@ class Fields:
 
     def marking(self, default: str) -> str:
         raw = self.str("marking")
+        remember_bad_marking(self.problems, self.kind, source_text(self.data.get("id", "")).strip(), raw or None)
         return check_marking(raw, self.at("marking"), self.problems) if raw else default
+
+
+# Recorded in Problems.bad_markings when default_marking is not a TLP 2.0 label: every record that takes the
+# default then has an unknown marking too.
+BAD_DEFAULT = ("corpus", "default_marking")
+
+
+def remember_bad_marking(problems: Problems, kind: str, ident: str, raw: str | None) -> None:
+    """Remember a record whose marking is unknown (its label, or the default it takes when raw is None, is not
+    TLP 2.0): that error is reported once, and records depending on it are not also reported as leaks."""
+    if not normalise_marking(raw) if raw is not None else BAD_DEFAULT in problems.bad_markings:
+        problems.bad_markings.add((kind, ident))
 
 
 def check_marking(raw: str, loc: Loc, problems: Problems, default: str = "TLP:RED") -> str:
@@ -345,6 +358,8 @@ def load_config(root: Path, problems: Problems) -> Config:
             config.language = f.str("language", default="en")
             if f.str("default_marking"):
                 config.default_marking = check_marking(f.str("default_marking"), f.at("default_marking"), problems)
+                if not normalise_marking(f.str("default_marking")):
+                    problems.bad_markings.add(BAD_DEFAULT)
             if f.str("ceiling"):
                 config.ceiling = check_marking(f.str("ceiling"), f.at("ceiling"), problems, "TLP:CLEAR")
             config.stale_days = f.int("stale_days") or config.stale_days
@@ -361,10 +376,12 @@ def load_config(root: Path, problems: Problems) -> Config:
 def _load_records(corpus: Corpus, path: Path, shown: str, problems: Problems) -> None:
     data = load_yaml(path, shown, problems)
     if data is None:
+        problems.unreadable.append(shown)
         return
     if not isinstance(data, YMap):
         problems.error(Loc(shown, line_of(data, default=1)), "wrong-type",
                        f"a record file must be a mapping with keys among: {', '.join(KINDS)}")
+        problems.unreadable.append(shown)
         return
 
     def sub(item: YMap, kind: str, keys: tuple[str, ...]) -> Fields:
@@ -451,26 +468,29 @@ def _load_page(corpus: Corpus, path: Path, shown: str, doc_rel: str, problems: P
             if line.startswith("# "):
                 title = line[2:].strip()
                 break
-    marking = corpus.config.default_marking
+    marking, raw = corpus.config.default_marking, None
     if "marking" in meta:
-        raw = f.str("marking")
-        marking = check_marking(raw or "(empty)", f.at("marking"), problems)
+        raw = f.str("marking") or "(empty)"
+        marking = check_marking(raw, f.at("marking"), problems)
+    remember_bad_marking(problems, "page", doc_rel, raw)
     cites, claim_refs = citations.scan(body, first_line)
     links = citations.local_links(body, doc_rel, first_line)
     corpus.pages[doc_rel] = Page(doc_rel, title or Path(doc_rel).stem, marking, body, cites, claim_refs,
                                  Loc(shown, 1), links, first_line)
 
 
-def regular_files(folder: Path, root: Path, problems: Problems) -> list[Path]:
+def regular_files(folder: Path, root: Path, problems: Problems, skipped: list[str] | None = None) -> list[Path]:
     """Every regular file below folder, sorted; symlinks that leave root, symlinked folders and special files
-    are located errors and are not read."""
+    are located errors and are not read (and are listed in skipped, when given)."""
     found = []
+    skipped = [] if skipped is None else skipped
     for top, dirs, files in os.walk(folder, followlinks=False):
         here = Path(top)
         for name in sorted(dirs):
             if (here / name).is_symlink():
                 problems.error(Loc(rel(here / name, root)), "path-outside",
                                "a symbolic link to a folder is not followed: move or copy the folder here")
+                skipped.append(rel(here / name, root) + "/")
         dirs[:] = sorted(d for d in dirs if not (here / d).is_symlink() and not d.startswith("."))
         for name in sorted(files):
             path = here / name
@@ -479,8 +499,10 @@ def regular_files(folder: Path, root: Path, problems: Problems) -> list[Path]:
             if not target.is_relative_to(root):
                 problems.error(Loc(shown), "path-outside",
                                f"a symbolic link to '{target}', outside the repository: it is not read")
+                skipped.append(shown)
             elif not target.is_file():
                 problems.error(Loc(shown), "file-unreadable", "not a regular file: it is not read")
+                skipped.append(shown)
             else:
                 found.append(path)
     return sorted(found)
@@ -498,14 +520,19 @@ def load(root: Path, problems: Problems) -> Corpus:
     if not sources_dir.is_dir():
         problems.error(Loc("sources"), "file-missing", f"no 'sources/' folder in {root}")
         return corpus
-    files = regular_files(sources_dir, root, problems)
+    skipped: list[str] = []
+    files = regular_files(sources_dir, root, problems, skipped)
+    problems.unreadable.extend(s for s in skipped if s.endswith(("/", ".bib", ".yml", ".yaml"))
+                               and s != f"sources/{CONFIG_FILE}")
     for path in (p for p in files if p.suffix == ".bib"):
         shown = rel(path, root)
         text = read_text(path, shown, problems)
         if text is None:
+            problems.unreadable.append(shown)
             continue
         if not text.strip():
             problems.error(Loc(shown, 1), "file-empty", "file is empty")
+            problems.unreadable.append(shown)
             continue
         for source in load_bib(path, shown, text, problems, config.default_marking):
             if source.key in corpus.sources:
@@ -516,6 +543,8 @@ def load(root: Path, problems: Problems) -> Corpus:
                 source.marking = check_marking(source.fields["marking"] or "(empty)",
                                                Loc(shown, source.field_lines.get("marking", source.loc.line)),
                                                problems)
+            remember_bad_marking(problems, "source", source.key,
+                                 (source.fields["marking"] or "(empty)") if "marking" in source.fields else None)
             corpus.sources[source.key] = source
     for path in (p for p in files if p.suffix in (".yml", ".yaml")):
         if path == sources_dir / CONFIG_FILE:
@@ -529,4 +558,7 @@ def load(root: Path, problems: Problems) -> Corpus:
                 _load_page(corpus, path, rel(path, root), doc_rel, problems)
             else:
                 corpus.files[doc_rel] = Loc(rel(path, root))
+    for page in corpus.pages.values():  # an attachment is marked as the pages linking it
+        if ("page", page.path) in problems.bad_markings:
+            problems.bad_markings.update(("attachment", target) for target, _ in page.links)
     return corpus

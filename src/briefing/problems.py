@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ class Problem:
     severity: str
     message: str
     rule: str
+    suggestion: str | None = None  # the "did you mean" word, when the message offers one
 
     def __str__(self) -> str:
         return f"{self.loc}: {self.severity}: {self.message} [{self.rule}]"
@@ -39,18 +41,26 @@ class Problem:
 
 @dataclass
 class Problems:
-    """A collector: every loader and check appends here instead of raising."""
+    """A collector: every loader and check appends here instead of raising.
+
+    It also remembers what the loader could not read or trust, so that the checker reports the cause once
+    instead of piling follow-on errors on it: record files in sources/ that could not be read (their ids are
+    unknown, so references to them cannot be judged), and records whose marking was not a TLP 2.0 label (they
+    are treated as TLP:RED meanwhile, which is not a leak to report as well).
+    """
 
     items: list[Problem] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # files (or folders) below sources/, as shown
+    bad_markings: set[tuple[str, str]] = field(default_factory=set)  # (kind as in refs.Ref, id or key)
 
     def error(self, loc: Loc, rule: str, message: str) -> None:
-        self.items.append(Problem(loc, ERROR, message, rule))
+        self.items.append(Problem(loc, ERROR, message, rule, _suggestion(message)))
 
     def warning(self, loc: Loc, rule: str, message: str) -> None:
-        self.items.append(Problem(loc, WARNING, message, rule))
+        self.items.append(Problem(loc, WARNING, message, rule, _suggestion(message)))
 
     def note(self, loc: Loc, rule: str, message: str) -> None:
-        self.items.append(Problem(loc, NOTE, message, rule))
+        self.items.append(Problem(loc, NOTE, message, rule, _suggestion(message)))
 
     def extend(self, other: Iterable[Problem]) -> None:
         self.items.extend(other)
@@ -75,7 +85,17 @@ def suggest(word: str, choices: Iterable[str], cutoff: float = 0.7) -> str:
     """Return ' (did you mean 'x'?)' for a close match among choices, else ''."""
     options = {c.lower(): c for c in choices}
     match = difflib.get_close_matches(word.lower(), list(options), n=1, cutoff=cutoff)
-    return f" (did you mean '{options[match[0]]}'?)" if match else ""
+    return DID_YOU_MEAN.format(options[match[0]]) if match else ""
+
+
+DID_YOU_MEAN = " (did you mean '{}'?)"
+_DID_YOU_MEAN = re.compile(r" \(did you mean '(.+?)'\?\)")
+
+
+def _suggestion(message: str) -> str | None:
+    """The word a message built with ``suggest`` offers, for machine-readable output (``check --format``)."""
+    found = _DID_YOU_MEAN.search(message)
+    return found.group(1) if found else None
 
 
 def rel(path: Path, root: Path) -> str:
