@@ -96,6 +96,13 @@ CLASSIFIED_MARKINGS = (
     "EU TOP SECRET",
 )
 
+# What kind of source a document is. 'official-record' (a primary record of the body concerned: a register, a
+# gazette, a sanctions listing) confirms a claim on its own; the others say how a reader should weigh it.
+SOURCE_CLASSES = ("official-record", "official-statement", "official-statistics", "government-estimate",
+                  "news-investigation", "news-report", "news-rewrite", "research", "policy-paper", "expert-estimate",
+                  "commentary", "opinion", "anonymous-officials", "interview-unverifiable", "unidentified-reports",
+                  "dataset", "other")
+
 ENTITY_KINDS = ("state-body", "company", "institution", "person", "programme", "place", "group", "state")
 
 PACK_SECTIONS = (

@@ -1,0 +1,226 @@
+"""One declaration per record kind: its fields, their types, which are required, their allowed values and ranges,
+and which refer to other records.
+
+Everything else follows from it: the loader reads and type-checks records field by field (``loader``), the
+checker checks choices, dates and ranges (``checks``), references are resolved and cut at a ceiling from it
+(``refs``), ``briefing schema`` writes a JSON Schema for editors, and the README's field tables are kept in
+step with it by a test. Sources are BibTeX (``bibliography``); their grading fields are declared here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import model, vocab
+
+TEXT, TEXTS, INT, NUMBER, DATE, MARKING, RECORDS = "text", "texts", "int", "number", "date", "marking", "records"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a record kind."""
+
+    name: str
+    type: str = TEXT
+    required: bool = False
+    doc: str = ""
+    choices: tuple[Any, ...] = ()  # allowed values (checked by 'invalid-value'); empty: any
+    refers: str = ""  # the kind of record its value(s) name: source, claim, entity, theme
+    default: Any = None
+    minimum: float | None = None
+    maximum: float | None = None
+    item: Kind | None = None  # for RECORDS: the kind of each nested record
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A record kind: the YAML key of its list, its name in messages, its fields and its model class."""
+
+    key: str
+    name: str
+    cls: type
+    fields: tuple[Field, ...]
+    doc: str = ""
+    marked: bool = True  # takes a 'marking' (packs have a ceiling instead)
+    extra: dict[str, Any] = field(default_factory=dict)  # model arguments that no field sets
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields) + (("marking",) if self.marked else ())
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+def _id(doc: str) -> Field:
+    return Field("id", required=True, doc=doc)
+
+
+THEME_REF = Field("theme", refers="theme", doc="the theme it belongs to")
+CLAIMS_REF = Field("claims", TEXTS, refers="claim", doc="the claims it rests on")
+
+EVIDENCE = Kind("evidence", "evidence link", model.Evidence, (
+    Field("source", required=True, refers="source", doc="key of the source (BibTeX)"),
+    Field("locator", doc="where in the source: page, paragraph, section"),
+    Field("excerpt", doc="a short verbatim quotation"),
+    Field("stance", default="supports", choices=tuple(vocab.STANCES), doc="what the source does with the claim"),
+    Field("credibility", INT, choices=tuple(vocab.CREDIBILITY), doc="Admiralty information credibility, 1-6"),
+    Field("note", doc="what a reader should know about this link"),
+), marked=False)
+
+SANCTION = Kind("sanctions", "sanction", model.Sanction, (
+    Field("authority", required=True, doc="who lists it: EU, US, UK ..."),
+    Field("status", default="listed", doc="listed, delisted, proposed ..."),
+    Field("date", DATE, doc="when (ISO 8601)"),
+    Field("source", refers="source", doc="key of the source that says so"),
+    Field("note"),
+), marked=False)
+
+OPTION = Kind("options", "option", model.Option, (
+    _id("the option's id"),
+    Field("title", required=True),
+    Field("description"),
+    Field("pros", TEXTS),
+    Field("cons", TEXTS),
+    Field("risks", TEXTS),
+    Field("advocated_by", TEXTS, refers="source", doc="keys of the sources that argue for it"),
+), marked=False)
+
+CLAIM = Kind("claims", "claim", model.Claim, (
+    _id("letters, digits, '.', '_', '-'; names the claim's page"),
+    Field("statement", required=True, doc="one sentence, as the sources support it"),
+    Field("theme", required=True, refers="theme", doc="the theme it belongs to"),
+    Field("status", required=True, choices=tuple(vocab.STATUSES), doc="evidence status"),
+    Field("confidence", choices=tuple(vocab.CONFIDENCE), doc="analytic confidence"),
+    Field("tags", TEXTS, doc="free labels; packs can select by tag"),
+    Field("entities", TEXTS, refers="entity", doc="ids of the entities it concerns"),
+    Field("reviewed", DATE, doc="when an analyst last reviewed it"),
+    Field("evidence", RECORDS, item=EVIDENCE, doc="the links to sources that bear on it"),
+    Field("note", doc="a caveat shown with the claim"),
+    Field("superseded_by", refers="claim", doc="the claim that replaces it (status: superseded)"),
+), doc="A statement and the evidence behind it.")
+
+ENTITY = Kind("entities", "entity", model.Entity, (
+    _id("names the entity's page"),
+    Field("name", required=True),
+    Field("kind", required=True, choices=vocab.ENTITY_KINDS),
+    Field("country"),
+    Field("description"),
+    Field("aliases", TEXTS),
+    Field("sanctions", RECORDS, item=SANCTION, doc="listings by authorities"),
+    Field("sources", TEXTS, refers="source", doc="keys of the sources that describe it"),
+), doc="A state, body, company, person, programme or place.")
+
+EVENT = Kind("events", "event", model.Event, (
+    _id("the event's id"),
+    Field("date", DATE, required=True, doc="ISO 8601 at the precision known: 2024, 2024-09, 2024-09-25"),
+    Field("title", required=True),
+    Field("description"),
+    THEME_REF,
+    Field("claims", TEXTS, refers="claim", doc="the claims it bears on"),
+    Field("entities", TEXTS, refers="entity"),
+    Field("sources", TEXTS, refers="source"),
+), doc="A dated event on the timeline.")
+
+FIGURE = Kind("figures", "figure", model.Figure, (
+    _id("the figure's id"),
+    Field("label", required=True),
+    Field("value", NUMBER, required=True, doc="a number: no units or thousands separators"),
+    Field("unit", required=True),
+    Field("period", required=True, doc="what time it covers"),
+    Field("measures", required=True, doc="what exactly it measures"),
+    Field("qualifier", doc="nearly, up to, some ..."),
+    Field("source", required=True, refers="source"),
+    Field("locator"),
+    Field("excerpt", doc="the verbatim passage that gives the number"),
+    THEME_REF,
+    CLAIMS_REF,
+), doc="A key number from a source.")
+
+RECOMMENDATION = Kind("recommendations", "recommendation", model.Recommendation, (
+    _id("the recommendation's id"),
+    Field("title", required=True),
+    Field("summary"),
+    THEME_REF,
+    CLAIMS_REF,
+    Field("options", RECORDS, item=OPTION, doc="the options, side by side"),
+    Field("divergence", doc="where the sources disagree"),
+), doc="A policy question with options side by side.")
+
+JUDGMENT = Kind("judgments", "key judgment", model.Judgment, (
+    _id("the judgment's id"),
+    Field("text", required=True, doc="uses the estimative term when it estimates"),
+    Field("confidence", required=True, choices=tuple(vocab.CONFIDENCE)),
+    Field("term", choices=tuple(vocab.ESTIMATIVE_TERMS), doc="an ICD 203 estimative term its text uses"),
+    CLAIMS_REF,
+), doc="A key judgment (no theme: judgments span the corpus).")
+
+GAP = Kind("gaps", "gap", model.Gap, (
+    _id("the gap's id"),
+    Field("question", required=True),
+    Field("why", doc="why it matters"),
+    Field("would_change", doc="what would change the assessment"),
+    THEME_REF,
+    CLAIMS_REF,
+), doc="What we do not know.")
+
+THEME = Kind("themes", "theme", model.Theme, (
+    _id("names the theme's page"),
+    Field("title", required=True),
+    Field("summary"),
+    Field("page", doc="its narrative page in docs/ (e.g. themes/trade.md)"),
+), doc="A theme groups claims; its page holds the narrative.")
+
+PACK = Kind("packs", "pack", model.Pack, (
+    _id("names the PDF: dist/ID.pdf"),
+    Field("title", required=True),
+    Field("audience"),
+    Field("purpose"),
+    Field("ceiling", MARKING, doc="the highest marking it may hold (default: the corpus ceiling)"),
+    Field("cutoff", DATE, doc="information cut-off date"),
+    Field("distribution", doc="who may receive it"),
+    Field("sections", TEXTS, choices=vocab.PACK_SECTIONS, doc="in order"),
+    Field("themes", TEXTS, refers="theme", doc="narrow it to these themes"),
+    Field("tags", TEXTS, doc="narrow it to claims with these tags"),
+    Field("max_pages", INT, minimum=1, doc="the build fails if it cannot fit"),
+), doc="A PDF briefing pack.", marked=False)
+
+KINDS: dict[str, Kind] = {k.key: k for k in (CLAIM, ENTITY, EVENT, FIGURE, RECOMMENDATION, JUDGMENT, GAP, THEME, PACK)}
+
+CONFIG = Kind("settings", "corpus settings", model.Config, (
+    Field("title", doc="the corpus title (site name, pack covers)"),
+    Field("subtitle"),
+    Field("originator", doc="who issues it"),
+    Field("language", choices=("en", "en-GB", "en-US", "fr", "de", "es", "it", "nl", "pl", "pt", "sv", "fi", "da",
+                               "cs", "et", "lv", "lt", "sk", "sl", "hu", "ro", "bg", "hr", "el", "ga", "mt"),
+          doc="language of the corpus (BCP 47)"),
+    Field("default_marking", MARKING, doc="the marking of records that have none"),
+    Field("ceiling", MARKING, doc="the highest marking the site may hold"),
+    Field("stale_days", INT, minimum=1, maximum=3650, doc="a claim not reviewed for this many days is stale"),
+    Field("archive", doc="folder of source copies, relative to the repository"),
+    Field("release_tags", doc="git tag pattern of releases"),
+), marked=False)
+
+SOURCE_FIELDS = (
+    Field("reliability", required=True, choices=tuple(vocab.RELIABILITY), doc="Admiralty source reliability A-F"),
+    Field("reliability_note", doc="one line: why this grade"),
+    Field("descriptor", doc="access, affiliation, bias"),
+    Field("source_class", choices=vocab.SOURCE_CLASSES, doc="official-record counts alone as confirmation"),
+    Field("urldate", DATE),
+    Field("marking", MARKING),
+    Field("derived_from", TEXTS, refers="source", doc="keys of the sources it repeats"),
+    Field("archive", doc="file name of its copy in the archive folder"),
+    Field("archive_sha256", doc="SHA-256 of that copy"),
+)
+
+
+def reference_fields(kind: Kind) -> Iterator[tuple[tuple[str, ...], Field]]:
+    """(path, field) for each field of a kind that names other records; nested kinds included."""
+    for f in kind.fields:
+        if f.refers:
+            yield (f.name,), f
+        if f.item is not None:
+            for path, inner in reference_fields(f.item):
+                yield (f.name, *path), inner
