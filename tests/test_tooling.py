@@ -3,9 +3,22 @@ errors, quiet and verbose, and the offline install kit."""
 
 from __future__ import annotations
 
+import json
+import os
+import pty
+import re
+import shutil
+import subprocess
+import sys
+from importlib import metadata
 from pathlib import Path
 
-from checkhelp import BIB, CLAIMS, RECORDS, edit, line_of, run
+import pytest
+from checkhelp import BIB, CLAIMS, RECORDS, briefing, edit, line_of, run
+from conftest import EXAMPLE
+
+from briefing.checks import RULES
+from briefing.pipeline import load_and_check
 
 # --- follow-on errors ----------------------------------------------------------------------------------------
 
@@ -66,3 +79,228 @@ def test_a_real_leak_is_still_reported_beside_an_invalid_marking(minimal: Path) 
     problems = run(minimal)
     assert sorted({p.rule for p in problems}) == ["marking-invalid", "marking-leak"]
     assert all("widget-trade-grew" in p.message for p in problems if p.rule == "marking-leak")
+
+
+# --- briefing init -------------------------------------------------------------------------------------------
+
+
+def test_init_writes_a_corpus_that_checks_strict_and_builds(tmp_path: Path) -> None:
+    target = tmp_path / "my-corpus"
+    made = briefing("init", str(target))
+    assert made.returncode == 0, made.stderr
+    written = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+    assert written == [".gitignore", "archive/gazette2024delays.txt", "docs/index.md", "docs/themes/crossing.md",
+                       "mkdocs.yml", "sources/claims/crossing.yml", "sources/corpus.yml", "sources/records.yml",
+                       "sources/references.bib"]
+    assert {"/site/", "/dist/", ".briefing-build-*"} <= set((target / ".gitignore").read_text("utf-8").splitlines())
+    corpus, problems = load_and_check(target)
+    assert problems.items == []
+    for kind in ("sources", "claims", "entities", "events", "figures", "recommendations", "judgments", "gaps",
+                 "themes", "packs", "pages"):
+        assert getattr(corpus, kind), f"the starter corpus has no {kind}"
+    assert all(r.options for r in corpus.recommendations.values())
+    assert corpus.config.archive == (target / "archive").resolve()  # its excerpts were verified, inside DIR
+    checked = briefing("check", "--strict", cwd=target)
+    assert checked.returncode == 0, checked.stderr
+    assert "ok: 4 sources, 2 claims, 2 pages checked" in checked.stderr
+    built = briefing("build", cwd=target)
+    assert built.returncode == 0, built.stderr
+    assert (target / "dist/full.pdf").read_bytes().startswith(b"%PDF")
+    assert "Northport" in (target / "site/index.html").read_text("utf-8")
+
+
+def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine\n", encoding="utf-8")
+    result = briefing("init", str(tmp_path))
+    assert result.returncode == 1
+    assert "is not empty" in result.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert briefing("init", str(empty)).returncode == 0
+
+
+# --- version, root discovery, quiet and verbose --------------------------------------------------------------
+
+
+def test_version_comes_from_the_package_metadata() -> None:
+    result = briefing("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"briefing {metadata.version('briefing')} (typst {metadata.version('typst')}")
+
+
+def test_the_corpus_root_is_found_from_any_folder_inside_it(minimal: Path, tmp_path: Path) -> None:
+    edit(minimal, CLAIMS, "status: reported", "status: rumoured")
+    inside = briefing("check", "--today", "2024-11-01", cwd=minimal / "docs" / "themes")
+    assert inside.returncode == 1
+    assert "sources/claims/widgets.yml:26: error: status of claim 'widget-trade-grew'" in inside.stderr
+    other = tmp_path / "other"
+    shutil.copytree(EXAMPLE, other)
+    overridden = briefing("check", "--today", "2024-11-01", "--root", str(other), cwd=minimal / "docs" / "themes")
+    assert overridden.returncode == 0, overridden.stderr  # --root wins
+    nowhere = tmp_path / "nowhere"
+    nowhere.mkdir()
+    lost = briefing("check", cwd=nowhere)
+    assert lost.returncode == 1
+    assert "briefing init DIR" in lost.stderr and "[file-missing]" in lost.stderr
+
+
+def test_quiet_prints_only_errors_and_verbose_says_each_step(minimal: Path) -> None:
+    with (minimal / BIB).open("a", encoding="utf-8") as f:
+        f.write("\n@misc{lonely,\n  title = {Nobody cites me},\n  reliability = {C},\n  reliability_note = {x},\n}\n")
+    args = ("check", "--root", str(minimal), "--today", "2024-11-01")
+    assert "[source-uncited]" in briefing(*args).stderr
+    assert briefing(*args, "--quiet").stderr == ""
+    strict = briefing(*args, "--quiet", "--strict")  # a warning that fails the run is shown
+    assert strict.returncode == 1 and strict.stderr.splitlines() == [
+        f"{BIB}:{line_of(minimal, BIB, '@misc{lonely')}: warning: source 'lonely' is not cited anywhere "
+        "[source-uncited]"]
+    edit(minimal, CLAIMS, "status: reported", "status: rumoured")
+    quiet = briefing(*args, "-q")
+    assert quiet.returncode == 1 and [line.split(": ")[1] for line in quiet.stderr.splitlines()] == ["error"]
+    verbose = briefing(*args, "-v")
+    assert re.search(r"^loading and checking the corpus: \d+\.\d s$", verbose.stderr, re.M)
+    both = briefing(*args, "-q", "-v")
+    assert both.returncode == 2 and "not allowed with" in both.stderr
+
+
+def test_build_progress_is_plain_text_and_quiet_silences_it(tmp_path: Path) -> None:
+    target = tmp_path / "c"
+    assert briefing("init", "-q", str(target)).stderr == ""
+    built = briefing("build", cwd=target)
+    assert built.returncode == 0
+    assert "rendering pack 'full' ...\nbuilding site ...\nok: built version" in built.stderr
+    assert "\033[" not in built.stderr  # stderr is not a terminal here
+    quiet = briefing("build", "--quiet", cwd=target)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+
+
+def _on_a_terminal(root: Path, **env: str) -> str:
+    """What 'briefing check' writes to stderr when stderr is a terminal."""
+    main, child = pty.openpty()
+    environment = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"TERM": "xterm"} | env
+    try:
+        subprocess.run([sys.executable, "-m", "briefing", "check", "--root", str(root), "--today", "2024-11-01"],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=child, env=environment,
+                       check=False, timeout=120)
+        os.close(child)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(main, 4096)
+            except OSError:  # the terminal is closed once everything is read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks).decode()
+    finally:
+        os.close(main)
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(minimal: Path) -> None:
+    edit(minimal, CLAIMS, "status: reported", "status: rumoured")
+    assert "\033[1;31merror\033[0m: status of claim" in _on_a_terminal(minimal)
+    plain = _on_a_terminal(minimal, NO_COLOR="1")
+    assert "error: status of claim" in plain and "\033[" not in plain
+
+
+@pytest.mark.parametrize("command", ["init", "check", "build", "pack", "diff", "sign"])
+def test_every_command_takes_quiet_and_verbose(command: str) -> None:
+    result = briefing(command, "--help")
+    assert "--quiet" in result.stdout and "--verbose" in result.stdout
+
+
+# --- check --format ------------------------------------------------------------------------------------------
+
+
+def _broken(root: Path) -> None:
+    """Two errors, one with a suggestion, and a note without a line."""
+    edit(root, CLAIMS, "    confidence: moderate\n    tags", "    confidance: moderate\n    tags")
+    edit(root, CLAIMS, "status: reported", "status: rumoured")
+    (root / "sources/corpus.yml").write_text("title: T\narchive: nowhere\n", encoding="utf-8")
+
+
+def test_format_json(minimal: Path) -> None:
+    _broken(minimal)
+    result = briefing("check", "--format", "json", "--root", str(minimal), "--today", "2024-11-01")
+    assert result.returncode == 1
+    assert result.stderr == ""  # no summary line: the JSON is the whole answer
+    found = json.loads(result.stdout)
+    assert [(p["path"], p["line"], p["severity"], p["rule"]) for p in found] == [
+        ("sources/claims/widgets.yml", line_of(minimal, CLAIMS, "confidance"), "error", "unknown-key"),
+        ("sources/claims/widgets.yml", line_of(minimal, CLAIMS, "id: widget-trade-grew"), "error", "invalid-value"),
+        ("sources/corpus.yml", 1, "note", "archive-unavailable"),
+    ]
+    assert set(found[0]) == {"path", "line", "column", "severity", "rule", "message", "suggestion"}
+    assert found[0]["suggestion"] == "confidence" and found[1]["suggestion"] is None
+    assert found[0]["column"] is None
+    assert found[0]["message"] == "unknown key 'confidance' in claim (did you mean 'confidence'?)"
+    clean = briefing("check", "--format", "json", "--root", str(EXAMPLE), "--today", "2024-11-01")
+    assert clean.returncode == 0 and json.loads(clean.stdout) == []
+
+
+def test_format_sarif(minimal: Path) -> None:
+    _broken(minimal)
+    (minimal / "sources/claims/empty.yml").write_text("", encoding="utf-8")
+    result = briefing("check", "--format", "sarif", "--root", str(minimal), "--today", "2024-11-01")
+    assert result.returncode == 1 and result.stderr == ""
+    log = json.loads(result.stdout)
+    assert log["version"] == "2.1.0" and "sarif-schema-2.1.0" in log["$schema"]
+    run_ = log["runs"][0]
+    driver = run_["tool"]["driver"]
+    assert driver["name"] == "briefing" and driver["version"] == metadata.version("briefing")
+    assert [r["id"] for r in driver["rules"]] == list(RULES)
+    assert all(r["shortDescription"]["text"] for r in driver["rules"])
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == minimal.resolve().as_uri() + "/"
+    results = run_["results"]
+    assert [(r["ruleId"], r["level"]) for r in results] == [
+        ("file-empty", "error"), ("unknown-key", "error"), ("invalid-value", "error"),
+        ("archive-unavailable", "note")]
+    for r in results:
+        assert r["message"]["text"]
+        assert driver["rules"][r["ruleIndex"]]["id"] == r["ruleId"]
+        location = r["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        assert location["region"]["startLine"] >= 1
+    unknown = results[1]
+    assert unknown["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "sources/claims/widgets.yml", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": line_of(minimal, CLAIMS, "confidance")}}
+    assert unknown["properties"]["suggestion"] == "confidence"
+
+
+def test_format_sarif_leaves_out_the_region_when_the_whole_file_is_meant(minimal: Path, tmp_path: Path) -> None:
+    (minimal / "sources/claims/gone.yml").symlink_to(tmp_path / "nowhere.yml")
+    log = json.loads(briefing("check", "--format", "sarif", "--root", str(minimal), "--today", "2024-11-01").stdout)
+    [result] = log["runs"][0]["results"]
+    assert result["ruleId"] == "path-outside"
+    assert result["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "sources/claims/gone.yml", "uriBaseId": "%SRCROOT%"}}
+
+
+def test_format_github(minimal: Path) -> None:
+    _broken(minimal)
+    edit(minimal, CLAIMS, "theme: trade", "theme: trade,1%")
+    result = briefing("check", "--format", "github", "--root", str(minimal), "--today", "2024-11-01", cwd=minimal)
+    assert result.returncode == 1 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    confidance = line_of(minimal, CLAIMS, "confidance")
+    assert f"::error file=sources/claims/widgets.yml,line={confidance},title=unknown-key::unknown key " \
+        "'confidance' in claim (did you mean 'confidence'?)" in lines
+    assert "::error file=sources/claims/widgets.yml,line=2,title=unresolved-theme::no theme with id " \
+        "'trade,1%25' (did you mean 'trade'?)" in lines
+    assert lines[-1].startswith("::notice file=sources/corpus.yml,line=1,title=archive-unavailable::")
+    assert all(re.match(r"^::(error|warning|notice) file=[^,:]+(,line=\d+)?,title=[a-z-]+::\S", line) for line in lines)
+    # run from above the corpus, the paths are the repository's
+    above = briefing("check", "--format", "github", "--root", "corpus", "--today", "2024-11-01", cwd=minimal.parent)
+    assert above.stdout.startswith("::error file=corpus/sources/claims/widgets.yml,")
+
+
+def test_github_escaping() -> None:
+    from briefing.formats import as_github
+    from briefing.problems import Loc, Problem
+
+    problem = Problem(Loc("docs/a,b:c.md", 3), "warning", "50% done\r\nnext line", "x-rule")
+    assert as_github([problem], Path("/r"), Path("/r")) == \
+        "::warning file=docs/a%2Cb%3Ac.md,line=3,title=x-rule::50%25 done%0D%0Anext line\n"

@@ -9,11 +9,10 @@ site/ and dist/ exist at every instant: each is exchanged with its new version i
 from __future__ import annotations
 
 import errno
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import outputs
+from . import console, outputs
 from .bundle import SIGNATURE, site_zip_name, write_manifest, zip_site
 from .changes import Changes, HistoryEntry
 from .errors import BuildError
@@ -96,11 +95,11 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
     dist.mkdir(exist_ok=True)
     written: set[str] = set()
     for pack in plan.packs:
-        print(f"rendering pack '{pack.id}' ...", file=sys.stderr)
+        console.say(f"rendering pack '{pack.id}' ...", "progress")
         (dist / f"{pack.id}.pdf").write_bytes(render_pack(corpus, pack, version, changelog.at(pack.ceiling)))
         written.add(f"{pack.id}.pdf")
     if plan.site:
-        print("building site ...", file=sys.stderr)
+        console.say("building site ...", "progress")
         history = claim_history(root, corpus, version, plan.ceiling)
         render_site(corpus, work / "site", plan.ceiling, version, changelog.at(plan.ceiling), history, dist)
         for old_zip in dist.glob("site-*.zip"):

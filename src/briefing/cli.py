@@ -6,25 +6,40 @@ import argparse
 import datetime as dt
 import sys
 import traceback
+from importlib import metadata
 from pathlib import Path
 
+from . import __version__, console
 from .build import BuildError, Plan, build, default_since
 from .changes import compare, to_text
 from .checks import RULES
+from .formats import FORMATS, as_github, as_json, as_sarif
 from .marking import at_ceiling
 from .model import Corpus
-from .pipeline import load_and_check
-from .problems import Problems
+from .pipeline import find_root, load_and_check
+from .problems import ERROR, WARNING, Problem, Problems
 from .revisions import RevisionError, corpus_at, version_of
+from .scaffold import InitError, init
 from .signing import sign
 from .versioning import describe
 from .vocab import normalise_marking
 
+EPILOG_INIT = """examples:
+  briefing init my-corpus        write a small, complete corpus into my-corpus/ (new or empty folder)
+  cd my-corpus && briefing check --strict && briefing build
+
+the corpus is a fictional ferry crossing with one record of each kind: replace it with your own."""
+
 EPILOG_CHECK = """examples:
-  briefing check                 validate the corpus in the current folder
+  briefing check                 validate the corpus holding the current folder
   briefing check --strict        also fail on warnings (stale claims, uncited sources)
   briefing check --root ../other-corpus --today 2026-01-31
+  briefing check --format sarif > briefing.sarif
   briefing check --rules         list every rule id with what it checks
+
+formats: text (default; on stderr, with a summary line), json (an array of {path, line, column, severity,
+rule, message, suggestion}), sarif (SARIF 2.1.0) and github (GitHub Actions annotations); all but text go to
+stdout and list every problem whatever --quiet says.
 
 exit status: 0 clean, 1 problems found, 2 usage error"""
 
@@ -60,11 +75,39 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from exc
 
 
+def package_version() -> str:
+    """The installed version of briefing (from its package metadata)."""
+    try:
+        return metadata.version("briefing")
+    except metadata.PackageNotFoundError:  # run from a source tree that was never installed
+        return __version__
+
+
+def _version_text() -> str:
+    try:
+        typst = f"typst {metadata.version('typst')}, "
+    except metadata.PackageNotFoundError:
+        typst = ""
+    return f"briefing {package_version()} ({typst}Python {sys.version.split()[0]})"
+
+
+def _talk(parser: argparse.ArgumentParser) -> None:
+    """--quiet and --verbose, on every command."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    group.add_argument("-v", "--verbose", action="store_true", help="say what each step does and how long it "
+                       "takes; show internal details on failure")
+
+
+def _root(parser: argparse.ArgumentParser, holding: str = "sources/ and docs/") -> None:
+    parser.add_argument("--root", type=Path, help=f"project folder holding {holding} (default: the nearest "
+                        "folder, from the current one upwards, holding sources/corpus.yml or sources/)")
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--root", type=Path, default=Path.cwd(), help="project folder holding sources/ and docs/ "
-                        "(default: the current folder)")
+    _root(parser)
     parser.add_argument("--today", type=_date, help="date to judge staleness against (default: today)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="show internal details on failure")
+    _talk(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,13 +117,26 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="run 'briefing COMMAND --help' for the options and an example of each command",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=_version_text(),
+                        help="print the version of briefing (and of typst and Python) and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    init_cmd = sub.add_parser("init", help="start a corpus: write a small, complete example into a new folder",
+                              description="Write a small, complete corpus (sources, claims, an entity, an event, a "
+                              "figure, a recommendation, a key judgment, a gap, a theme, a pack, narrative pages, "
+                              "mkdocs.yml and .gitignore) into DIR, which must be new or empty. It checks clean "
+                              "and builds as it is.",
+                              epilog=EPILOG_INIT, formatter_class=argparse.RawDescriptionHelpFormatter)
+    init_cmd.add_argument("dir", metavar="DIR", type=Path, help="the folder to create (or an empty one)")
+    _talk(init_cmd)
     check = sub.add_parser("check", help="load and validate everything; write nothing",
                            description="Load and validate the whole corpus and print every problem as "
-                           "path:line: severity: message [rule-id]. Writes nothing.",
+                           "path:line: severity: message [rule-id], or in a format for tools (--format). "
+                           "Writes nothing.",
                            epilog=EPILOG_CHECK, formatter_class=argparse.RawDescriptionHelpFormatter)
     _common(check)
     check.add_argument("--strict", action="store_true", help="treat warnings as failures")
+    check.add_argument("--format", choices=FORMATS, default="text",
+                       help="how to print the problems: text (default), json, sarif or github")
     check.add_argument("--rules", action="store_true", help="list the rule ids and exit")
     build = sub.add_parser("build", help="check, then build the site, the PDF packs and the release bundle",
                            description="Check the corpus, then build site/ and dist/. Refuses to build on errors.",
@@ -103,9 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
     sign_cmd.add_argument("--key", type=Path, required=True, help="the private key (its .pub must sit beside it)")
     sign_cmd.add_argument("--identity", required=True, help="who signs, as recipients will name you "
                           "(e.g. an e-mail address)")
-    sign_cmd.add_argument("--root", type=Path, default=Path.cwd(), help="project folder holding dist/ "
-                          "(default: the current folder)")
-    sign_cmd.add_argument("-v", "--verbose", action="store_true", help="show internal details on failure")
+    _root(sign_cmd, "dist/")
+    _talk(sign_cmd)
     diff = sub.add_parser("diff", help="what changed in the corpus between two git revisions",
                           description="Compare the corpus at git revision REF with REF2 (default: the working "
                           "tree): claims added, removed and reworded; status, confidence and grade changes; new "
@@ -126,12 +181,56 @@ def _building(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-changes", action="store_true", help="do not compare with an earlier release")
 
 
-def report(problems: Problems, out: object = sys.stderr) -> None:
+def text_line(problem: Problem) -> str:
+    """'path:line: severity: message [rule]', the severity in colour on a terminal."""
+    return f"{problem.loc}: {console.paint(problem.severity, problem.severity)}: {problem.message} [{problem.rule}]"
+
+
+def report(problems: Problems, strict: bool = False) -> None:
+    """Every problem on stderr, sorted, then the totals. With --quiet only what fails the command: the errors
+    (and the warnings, with --strict)."""
+    failing = (ERROR, WARNING) if strict else (ERROR,)
     for problem in problems.sorted():
-        print(problem, file=out)  # type: ignore[arg-type]
+        if console.level() > console.QUIET or problem.severity in failing:
+            console.error(text_line(problem))
     errors, warnings = len(problems.errors), len(problems.warnings)
     if errors or warnings:
-        print(f"{errors} error(s), {warnings} warning(s)", file=out)  # type: ignore[arg-type]
+        console.say(f"{errors} error(s), {warnings} warning(s)")
+
+
+def _root_of(args: argparse.Namespace) -> Path:
+    """--root, or the corpus holding the current folder (the current folder itself when none does)."""
+    if args.root is not None:
+        return args.root
+    found = find_root(Path.cwd())
+    if found is None:
+        console.say(f"briefing: no folder from {Path.cwd()} upwards holds sources/: run in a corpus, pass --root, "
+                    "or start one with 'briefing init DIR'")
+        return Path.cwd()
+    if found != Path.cwd().absolute():
+        console.detail(f"corpus root: {found}")
+    return found
+
+
+def _load(args: argparse.Namespace) -> tuple[Corpus, Problems]:
+    with console.step("loading and checking the corpus"):
+        return load_and_check(args.root, args.today)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    try:
+        written = init(args.dir)
+    except InitError as exc:
+        console.error(f"briefing: error: {exc}")
+        return 1
+    except OSError as exc:
+        console.error(f"briefing: error: cannot write {exc.filename or args.dir}: {exc.strerror or exc}")
+        return 1
+    for path in written:
+        console.detail(f"wrote {path}")
+    console.say(f"ok: wrote a starter corpus of {len(written)} files into {args.dir}", "ok")
+    console.say(f"next: cd {args.dir} && git init && briefing check --strict && briefing build")
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -139,29 +238,38 @@ def cmd_check(args: argparse.Namespace) -> int:
         for rule, text in RULES.items():
             print(f"{rule:28} {text}")
         return 0
-    corpus, problems = load_and_check(args.root, args.today)
-    report(problems)
+    corpus, problems = _load(args)
+    found = problems.sorted()
+    if args.format == "json":
+        sys.stdout.write(as_json(found))
+    elif args.format == "sarif":
+        sys.stdout.write(as_sarif(found, RULES, corpus.config.root, package_version()))
+    elif args.format == "github":
+        sys.stdout.write(as_github(found, corpus.config.root, Path.cwd()))
+    else:
+        report(problems, args.strict)
     if problems.failed(args.strict):
         return 1
-    print(f"ok: {len(corpus.sources)} sources, {len(corpus.claims)} claims, {len(corpus.pages)} pages checked",
-          file=sys.stderr)
+    if args.format == "text":
+        console.say(f"ok: {len(corpus.sources)} sources, {len(corpus.claims)} claims, {len(corpus.pages)} pages "
+                    "checked", "ok")
     return 0
 
 
 def _bad_ceiling(args: argparse.Namespace) -> bool:
     """True (after saying why) when --ceiling is given and is not a TLP 2.0 marking."""
     if args.ceiling and not normalise_marking(args.ceiling):
-        print(f"briefing: error: --ceiling '{args.ceiling}' is not a TLP 2.0 marking (TLP:CLEAR, TLP:GREEN, "
-              "TLP:AMBER, TLP:AMBER+STRICT, TLP:RED)", file=sys.stderr)
+        console.error(f"briefing: error: --ceiling '{args.ceiling}' is not a TLP 2.0 marking (TLP:CLEAR, TLP:GREEN, "
+                      "TLP:AMBER, TLP:AMBER+STRICT, TLP:RED)")
         return True
     return False
 
 
 def _checked(args: argparse.Namespace) -> Corpus | None:
-    corpus, problems = load_and_check(args.root, args.today)
-    report(problems)
+    corpus, problems = _load(args)
+    report(problems, args.strict)
     if problems.failed(args.strict):
-        print("build refused: fix the errors above; nothing was written", file=sys.stderr)
+        console.error("build refused: fix the errors above; nothing was written")
         return None
     return corpus
 
@@ -172,11 +280,11 @@ def _run(corpus: Corpus, args: argparse.Namespace, plan: Plan) -> int:
     try:
         build(corpus, version, plan)
     except BuildError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        print("build refused: nothing was written", file=sys.stderr)
+        console.error(f"error: {exc}")
+        console.error("build refused: nothing was written")
         return 1
     compared = f", changes since {plan.since}" if plan.since else ""
-    print(f"ok: built version {version.version} ({version.date}){compared}", file=sys.stderr)
+    console.say(f"ok: built version {version.version} ({version.date}){compared}", "ok")
     return 0
 
 
@@ -197,7 +305,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
     pack = corpus.packs.get(args.pack_id)
     if pack is None:
         known = ", ".join(corpus.packs) or "none defined"
-        print(f"briefing: error: no pack '{args.pack_id}' (packs: {known})", file=sys.stderr)
+        console.error(f"briefing: error: no pack '{args.pack_id}' (packs: {known})")
         return 2
     return _run(corpus, args, Plan(ceiling=pack.ceiling, site=False, packs=[pack]))
 
@@ -211,15 +319,15 @@ def cmd_diff(args: argparse.Namespace) -> int:
         if args.ref2:
             head, head_version = corpus_at(root, args.ref2), version_of(root, args.ref2)
         else:
-            head, problems = load_and_check(root, args.today)
+            head, problems = _load(args)
             if problems.errors:
                 report(problems)
-                print("diff refused: the working tree has errors", file=sys.stderr)
+                console.error("diff refused: the working tree has errors")
                 return 1
             head_version = describe(root, head.config.release_tags).version
         base_version = version_of(root, args.ref)
     except RevisionError as exc:
-        print(f"briefing: error: {exc}", file=sys.stderr)
+        console.error(f"briefing: error: {exc}")
         return 2
     if args.ceiling:
         ceiling = normalise_marking(args.ceiling) or ""
@@ -232,28 +340,32 @@ def cmd_sign(args: argparse.Namespace) -> int:
     try:
         signature, allowed = sign(args.root / "dist", args.key, args.identity)
     except BuildError as exc:
-        print(f"briefing: error: {exc}", file=sys.stderr)
+        console.error(f"briefing: error: {exc}")
         return 1
-    print(f"ok: signed {signature}", file=sys.stderr)
-    print("give recipients this allowed-signers line by a channel they trust:", file=sys.stderr)
+    console.say(f"ok: signed {signature}", "ok")
+    console.say("give recipients this allowed-signers line by a channel they trust:")
     print(allowed)
     return 0
 
 
-COMMANDS = {"check": cmd_check, "build": cmd_build, "pack": cmd_pack, "diff": cmd_diff, "sign": cmd_sign}
+COMMANDS = {"init": cmd_init, "check": cmd_check, "build": cmd_build, "pack": cmd_pack, "diff": cmd_diff,
+            "sign": cmd_sign}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    console.configure(quiet=args.quiet, verbose=args.verbose)
     try:
+        if hasattr(args, "root"):
+            args.root = _root_of(args)
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug must still end in a clear line, not a traceback
         if args.verbose:
             traceback.print_exc()
-        print(f"briefing: internal error: {exc!r} (run with -v for details)", file=sys.stderr)
+        console.error(f"briefing: internal error: {exc!r} (run with -v for details)")
         return 3
 
 

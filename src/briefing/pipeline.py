@@ -17,3 +17,16 @@ def load_and_check(root: Path, today: dt.date | None = None) -> tuple[Corpus, Pr
     if not any(p.rule in ("file-missing",) for p in problems.items):
         check(corpus, problems, today)
     return corpus, problems
+
+
+def find_root(start: Path) -> Path | None:
+    """The corpus root holding start, found as git finds a repository: the nearest folder, from start upwards,
+    holding sources/corpus.yml; failing that, the nearest holding a sources/ folder. None when there is none."""
+    folders = [start.absolute(), *start.absolute().parents]
+    for folder in folders:
+        if (folder / "sources" / "corpus.yml").is_file():
+            return folder
+    for folder in folders:
+        if (folder / "sources").is_dir():
+            return folder
+    return None
