@@ -7,15 +7,20 @@ import json
 import os
 import pty
 import re
+import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from importlib import metadata
 from pathlib import Path
 
 import pytest
+import yaml
 from checkhelp import BIB, CLAIMS, RECORDS, briefing, edit, line_of, run
-from conftest import EXAMPLE
+from conftest import EXAMPLE, REPO
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from briefing.checks import RULES
 from briefing.pipeline import load_and_check
@@ -304,3 +309,73 @@ def test_github_escaping() -> None:
     problem = Problem(Loc("docs/a,b:c.md", 3), "warning", "50% done\r\nnext line", "x-rule")
     assert as_github([problem], Path("/r"), Path("/r")) == \
         "::warning file=docs/a%2Cb%3Ac.md,line=3,title=x-rule::50%25 done%0D%0Anext line\n"
+
+
+# --- offline install kit -------------------------------------------------------------------------------------
+
+
+def test_wheelhouse_installs_briefing_on_a_machine_with_no_index(tmp_path: Path) -> None:
+    kit, venv = tmp_path / "kit", tmp_path / "venv"
+    made = subprocess.run([str(REPO / "scripts" / "wheelhouse"), str(kit)], capture_output=True, text=True,
+                          env={**os.environ, "PYTHON": sys.executable}, check=False, timeout=900)
+    assert made.returncode == 0, made.stderr
+    assert f"install offline with: pip install --no-index --find-links {kit} briefing" in made.stderr
+    wheels = sorted(p.name for p in kit.iterdir())
+    assert all(name.endswith(".whl") for name in wheels)
+    assert any(name.startswith(f"briefing-{metadata.version('briefing')}-") for name in wheels)
+    pinned = {re.sub(r"[-_.]+", "_", line.split("==")[0]).lower(): line.split("==")[1]
+              for line in (REPO / "constraints.txt").read_text("utf-8").splitlines() if "==" in line}
+    for name in wheels:  # every dependency at the version the project is tested with
+        project, version = name.split("-")[:2]
+        if project.lower() in pinned:
+            assert version == pinned[project.lower()], name
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    # nothing but the kit: no index, no pip configuration, no other wheel folders of this machine
+    offline = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")} | {"PIP_CONFIG_FILE": os.devnull}
+    install = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "--no-index", "--find-links",
+                              str(kit), "briefing"], capture_output=True, text=True, env=offline, check=False,
+                             timeout=900)
+    assert install.returncode == 0, install.stdout + install.stderr
+    tool = str(venv / "bin" / "briefing")
+    version = subprocess.run([tool, "--version"], capture_output=True, text=True, check=False, env=offline)
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.startswith(f"briefing {metadata.version('briefing')} (typst ")
+    where = subprocess.run([str(venv / "bin" / "python"), "-c", "import briefing; print(briefing.__file__)"],
+                           capture_output=True, text=True, check=True, env=offline).stdout
+    assert where.startswith(str(venv))  # the installed wheel, not this checkout
+    corpus = tmp_path / "corpus"  # the starter corpus travels in the wheel
+    assert subprocess.run([tool, "init", "-q", str(corpus)], env=offline, check=False).returncode == 0
+    checked = subprocess.run([tool, "check", "--strict"], cwd=corpus, capture_output=True, text=True, env=offline,
+                             check=False)
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_constraints_pin_every_dependency_within_what_pyproject_allows() -> None:
+    project = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]
+    pins = {canonicalize_name(Requirement(line).name): Requirement(line)
+            for line in (REPO / "constraints.txt").read_text("utf-8").splitlines()
+            if line.strip() and not line.startswith("#")}
+    assert all(str(pin.specifier).startswith("==") for pin in pins.values())
+    for text in project["dependencies"]:
+        wanted = Requirement(text)
+        pin = pins.get(canonicalize_name(wanted.name))
+        assert pin is not None, f"{wanted.name} is not pinned in constraints.txt"
+        assert wanted.specifier.contains(str(pin.specifier)[2:], prereleases=True), f"{pin} is outside {wanted}"
+    typst = Requirement(next(d for d in project["dependencies"] if d.startswith("typst")))
+    assert typst.specifier.contains(metadata.version("typst"))  # the PDFs' bytes depend on it
+
+
+# --- pre-commit ----------------------------------------------------------------------------------------------
+
+
+def test_pre_commit_hook_runs_the_check_on_corpus_changes(minimal: Path) -> None:
+    [hook] = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text("utf-8"))
+    assert hook["id"] == "briefing-check" and hook["language"] == "python" and hook["pass_filenames"] is False
+    files = re.compile(hook["files"])
+    assert files.search("sources/claims/widgets.yml") and files.search("docs/themes/trade.md")
+    assert not files.search("README.md") and not files.search("src/briefing/cli.py")
+    command, *args = shlex.split(hook["entry"])
+    assert command == "briefing"
+    assert briefing(*args, "--today", "2024-11-01", cwd=minimal).returncode == 0
+    edit(minimal, CLAIMS, "status: reported", "status: rumoured")
+    assert briefing(*args, "--today", "2024-11-01", cwd=minimal / "sources").returncode == 1
