@@ -32,6 +32,7 @@ class Plan:
     site: bool = True
     packs: list[Pack] = field(default_factory=list)
     since: str | None = None  # a git revision; None means "no comparison"
+    engine: str = "mkdocs"  # or "zensical": see briefing.site.build_site
 
 
 def default_since(corpus: Corpus) -> str | None:
@@ -58,18 +59,19 @@ class Changelog:
 
 
 def render_site(corpus: Corpus, out: Path, ceiling: str, version: VersionInfo, changes: Changes | None = None,
-                history: dict[str, list[HistoryEntry]] | None = None, dist: Path | None = None) -> None:
+                history: dict[str, list[HistoryEntry]] | None = None, dist: Path | None = None,
+                engine: str = "mkdocs") -> None:
     """Build the site; the packs in dist that the site's ceiling allows are offered for download."""
-    from .site import build_site
+    from .site import build_site  # imported when needed: 'briefing check' loads neither MkDocs nor Typst
     from .site.context import downloads_in
 
     downloads = downloads_in(dist, corpus, ceiling) if dist else []
     build_site(at_ceiling(corpus, ceiling), out, ceiling=ceiling, version=version, changes=changes,
-               history=history or {}, downloads=downloads)
+               history=history or {}, downloads=downloads, engine=engine)
 
 
 def render_pack(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None = None) -> bytes:
-    from .pdf import render_pack as render
+    from .pdf import render_pack as render  # imported when needed, as above
 
     return render(at_ceiling(corpus, pack.ceiling), pack, version=version, changes=changes)
 
@@ -101,7 +103,8 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
     if plan.site:
         console.say("building site ...", "progress")
         history = claim_history(root, corpus, version, plan.ceiling)
-        render_site(corpus, work / "site", plan.ceiling, version, changelog.at(plan.ceiling), history, dist)
+        render_site(corpus, work / "site", plan.ceiling, version, changelog.at(plan.ceiling), history, dist,
+                    plan.engine)
         for old_zip in dist.glob("site-*.zip"):
             old_zip.unlink()
         zip_site(work / "site", dist / site_zip_name(version), version)

@@ -104,11 +104,11 @@ CLAIM = Kind("claims", "claim", model.Claim, (
 
 ENTITY = Kind("entities", "entity", model.Entity, (
     _id("names the entity's page"),
-    Field("name", required=True),
+    Field("name", required=True, doc="as readers know it"),
     Field("kind", required=True, choices=vocab.ENTITY_KINDS),
-    Field("country"),
-    Field("description"),
-    Field("aliases", TEXTS),
+    Field("country", doc="where it is based"),
+    Field("description", doc="one or two sentences"),
+    Field("aliases", TEXTS, doc="other names and spellings"),
     Field("sanctions", RECORDS, item=SANCTION, doc="listings by authorities"),
     Field("sources", TEXTS, refers="source", doc="keys of the sources that describe it"),
 ), doc="A state, body, company, person, programme or place.")
@@ -116,7 +116,7 @@ ENTITY = Kind("entities", "entity", model.Entity, (
 EVENT = Kind("events", "event", model.Event, (
     _id("the event's id"),
     Field("date", DATE, required=True, doc="ISO 8601 at the precision known: 2024, 2024-09, 2024-09-25"),
-    Field("title", required=True),
+    Field("title", required=True, doc="what happened, in one line"),
     Field("description"),
     THEME_REF,
     Field("claims", TEXTS, refers="claim", doc="the claims it bears on"),
@@ -224,3 +224,89 @@ def reference_fields(kind: Kind) -> Iterator[tuple[tuple[str, ...], Field]]:
         if f.item is not None:
             for path, inner in reference_fields(f.item):
                 yield (f.name, *path), inner
+
+
+# --- derived: JSON Schema for editors, field tables for the README ------------------------------------------
+
+DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+
+
+def _property(f: Field) -> dict[str, Any]:
+    out: dict[str, Any]
+    if f.type == TEXTS:
+        item: dict[str, Any] = {"type": "string"}
+        if f.choices:
+            item["enum"] = list(f.choices)
+        out = {"anyOf": [{"type": "array", "items": item}, item]}
+    elif f.type == RECORDS:
+        assert f.item is not None
+        out = {"type": "array", "items": _object(f.item)}
+    elif f.type in (INT, NUMBER):
+        out = {"type": "integer" if f.type == INT else "number"}
+        if f.minimum is not None:
+            out["minimum"] = f.minimum
+        if f.maximum is not None:
+            out["maximum"] = f.maximum
+    elif f.type == DATE:
+        out = {"type": "string", "pattern": DATE_PATTERN}
+    elif f.type == MARKING:
+        out = {"type": "string", "enum": list(vocab.MARKINGS)}
+    else:
+        out = {"type": ["string", "number"]}
+    if f.choices and f.type != TEXTS:
+        out["enum"] = list(f.choices)
+    if f.doc:
+        out["description"] = f.doc
+    return out
+
+
+def _object(kind: Kind) -> dict[str, Any]:
+    props = {f.name: _property(f) for f in kind.fields}
+    if kind.marked:
+        props["marking"] = {"type": "string", "enum": list(vocab.MARKINGS), "description": "TLP 2.0 marking"}
+    out: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": props}
+    required = [f.name for f in kind.fields if f.required]
+    if required:
+        out["required"] = required
+    if kind.doc:
+        out["description"] = kind.doc
+    return out
+
+
+def json_schema(settings: bool = False) -> dict[str, Any]:
+    """A JSON Schema (draft-07) of a record file in sources/ (or of sources/corpus.yml)."""
+    base = {"$schema": "http://json-schema.org/draft-07/schema#"}
+    if settings:
+        return {**base, "title": "briefing corpus settings (sources/corpus.yml)", **_object(CONFIG)}
+    return {**base, "title": "briefing records (sources/*.yml)", "type": "object", "additionalProperties": False,
+            "properties": {key: {"type": "array", "items": _object(kind), "description": kind.doc}
+                           for key, kind in KINDS.items()}}
+
+
+def _type_text(f: Field) -> str:
+    if f.type == RECORDS:
+        return f"list of {f.item.name if f.item else 'records'}s"
+    if f.type == TEXTS:
+        return "list of text"
+    if f.choices:
+        return " \\| ".join(str(c) for c in f.choices)
+    return {INT: "whole number", NUMBER: "number", DATE: "date", MARKING: "TLP marking"}.get(f.type, "text")
+
+
+def field_tables() -> str:
+    """The README's tables of every field a user can write, one per record kind (kept in step by a test)."""
+    out = []
+    kinds = [*KINDS.values(), EVIDENCE, SANCTION, OPTION, CONFIG]
+    for kind in kinds:
+        title = "corpus settings (`sources/corpus.yml`)" if kind is CONFIG else f"`{kind.key}`: {kind.name}"
+        out += [f"**{title}**", "", "| field | type | required | what it holds |", "|---|---|---|---|"]
+        fields = list(kind.fields) + ([Field("marking", MARKING, doc="TLP 2.0 marking (default from "
+                                              "corpus.yml)")] if kind.marked else [])
+        for f in fields:
+            what = f.doc + (f" (refers to: {f.refers})" if f.refers and f.refers not in f.doc else "")
+            out.append(f"| `{f.name}` | {_type_text(f)} | {'yes' if f.required else ''} | {what} |")
+        out.append("")
+    out += ["**BibTeX grading fields** (besides the usual BibTeX/BibLaTeX fields)", "",
+            "| field | type | required | what it holds |", "|---|---|---|---|"]
+    out += [f"| `{f.name}` | {_type_text(f)} | {'yes' if f.required else ''} | {f.doc} |" for f in SOURCE_FIELDS]
+    return "\n".join(out) + "\n"
