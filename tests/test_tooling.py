@@ -379,3 +379,15 @@ def test_pre_commit_hook_runs_the_check_on_corpus_changes(minimal: Path) -> None
     assert briefing(*args, "--today", "2024-11-01", cwd=minimal).returncode == 0
     edit(minimal, CLAIMS, "status: reported", "status: rumoured")
     assert briefing(*args, "--today", "2024-11-01", cwd=minimal / "sources").returncode == 1
+
+
+def test_readme_lists_every_source_class_and_the_new_commands() -> None:
+    from briefing.vocab import SOURCE_CLASSES
+
+    readme = (REPO / "README.md").read_text("utf-8")
+    fields = readme[readme.index("## Fields that are easy to miss"):]
+    fields = fields[:fields.index("\n## ", 1)]
+    assert all(f"`{value}`" in fields for value in SOURCE_CLASSES)
+    for text in ("briefing init DIR", "--format text|json|sarif|github", "briefing --version",
+                 "pip install --no-index --find-links DIR briefing", "superseded_by"):
+        assert text in readme
