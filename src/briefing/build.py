@@ -24,6 +24,9 @@ from .versioning import VersionInfo
 __all__ = ["BuildError", "Plan", "build", "default_since"]
 
 
+ENGINES = ("mkdocs", "zensical")  # what may build the site: see briefing.site.build_site
+
+
 @dataclass
 class Plan:
     """What one build writes, and against which release it reports changes."""

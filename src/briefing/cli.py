@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 import traceback
 from importlib import metadata
 from pathlib import Path
 
 from . import __version__, console
-from .build import BuildError, Plan, build, default_since
+from .build import ENGINES, BuildError, Plan, build, default_since
 from .changes import compare, to_text
 from .checks import RULES
 from .formats import FORMATS, as_github, as_json, as_sarif
@@ -20,6 +21,7 @@ from .pipeline import find_root, load_and_check
 from .problems import ERROR, WARNING, Problem, Problems
 from .revisions import RevisionError, corpus_at, version_of
 from .scaffold import InitError, init
+from .schema import json_schema
 from .signing import sign
 from .versioning import describe
 from .vocab import normalise_marking
@@ -61,6 +63,13 @@ EPILOG_SIGN = """examples:
 writes dist/SHA256SUMS.sig and prints the line a recipient puts in an allowed-signers file. The recipient checks:
   ssh-keygen -Y verify -f allowed_signers -I analyst@ministry.example -n briefing-release \\
       -s SHA256SUMS.sig < SHA256SUMS && sha256sum -c SHA256SUMS"""
+
+EPILOG_SCHEMA = """examples:
+  briefing schema -o .vscode/briefing.schema.json
+  briefing schema --settings -o .vscode/corpus.schema.json
+
+then, in VS Code with the YAML extension, the first line of a file in sources/ can be:
+  # yaml-language-server: $schema=../.vscode/briefing.schema.json"""
 
 EPILOG_DIFF = """examples:
   briefing diff v1.0             what changed between release v1.0 and the working tree
@@ -145,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     _building(build)
     build.add_argument("--ceiling", help="marking ceiling of the site (default: 'ceiling' in sources/corpus.yml); "
                        "each pack has its own ceiling")
+    build.add_argument("--engine", choices=ENGINES, default="mkdocs", help="what builds the site: MkDocs + "
+                       "Material (default) or Zensical (pip install 'briefing[zensical]')")
     pack = sub.add_parser("pack", help="check, then render one PDF pack into dist/",
                           description="Check the corpus, then render one pack (by its id) into dist/ID.pdf and "
                           "refresh dist/manifest.json and SHA256SUMS.",
@@ -171,6 +182,14 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--markdown", action="store_true", help="print Markdown instead of plain text")
     diff.add_argument("--ceiling", help="leave out content marked above this ceiling")
     _common(diff)
+    schema_cmd = sub.add_parser("schema", help="print the JSON Schema of record files (for editors)",
+                                description="Print the JSON Schema (draft-07) of the YAML record files in sources/, "
+                                "or with --settings of sources/corpus.yml. Editors use it to validate and complete "
+                                "as you type.", epilog=EPILOG_SCHEMA,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    schema_cmd.add_argument("--settings", action="store_true", help="the schema of sources/corpus.yml")
+    schema_cmd.add_argument("-o", "--output", type=Path, help="write it to this file instead of printing it")
+    _talk(schema_cmd)
     return parser
 
 
@@ -295,7 +314,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     if corpus is None:
         return 1
     ceiling = normalise_marking(args.ceiling) if args.ceiling else corpus.config.ceiling
-    return _run(corpus, args, Plan(ceiling=ceiling or "", site=True, packs=list(corpus.packs.values())))
+    return _run(corpus, args, Plan(ceiling=ceiling or "", site=True, packs=list(corpus.packs.values()),
+                                   engine=args.engine))
 
 
 def cmd_pack(args: argparse.Namespace) -> int:
@@ -348,8 +368,17 @@ def cmd_sign(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    text = json.dumps(json_schema(settings=args.settings), indent=2, ensure_ascii=False) + "\n"
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
+    return 0
+
+
 COMMANDS = {"init": cmd_init, "check": cmd_check, "build": cmd_build, "pack": cmd_pack, "diff": cmd_diff,
-            "sign": cmd_sign}
+            "sign": cmd_sign, "schema": cmd_schema}
 
 
 def main(argv: list[str] | None = None) -> int:

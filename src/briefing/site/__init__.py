@@ -27,7 +27,7 @@ from .export import export
 from .mkdocs_config import relative_404
 from .pages import generate
 
-__all__ = ["ENGINES", "Download", "build_site"]
+__all__ = ["Download", "build_site"]
 
 
 @contextlib.contextmanager
@@ -53,9 +53,6 @@ class _Collect(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.messages.append(record.getMessage())
-
-
-ENGINES = ("mkdocs", "zensical")
 
 
 def build_site(corpus: Corpus, out: Path, *, ceiling: str, version: VersionInfo, changes: Changes | None,
