@@ -138,7 +138,7 @@ def test_the_corpus_root_is_found_from_any_folder_inside_it(minimal: Path, tmp_p
     edit(minimal, CLAIMS, "status: reported", "status: rumoured")
     inside = briefing("check", "--today", "2024-11-01", cwd=minimal / "docs" / "themes")
     assert inside.returncode == 1
-    assert "sources/claims/widgets.yml:26: error: status of claim 'widget-trade-grew'" in inside.stderr
+    assert re.search(r"^sources/claims/widgets\.yml:\d+: error: .*'rumoured'", inside.stderr, re.M)
     other = tmp_path / "other"
     shutil.copytree(EXAMPLE, other)
     overridden = briefing("check", "--today", "2024-11-01", "--root", str(other), cwd=minimal / "docs" / "themes")
@@ -205,9 +205,9 @@ def _on_a_terminal(root: Path, **env: str) -> str:
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(minimal: Path) -> None:
     edit(minimal, CLAIMS, "status: reported", "status: rumoured")
-    assert "\033[1;31merror\033[0m: status of claim" in _on_a_terminal(minimal)
+    assert re.search(r"widgets\.yml:\d+: \033\[1;31merror\033\[0m: .*'rumoured'", _on_a_terminal(minimal))
     plain = _on_a_terminal(minimal, NO_COLOR="1")
-    assert "error: status of claim" in plain and "\033[" not in plain
+    assert re.search(r"widgets\.yml:\d+: error: .*'rumoured'", plain) and "\033[" not in plain
 
 
 @pytest.mark.parametrize("command", ["init", "check", "build", "pack", "diff", "sign"])
@@ -232,11 +232,15 @@ def test_format_json(minimal: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == ""  # no summary line: the JSON is the whole answer
     found = json.loads(result.stdout)
-    assert [(p["path"], p["line"], p["severity"], p["rule"]) for p in found] == [
-        ("sources/claims/widgets.yml", line_of(minimal, CLAIMS, "confidance"), "error", "unknown-key"),
-        ("sources/claims/widgets.yml", line_of(minimal, CLAIMS, "id: widget-trade-grew"), "error", "invalid-value"),
-        ("sources/corpus.yml", 1, "note", "archive-unavailable"),
+    assert [(p["path"], p["severity"], p["rule"]) for p in found] == [
+        ("sources/claims/widgets.yml", "error", "unknown-key"),
+        ("sources/claims/widgets.yml", "error", "invalid-value"),
+        ("sources/corpus.yml", "note", "archive-unavailable"),
     ]
+    # the same problems as the text, in the same order
+    text = briefing("check", "--root", str(minimal), "--today", "2024-11-01").stderr.splitlines()[:-1]
+    assert [f"{p['path']}:{p['line']}: {p['severity']}: {p['message']} [{p['rule']}]" for p in found] == text
+    assert found[0]["line"] == line_of(minimal, CLAIMS, "confidance")
     assert set(found[0]) == {"path", "line", "column", "severity", "rule", "message", "suggestion"}
     assert found[0]["suggestion"] == "confidence" and found[1]["suggestion"] is None
     assert found[0]["column"] is None
@@ -293,8 +297,8 @@ def test_format_github(minimal: Path) -> None:
     confidance = line_of(minimal, CLAIMS, "confidance")
     assert f"::error file=sources/claims/widgets.yml,line={confidance},title=unknown-key::unknown key " \
         "'confidance' in claim (did you mean 'confidence'?)" in lines
-    assert "::error file=sources/claims/widgets.yml,line=2,title=unresolved-theme::no theme with id " \
-        "'trade,1%25' (did you mean 'trade'?)" in lines
+    assert any(re.match(r"::error file=sources/claims/widgets\.yml,line=\d+,title=unresolved-theme::.*'trade,1%25'",
+                        line) for line in lines)  # '%' escaped as GitHub requires
     assert lines[-1].startswith("::notice file=sources/corpus.yml,line=1,title=archive-unavailable::")
     assert all(re.match(r"^::(error|warning|notice) file=[^,:]+(,line=\d+)?,title=[a-z-]+::\S", line) for line in lines)
     # run from above the corpus, the paths are the repository's
