@@ -17,7 +17,7 @@ NEW_SOURCE = """
   reliability = {B},
   reliability_note = {Official statistics, method published},
   descriptor = {Official customs data},
-  source_class = {statistics},
+  source_class = {official-statistics},
 }
 """
 

@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import citations
+from . import citations, schema
 from .bibliography import load_bib
 from .model import (
-    Claim,
     Config,
     Corpus,
-    Entity,
-    Event,
-    Evidence,
-    Figure,
-    Gap,
-    Judgment,
-    Option,
-    Pack,
     Page,
-    Recommendation,
-    Sanction,
-    Theme,
 )
 from .problems import Loc, Problems, rel, suggest
+from .schema import valid_date
 from .vocab import is_classified, normalise_marking
 from .yamlfile import YList, YMap, line_of, load_yaml, parse_yaml, read_text, source_text
 
@@ -54,7 +43,7 @@ class Fields:
         got = type(self.data[key]).__name__.replace("YMap", "mapping").replace("YList", "list")
         self.problems.error(self.at(key), "wrong-type", f"'{key}' of {self.kind} must be {expected}, not {got}")
 
-    def str(self, key: str, required: bool = False, default: str = "") -> str:
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
         value = self.data.get(key)
         if value is None or value == "":
             if required:
@@ -66,9 +55,9 @@ class Fields:
         return source_text(value).strip()
 
     def opt(self, key: str) -> str | None:
-        return self.str(key) or None
+        return self.text(key) or None
 
-    def strs(self, key: str) -> list[str]:
+    def texts(self, key: str) -> list[str]:
         value = self.data.get(key)
         if value is None:
             return []
@@ -79,7 +68,7 @@ class Fields:
             return []
         return [source_text(v).strip() for v in value]
 
-    def int(self, key: str) -> int | None:
+    def whole(self, key: str) -> int | None:
         value = self.data.get(key)
         if value is None:
             return None
@@ -115,7 +104,7 @@ class Fields:
         return out
 
     def marking(self, default: str) -> str:
-        raw = self.str("marking")
+        raw = self.text("marking")
         remember_bad_marking(self.problems, self.kind, source_text(self.data.get("id", "")).strip(), raw or None)
         return check_marking(raw, self.at("marking"), self.problems) if raw else default
 
@@ -153,190 +142,76 @@ def check_marking(raw: str, loc: Loc, problems: Problems, default: str = "TLP:RE
     return default
 
 
-# --- record readers -------------------------------------------------------------------------------
+# --- records, read by their schema --------------------------------------------------------------------
 
 
-def _evidence(f: Fields) -> Evidence:
-    credibility = f.int("credibility")
-    return Evidence(
-        source=f.str("source", required=True),
-        locator=f.str("locator"),
-        excerpt=f.str("excerpt"),
-        stance=f.str("stance", default="supports"),
-        credibility=credibility,
-        note=f.str("note"),
-        loc=f.loc,
-    )
+def _optional(cls: type, name: str) -> bool:
+    """True when the model keeps an absent value as None (its annotation admits None), else as ''."""
+    return "None" in str(next(f.type for f in dataclasses.fields(cls) if f.name == name))
 
 
-EVIDENCE_KEYS = ("source", "locator", "excerpt", "stance", "credibility", "note")
+def _value(fld: schema.Field, f: Fields, kind: schema.Kind, config: Config) -> Any:
+    """One field read with its type, then checked against its choices, dates and range (located at the key)."""
+    name = fld.name
+    if fld.type == schema.TEXTS:
+        items = f.texts(name)
+        for item in items:
+            _choice(fld, item, f, kind)
+        return items
+    if fld.type == schema.RECORDS:
+        assert fld.item is not None
+        return [read_record(fld.item, Fields(data, f.shown, fld.item.name, fld.item.keys, f.problems), config)
+                for data in f.records(name)]
+    if fld.type == schema.NUMBER:
+        return f.number(name, required=fld.required) or 0
+    value: Any
+    if fld.type == schema.INT:
+        value = f.whole(name)
+    elif fld.type == schema.MARKING:
+        raw = f.text(name)
+        return check_marking(raw, f.at(name), f.problems, "TLP:CLEAR") if raw else None
+    else:
+        value = f.text(name, required=fld.required, default=fld.default or "")
+        if fld.type == schema.DATE and value and not valid_date(value):
+            f.problems.error(f.at(name), "invalid-date", f"{kind.name} {name} '{value}' is not an ISO 8601 date "
+                             "(YYYY, YYYY-MM or YYYY-MM-DD)")
+        if not value and _optional(kind.cls, name):
+            return None
+    if value is not None:
+        _choice(fld, value, f, kind)
+        _range(fld, value, f, kind)
+    return value
 
 
-def _claim(f: Fields, c: Config, sub: Callable[[YMap, str, tuple[str, ...]], Fields]) -> Claim:
-    return Claim(
-        id=f.str("id", required=True),
-        statement=f.str("statement", required=True),
-        theme=f.str("theme", required=True),
-        status=f.str("status", required=True),
-        confidence=f.opt("confidence"),
-        tags=f.strs("tags"),
-        entities=f.strs("entities"),
-        marking=f.marking(c.default_marking),
-        reviewed=f.opt("reviewed"),
-        evidence=[_evidence(sub(e, "evidence link", EVIDENCE_KEYS)) for e in f.records("evidence")],
-        note=f.str("note"),
-        superseded_by=f.opt("superseded_by"),
-        loc=f.loc,
-    )
+def _choice(fld: schema.Field, value: Any, f: Fields, kind: schema.Kind) -> None:
+    if not fld.choices or value in fld.choices or value in ("", None):
+        return
+    if all(isinstance(c, int) for c in fld.choices):
+        low, high = min(fld.choices), max(fld.choices)
+        f.problems.error(f.at(fld.name), fld.rule, f"{fld.name} {value} is not {low}-{high}"
+                         f"{' (' + fld.doc + ')' if fld.doc else ''}")
+        return
+    allowed = [str(c) for c in fld.choices]
+    f.problems.error(f.at(fld.name), fld.rule, f"{fld.name} '{value}' of {kind.name} is not one of: "
+                     f"{', '.join(allowed)}{suggest(str(value), allowed, cutoff=0.6)}")
 
 
-def _entity(f: Fields, c: Config, sub: Callable[[YMap, str, tuple[str, ...]], Fields]) -> Entity:
-    sanctions = []
-    for item in f.records("sanctions"):
-        s = sub(item, "sanction", ("authority", "status", "date", "source", "note"))
-        sanctions.append(
-            Sanction(s.str("authority", required=True), s.str("status", default="listed"), s.opt("date"),
-                     s.opt("source"), s.str("note"), s.loc)
-        )
-    return Entity(
-        id=f.str("id", required=True),
-        name=f.str("name", required=True),
-        kind=f.str("kind", required=True),
-        country=f.str("country"),
-        description=f.str("description"),
-        aliases=f.strs("aliases"),
-        sanctions=sanctions,
-        sources=f.strs("sources"),
-        marking=f.marking(c.default_marking),
-        loc=f.loc,
-    )
+def _range(fld: schema.Field, value: Any, f: Fields, kind: schema.Kind) -> None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and (
+            (fld.minimum is not None and value < fld.minimum) or (fld.maximum is not None and value > fld.maximum)):
+        bounds = " and ".join(part for part in (f"at least {fld.minimum:g}" if fld.minimum is not None else "",
+                                               f"at most {fld.maximum:g}" if fld.maximum is not None else "") if part)
+        f.problems.error(f.at(fld.name), "invalid-value", f"{fld.name} of {kind.name} must be {bounds}, not {value}")
 
 
-def _event(f: Fields, c: Config, sub: Callable) -> Event:
-    return Event(
-        id=f.str("id", required=True),
-        date=f.str("date", required=True),
-        title=f.str("title", required=True),
-        description=f.str("description"),
-        theme=f.opt("theme"),
-        claims=f.strs("claims"),
-        entities=f.strs("entities"),
-        sources=f.strs("sources"),
-        marking=f.marking(c.default_marking),
-        loc=f.loc,
-    )
-
-
-def _figure(f: Fields, c: Config, sub: Callable) -> Figure:
-    return Figure(
-        id=f.str("id", required=True),
-        label=f.str("label", required=True),
-        value=f.number("value", required=True) or 0,
-        unit=f.str("unit", required=True),
-        period=f.str("period", required=True),
-        measures=f.str("measures", required=True),
-        qualifier=f.str("qualifier"),
-        source=f.str("source", required=True),
-        locator=f.str("locator"),
-        excerpt=f.str("excerpt"),
-        theme=f.opt("theme"),
-        claims=f.strs("claims"),
-        marking=f.marking(c.default_marking),
-        loc=f.loc,
-    )
-
-
-def _recommendation(f: Fields, c: Config, sub: Callable[[YMap, str, tuple[str, ...]], Fields]) -> Recommendation:
-    options = []
-    for item in f.records("options"):
-        o = sub(item, "option", ("id", "title", "description", "pros", "cons", "risks", "advocated_by"))
-        options.append(
-            Option(o.str("id", required=True), o.str("title", required=True), o.str("description"),
-                   o.strs("pros"), o.strs("cons"), o.strs("risks"), o.strs("advocated_by"), o.loc)
-        )
-    return Recommendation(
-        id=f.str("id", required=True),
-        title=f.str("title", required=True),
-        summary=f.str("summary"),
-        theme=f.opt("theme"),
-        claims=f.strs("claims"),
-        options=options,
-        divergence=f.str("divergence"),
-        marking=f.marking(c.default_marking),
-        loc=f.loc,
-    )
-
-
-def _judgment(f: Fields, c: Config, sub: Callable) -> Judgment:
-    return Judgment(
-        id=f.str("id", required=True),
-        text=f.str("text", required=True),
-        confidence=f.str("confidence", required=True),
-        term=f.opt("term"),
-        claims=f.strs("claims"),
-        marking=f.marking(c.default_marking),
-        loc=f.loc,
-    )
-
-
-def _gap(f: Fields, c: Config, sub: Callable) -> Gap:
-    return Gap(
-        id=f.str("id", required=True),
-        question=f.str("question", required=True),
-        why=f.str("why"),
-        would_change=f.str("would_change"),
-        theme=f.opt("theme"),
-        claims=f.strs("claims"),
-        marking=f.marking(c.default_marking),
-        loc=f.loc,
-    )
-
-
-def _theme(f: Fields, c: Config, sub: Callable) -> Theme:
-    return Theme(f.str("id", required=True), f.str("title", required=True), f.str("summary"), f.opt("page"),
-                 f.marking(c.default_marking), f.loc)
-
-
-def _pack(f: Fields, c: Config, sub: Callable) -> Pack:
-    raw_ceiling = f.str("ceiling")
-    ceiling = check_marking(raw_ceiling, f.at("ceiling"), f.problems, "TLP:CLEAR") if raw_ceiling else c.ceiling
-    return Pack(
-        id=f.str("id", required=True),
-        title=f.str("title", required=True),
-        audience=f.str("audience"),
-        purpose=f.str("purpose"),
-        ceiling=ceiling,
-        cutoff=f.opt("cutoff"),
-        distribution=f.str("distribution"),
-        sections=f.strs("sections"),
-        themes=f.strs("themes"),
-        tags=f.strs("tags"),
-        max_pages=f.int("max_pages"),
-        loc=f.loc,
-    )
-
-
-# kind -> (singular name, keys, reader, Corpus attribute)
-KINDS: dict[str, tuple[str, tuple[str, ...], Callable[..., Any]]] = {
-    "claims": ("claim", ("id", "statement", "theme", "status", "confidence", "tags", "entities", "marking",
-                         "reviewed", "evidence", "note", "superseded_by"), _claim),
-    "entities": ("entity", ("id", "name", "kind", "country", "description", "aliases", "sanctions", "sources",
-                            "marking"), _entity),
-    "events": ("event", ("id", "date", "title", "description", "theme", "claims", "entities", "sources",
-                         "marking"), _event),
-    "figures": ("figure", ("id", "label", "value", "unit", "period", "measures", "qualifier", "source", "locator",
-                           "excerpt", "theme", "claims", "marking"), _figure),
-    "recommendations": ("recommendation", ("id", "title", "summary", "theme", "claims", "options", "divergence",
-                                           "marking"), _recommendation),
-    "judgments": ("key judgment", ("id", "text", "confidence", "term", "claims", "marking"), _judgment),
-    "gaps": ("gap", ("id", "question", "why", "would_change", "theme", "claims", "marking"), _gap),
-    "themes": ("theme", ("id", "title", "summary", "page", "marking"), _theme),
-    "packs": ("pack", ("id", "title", "audience", "purpose", "ceiling", "cutoff", "distribution", "sections",
-                       "themes", "tags", "max_pages"), _pack),
-}
-
-CONFIG_KEYS = ("title", "subtitle", "originator", "language", "default_marking", "ceiling", "stale_days",
-               "archive", "release_tags")
+def read_record(kind: schema.Kind, f: Fields, config: Config) -> Any:
+    """A record of a kind from its YAML mapping, every field read as the schema declares it."""
+    values = {fld.name: _value(fld, f, kind, config) for fld in kind.fields}
+    if kind.marked:
+        values["marking"] = f.marking(config.default_marking)
+    if kind is schema.PACK and values["ceiling"] is None:
+        values["ceiling"] = config.ceiling
+    return kind.cls(**values, loc=f.loc)
 
 
 def load_config(root: Path, problems: Problems) -> Config:
@@ -351,22 +226,18 @@ def load_config(root: Path, problems: Problems) -> Config:
         if data is not None and not isinstance(data, YMap):
             problems.error(Loc(shown, 1), "wrong-type", "corpus.yml must be a mapping of settings")
         elif isinstance(data, YMap):
-            f = Fields(data, shown, "corpus settings", CONFIG_KEYS, problems)
-            config.title = f.str("title", default=config.title)
-            config.subtitle = f.str("subtitle")
-            config.originator = f.str("originator")
-            config.language = f.str("language", default="en")
-            if f.str("default_marking"):
-                config.default_marking = check_marking(f.str("default_marking"), f.at("default_marking"), problems)
-                if not normalise_marking(f.str("default_marking")):
-                    problems.bad_markings.add(BAD_DEFAULT)
-            if f.str("ceiling"):
-                config.ceiling = check_marking(f.str("ceiling"), f.at("ceiling"), problems, "TLP:CLEAR")
-            config.stale_days = f.int("stale_days") or config.stale_days
-            archive = f.str("archive")
-            if archive:
-                config.archive = (root / archive).resolve()
-            config.release_tags = f.str("release_tags", default=config.release_tags)
+            f = Fields(data, shown, schema.CONFIG.name, schema.CONFIG.keys, problems)
+            for fld in schema.CONFIG.fields:
+                if fld.name not in data:
+                    continue  # the default of Config
+                value = _value(fld, f, schema.CONFIG, config)
+                if value is not None and value != "":
+                    setattr(config, fld.name, value)
+            if "default_marking" in data and not normalise_marking(f.text("default_marking")):
+                problems.bad_markings.add(BAD_DEFAULT)
+                config.default_marking = "TLP:RED"
+            if isinstance(config.archive, str):
+                config.archive = (root / config.archive).resolve()
     env_archive = os.environ.get(ARCHIVE_ENV)
     if env_archive:
         config.archive = Path(env_archive).resolve()
@@ -380,19 +251,18 @@ def _load_records(corpus: Corpus, path: Path, shown: str, problems: Problems) ->
         return
     if not isinstance(data, YMap):
         problems.error(Loc(shown, line_of(data, default=1)), "wrong-type",
-                       f"a record file must be a mapping with keys among: {', '.join(KINDS)}")
+                       f"a record file must be a mapping with keys among: {', '.join(schema.KINDS)}")
         problems.unreadable.append(shown)
         return
 
-    def sub(item: YMap, kind: str, keys: tuple[str, ...]) -> Fields:
-        return Fields(item, shown, kind, keys, problems)
-
     for kind, items in data.items():
-        if kind not in KINDS:
+        if kind not in schema.KINDS:
             problems.error(Loc(shown, line_of(data, kind)), "unknown-key",
-                           f"unknown record kind '{kind}'{suggest(kind, KINDS)}; expected one of: {', '.join(KINDS)}")
+                           f"unknown record kind '{kind}'{suggest(kind, schema.KINDS)}; expected one of: "
+                           f"{', '.join(schema.KINDS)}")
             continue
-        name, keys, reader = KINDS[kind]
+        spec = schema.KINDS[kind]
+        name = spec.name
         if items is None:
             continue
         if not isinstance(items, YList):
@@ -403,7 +273,7 @@ def _load_records(corpus: Corpus, path: Path, shown: str, problems: Problems) ->
             if not isinstance(item, YMap):
                 problems.error(Loc(shown, line), "wrong-type", f"each item of '{kind}' must be a mapping ({name})")
                 continue
-            record = reader(sub(item, name, keys), corpus.config, sub)
+            record = read_record(spec, Fields(item, shown, name, spec.keys, problems), corpus.config)
             if not record.id:
                 continue
             if record.id in store:
@@ -462,7 +332,7 @@ def _load_page(corpus: Corpus, path: Path, shown: str, doc_rel: str, problems: P
     if meta is None:
         return  # withheld: the error stops every build
     f = Fields(meta, shown, "front matter", PAGE_KEYS, problems)
-    title = f.str("title")
+    title = f.text("title")
     if not title:
         for line in body.splitlines():
             if line.startswith("# "):
@@ -470,7 +340,7 @@ def _load_page(corpus: Corpus, path: Path, shown: str, doc_rel: str, problems: P
                 break
     marking, raw = corpus.config.default_marking, None
     if "marking" in meta:
-        raw = f.str("marking") or "(empty)"
+        raw = f.text("marking") or "(empty)"
         marking = check_marking(raw, f.at("marking"), problems)
     remember_bad_marking(problems, "page", doc_rel, raw)
     cites, claim_refs = citations.scan(body, first_line)

@@ -1,8 +1,8 @@
-"""Every reference from one record to another, declared once.
+"""Every reference from one record to another, as the schema declares them (``Field.refers``).
 
 The checker resolves them (``unresolved-*``) and refuses a record that depends on one marked above it
 (``marking-leak``); ``marking.at_ceiling`` verifies the same before anything is rendered. A new field that
-refers to another record is added here and nowhere else.
+refers to another record is declared in ``schema`` and nowhere else.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from . import schema
 from .model import Corpus, Page
 from .problems import Loc
 from .vocab import marking_rank
@@ -30,47 +31,27 @@ class Ref:
     loc: Loc
 
 
-def _refs(kind: str, loc: Loc, idents: Any) -> Iterator[Ref]:
-    for ident in idents:
-        if ident:
-            yield Ref(kind, ident, loc)
-
-
 def references(kind: str, record: Any) -> Iterator[Ref]:
-    """The references of one record of a kind (a Corpus attribute name)."""
-    loc = record.loc
+    """The references of one record of a kind (a Corpus attribute name), as its schema declares them."""
     if kind == "sources":
-        yield from _refs("source", Loc(loc.path, record.field_lines.get("derived_from", loc.line)),
-                         record.derived_from)
-    elif kind == "claims":
-        yield from _refs("theme", loc, [record.theme])
-        yield from _refs("entity", loc, record.entities)
-        yield from _refs("claim", loc, [record.superseded_by])
-        for link in record.evidence:
-            yield from _refs("source", link.loc, [link.source])
-    elif kind == "entities":
-        yield from _refs("source", loc, record.sources)
-        for sanction in record.sanctions:
-            yield from _refs("source", sanction.loc, [sanction.source])
-    elif kind == "events":
-        yield from _refs("theme", loc, [record.theme])
-        yield from _refs("claim", loc, record.claims)
-        yield from _refs("entity", loc, record.entities)
-        yield from _refs("source", loc, record.sources)
-    elif kind == "figures":
-        yield from _refs("source", loc, [record.source])
-        yield from _refs("theme", loc, [record.theme])
-        yield from _refs("claim", loc, record.claims)
-    elif kind == "recommendations":
-        yield from _refs("theme", loc, [record.theme])
-        yield from _refs("claim", loc, record.claims)
-        for option in record.options:
-            yield from _refs("source", option.loc, option.advocated_by)
-    elif kind in ("judgments", "gaps"):
-        yield from _refs("theme", loc, [getattr(record, "theme", None)])
-        yield from _refs("claim", loc, record.claims)
+        loc = Loc(record.loc.path, record.field_lines.get("derived_from", record.loc.line))
+        yield from (Ref("source", key, loc) for key in record.derived_from if key)
     elif kind == "pages":
         yield from _page_refs(record)
+    else:
+        yield from _declared(schema.KINDS[kind], record)
+
+
+def _declared(kind: schema.Kind, record: Any) -> Iterator[Ref]:
+    for f in kind.fields:
+        value = getattr(record, f.name)
+        if f.refers:
+            for ident in value if isinstance(value, list) else [value]:
+                if ident:
+                    yield Ref(f.refers, ident, record.loc)
+        if f.item is not None:
+            for item in value:
+                yield from _declared(f.item, item)
 
 
 def _page_refs(page: Page) -> Iterator[Ref]:

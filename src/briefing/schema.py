@@ -9,6 +9,8 @@ step with it by a test. Sources are BibTeX (``bibliography``); their grading fie
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +34,7 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     item: Kind | None = None  # for RECORDS: the kind of each nested record
+    rule: str = "invalid-value"  # the rule id of a value outside its choices
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,8 @@ JUDGMENT = Kind("judgments", "key judgment", model.Judgment, (
     _id("the judgment's id"),
     Field("text", required=True, doc="uses the estimative term when it estimates"),
     Field("confidence", required=True, choices=tuple(vocab.CONFIDENCE)),
-    Field("term", choices=tuple(vocab.ESTIMATIVE_TERMS), doc="an ICD 203 estimative term its text uses"),
+    Field("term", choices=tuple(vocab.ESTIMATIVE_TERMS), rule="judgment-term",
+          doc="an ICD 203 estimative term its text uses"),
     CLAIMS_REF,
 ), doc="A key judgment (no theme: judgments span the corpus).")
 
@@ -229,6 +233,19 @@ def reference_fields(kind: Kind) -> Iterator[tuple[tuple[str, ...], Field]]:
 # --- derived: JSON Schema for editors, field tables for the README ------------------------------------------
 
 DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+_DATE = re.compile(DATE_PATTERN)
+
+
+def valid_date(text: str) -> bool:
+    """ISO 8601 at the precision known: 2024, 2024-09 or 2024-09-25 (a real day)."""
+    if not _DATE.match(text):
+        return False
+    if len(text) == 10:
+        try:
+            dt.date.fromisoformat(text)
+        except ValueError:
+            return False
+    return True
 
 
 def _property(f: Field) -> dict[str, Any]:
