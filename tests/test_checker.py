@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from checkhelp import BIB, CLAIMS, RECORDS, TODAY, edit, line_of, only, rules, run
 
 
@@ -319,3 +320,52 @@ def test_a_record_may_not_sit_in_a_theme_marked_above_it(minimal: Path) -> None:
     assert any("claim 'widgets-shipped' is marked TLP:CLEAR but depends on theme 'trade' marked TLP:AMBER"
                in p.message for p in leaks)
     assert any(p.message.startswith("figure 'widget-trade-growth'") for p in leaks)
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ("stale_days: 0", "stale_days of corpus settings must be at least 1 and at most 3650, not 0"),
+    ("stale_days: -5", "must be at least 1"),
+    ("stale_days: ninety", "'stale_days' of corpus settings must be a whole number"),
+    ("language: klingon", "language 'klingon' of corpus settings is not one of"),
+    ("ceiling: TLP:PURPLE", "'TLP:PURPLE' is not a TLP 2.0 marking"),
+])
+def test_settings_are_checked_for_values_and_ranges(minimal: Path, setting: str, message: str) -> None:
+    path = minimal / "sources/corpus.yml"
+    key = setting.split(":")[0]
+    kept = [line for line in path.read_text("utf-8").splitlines() if not line.startswith(key + ":")]
+    path.write_text("\n".join([*kept, setting]) + "\n", encoding="utf-8")
+    problems = [p for p in run(minimal) if p.severity == "error"]
+    assert len(problems) == 1 and message in problems[0].message, [str(p) for p in problems]
+    assert problems[0].loc.line == len(kept) + 1
+
+
+def test_stale_days_zero_is_not_silently_the_default(minimal: Path) -> None:
+    path = minimal / "sources/corpus.yml"
+    kept = [line for line in path.read_text("utf-8").splitlines() if not line.startswith("stale_days:")]
+    path.write_text("\n".join([*kept, "stale_days: 1"]) + "\n", encoding="utf-8")
+    assert "stale-claim" in [p.rule for p in run(minimal)]  # 1 day is taken as written
+
+
+@pytest.mark.parametrize(("old", "new", "rule", "message"), [
+    ("sections: [key-judgments,", "max_pages: -1\n    sections: [key-judgments,", "invalid-value",
+     "max_pages of pack must be at least 1, not -1"),
+    ("sections: [key-judgments,", "sections: [key-judgments, key-judgments,", "invalid-value",
+     "lists section(s) key-judgments more than once"),
+])
+def test_pack_values_are_checked(minimal: Path, old: str, new: str, rule: str, message: str) -> None:
+    edit(minimal, RECORDS, old, new)
+    assert message in only(run(minimal), rule).message
+
+
+def test_a_pack_needs_sections(minimal: Path) -> None:
+    text = (minimal / RECORDS).read_text("utf-8")
+    start = text.index("    sections: [key-judgments,")
+    end = text.index("annex-changes]", start) + len("annex-changes]")
+    (minimal / RECORDS).write_text(text[:start] + "    sections: []" + text[end:], encoding="utf-8")
+    assert "has no 'sections'" in only(run(minimal), "missing-field").message
+
+
+def test_values_are_located_at_their_key(minimal: Path) -> None:
+    edit(minimal, CLAIMS, "status: disputed", "status: dispute")
+    problem = only(run(minimal), "invalid-value")
+    assert problem.loc.line == line_of(minimal, CLAIMS, "status: dispute")

@@ -20,6 +20,7 @@ from .scope import select
 from .vocab import (
     ESTIMATIVE_TERMS,
     NONSTANDARD_ESTIMATIVE,
+    PACK_SECTIONS,
     RELIABILITY,
     STATUSES,
     marking_rank,
@@ -403,6 +404,13 @@ class Checker:
 
     def check_packs(self) -> None:
         for pack in self.c.packs.values():
+            if not pack.sections:
+                self.p.error(pack.loc, "missing-field", f"pack '{pack.id}' has no 'sections' (in order, from: "
+                             f"{', '.join(PACK_SECTIONS)})")
+            repeated = sorted({s for s in pack.sections if pack.sections.count(s) > 1})
+            if repeated:
+                self.p.error(pack.loc, "invalid-value", f"pack '{pack.id}' lists section(s) {', '.join(repeated)} "
+                             "more than once")
             for tid in pack.themes:
                 if tid not in self.c.themes:
                     continue  # unresolved: reported with every other reference
