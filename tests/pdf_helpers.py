@@ -101,7 +101,7 @@ def load_corpus(root: Path) -> Corpus:
     return corpus
 
 
-def render(corpus: Corpus, pack: Pack | str, changes=None) -> bytes:  # noqa: ANN001 - Changes | None
+def render(corpus: Corpus, pack: Pack | str, changes=None) -> bytes:
     from briefing.pdf import render_pack
 
     pack = corpus.packs[pack] if isinstance(pack, str) else pack
@@ -145,7 +145,7 @@ def runs(reader: PdfReader, index: int) -> list[tuple[float, float, str]]:
     """(font size, baseline y, text) of every text run on one page."""
     out: list[tuple[float, float, str]] = []
 
-    def visit(text, cm, tm, font, size):  # noqa: ANN001 - pypdf visitor
+    def visit(text, cm, tm, font, size):
         if text.strip():
             out.append((round(size * tm[3] * cm[3], 2), round(tm[5] * cm[3] + cm[5], 1), text.strip()))
 
@@ -163,8 +163,8 @@ def link_targets(reader: PdfReader) -> list[tuple[int, int, list[float]]]:
     pages = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)}
     out = []
     for i, page in enumerate(reader.pages):
-        for annot in page.get("/Annots") or []:
-            annot = annot.get_object()
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
             dest = annot.get("/Dest")
             if dest is None and annot.get("/A") is not None and annot["/A"].get("/S") == "/GoTo":
                 dest = annot["/A"]["/D"]

@@ -331,7 +331,7 @@ def test_a_record_may_not_sit_in_a_theme_marked_above_it(minimal: Path) -> None:
 ])
 def test_settings_are_checked_for_values_and_ranges(minimal: Path, setting: str, message: str) -> None:
     path = minimal / "sources/corpus.yml"
-    key = setting.split(":")[0]
+    key = setting.split(":", maxsplit=1)[0]
     kept = [line for line in path.read_text("utf-8").splitlines() if not line.startswith(key + ":")]
     path.write_text("\n".join([*kept, setting]) + "\n", encoding="utf-8")
     problems = [p for p in run(minimal) if p.severity == "error"]

@@ -274,7 +274,8 @@ def test_leftovers_of_a_killed_build_are_cleaned_and_ignored_by_git(minimal: Pat
     child.kill()
     child.wait()
     assert list(minimal.glob(".briefing-build-*"))  # the kill left its work folder
-    status = subprocess.run(["git", "-C", str(minimal), "status", "--porcelain"], capture_output=True, text=True)
+    status = subprocess.run(["git", "-C", str(minimal), "status", "--porcelain"], capture_output=True, text=True,
+                            check=True)
     assert status.stdout == ""  # ignored: the version is not marked dirty
     assert build(minimal).returncode == 0
     assert list(minimal.glob(".briefing-build-*")) == []
@@ -301,7 +302,8 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A 1.5 MB file system of its own (tmpfs), so that a build can really fill it or find it read-only."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1536k", "tmpfs", str(mount)], capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1536k", "tmpfs", str(mount)], capture_output=True,
+                          check=False)
     if done.returncode != 0:
         pytest.skip(f"this machine does not let the tests mount a tmpfs: {done.stderr.decode().strip()}")
     try:

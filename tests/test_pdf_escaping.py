@@ -14,9 +14,9 @@ from pypdf import PdfReader
 from briefing.model import Judgment
 from briefing.pdf import render_pack
 
-DANGEROUS = list("#[]$@<>\\*_\"`'=-+/~^&%{}();:,.!?|") + ["//", "/*", "*/", "#let x = 1", "#{", "$x$", "<l>",
-                                                            "@key", "\\u{41}", "```raw```", "\u2014", "é", "ß"]
-PIECES = st.sampled_from(DANGEROUS + [" "]) | st.characters(min_codepoint=33, max_codepoint=126)
+DANGEROUS = [*"#[]$@<>\\*_\"`'=-+/~^&%{}();:,.!?|", "//", "/*", "*/", "#let x = 1", "#{", "$x$", "<l>", "@key",
+             "\\u{41}", "```raw```", "\u2014", "é", "ß"]
+PIECES = st.sampled_from([*DANGEROUS, " "]) | st.characters(min_codepoint=33, max_codepoint=126)
 TEXTS = st.lists(st.lists(PIECES, min_size=1, max_size=16).map("".join).filter(str.strip), min_size=8, max_size=8)
 
 

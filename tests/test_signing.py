@@ -40,7 +40,7 @@ def test_a_signed_release_verifies_with_stock_openssh(built: Path, tmp_path: Pat
     dist = built / "dist"
     good = verify(dist, allowed, "desk@example.org")
     assert good.returncode == 0 and 'Good "briefing-release" signature for desk@example.org' in good.stdout
-    assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=dist, capture_output=True).returncode == 0
+    assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=dist, capture_output=True, check=False).returncode == 0
     # signing adds one file and changes none
     assert {p.name: p.read_bytes() for p in dist.iterdir() if p.name != "SHA256SUMS.sig"} == before
     assert verify(dist, allowed, "someone@else.example").returncode != 0

@@ -391,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # noqa: BLE001 - a bug must still end in a clear line, not a traceback
+    except Exception as exc:
         if args.verbose:
             traceback.print_exc()
         console.error(f"briefing: internal error: {exc!r} (run with -v for details)")

@@ -22,7 +22,7 @@ EXTENSION_NAMES = ("tables", "fenced_code", "sane_lists", "admonition", "toc", "
 
 
 class _CitationProcessor(InlineProcessor):
-    def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown API
+    def handleMatch(self, m, data):
         items = parse_group(m.group(1))
         if items is None:
             return None, None, None
@@ -36,7 +36,7 @@ class _CitationProcessor(InlineProcessor):
 
 
 class _ClaimProcessor(InlineProcessor):
-    def handleMatch(self, m, data):  # noqa: N802 - Python-Markdown API
+    def handleMatch(self, m, data):
         link = etree.Element("a", {"class": "claim-ref", "data-claim": m.group(1)})
         link.text = m.group(1)
         return link, m.start(0), m.end(0)
@@ -50,12 +50,12 @@ class _Capture(Treeprocessor):
 class CitationExtension(Extension):
     """Registers the citation and claim-reference syntax."""
 
-    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown API
+    def extendMarkdown(self, md):
         md.inlinePatterns.register(_CitationProcessor(CITE_GROUP.pattern, md), "briefing-cite", 175)
         md.inlinePatterns.register(_ClaimProcessor(CLAIM_REF.pattern, md), "briefing-claim", 176)
 
 
-def makeExtension(**kwargs):  # noqa: N802 - Python-Markdown entry point
+def makeExtension(**kwargs):
     return CitationExtension(**kwargs)
 
 

@@ -243,7 +243,7 @@ class Assembler:
                  "source": (self.corpus.sources, {s.key for s in self.scope.sources}),
                  "judgment": (self.corpus.judgments, {j.id for j in self.scope.judgments}),
                  "recommendation": (self.corpus.recommendations, {r.id for r in self.scope.recommendations})}
-        records, chosen = store.get(kind.split("-")[0], ({}, set()))
+        records, chosen = store.get(kind.split("-", maxsplit=1)[0], ({}, set()))
         return ident not in records or ident in chosen
 
     # --- the whole pack ------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ class Converter:
             self._add(out, self.text(child.tail))
         if any(isinstance(n, dict) and n["t"] in BLOCK_NODES for n in out):
             out = [n for n in out if not isinstance(n, str) or n.strip()]  # no stray paragraphs between blocks
-        return _trim(out) if el.tag in BLOCKS or el.tag == "td" or el.tag == "th" else out
+        return _trim(out) if el.tag in BLOCKS or el.tag in {"td", "th"} else out
 
     @staticmethod
     def _add(out: list[Node], text: str) -> None:

@@ -18,9 +18,9 @@ class _Sanitise(Postprocessor):
 
 
 class SiteExtension(Extension):
-    def extendMarkdown(self, md):  # noqa: N802 - Python-Markdown API
+    def extendMarkdown(self, md):
         md.postprocessors.register(_Sanitise(md), "briefing-sanitise", 0)  # after raw HTML is put back (30)
 
 
-def makeExtension(**kwargs):  # noqa: N802 - Python-Markdown entry point
+def makeExtension(**kwargs):
     return SiteExtension(**kwargs)

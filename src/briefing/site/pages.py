@@ -122,8 +122,8 @@ def generate(data: SiteInput) -> Site:
     page_of_doc = {doc: doc for doc in c.pages}
     index = Index(data, page_of_doc)
     site = Site()
-    common = dict(corpus=c, facts=index.facts, claims_by_entity=index.claims_by_entity, version=data.version,
-                  ceiling=data.ceiling)
+    common = {"corpus": c, "facts": index.facts, "claims_by_entity": index.claims_by_entity, "version": data.version,
+                  "ceiling": data.ceiling}
 
     def add(path: str, template: str, in_nav: bool = True, prose: Prose | None = None, **ctx: object) -> None:
         links = PageLinks(c, path)
