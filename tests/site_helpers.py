@@ -105,7 +105,7 @@ def fake_pdf(folder: Path) -> Download:
     pdf = folder / "full.pdf"
     pdf.write_bytes(b"%PDF-1.7\n% a stand-in for a rendered pack\n%%EOF\n")
     return Download("full", "Widget export controls \u2014 full pack", "TLP:CLEAR", pdf,
-                    hashlib.sha256(pdf.read_bytes()).hexdigest(), pages=1)
+                    hashlib.sha256(pdf.read_bytes()).hexdigest())
 
 
 def build(root: Path, out: Path, ceiling: str = "TLP:CLEAR", **kwargs) -> Path:

@@ -58,7 +58,7 @@ def test_help_says_what_each_command_does_with_an_example(command: list[str]) ->
 
 
 def test_rules_lists_every_rule_id() -> None:
-    from briefing.checks import RULES
+    from briefing.problems import RULES
 
     result = briefing("check", "--rules")
     assert result.returncode == 0
@@ -84,3 +84,23 @@ def test_text_the_fonts_cannot_set_fails_the_build_cleanly(minimal: Path) -> Non
     assert result.returncode == 1
     assert "error: pack 'full': Typst could not set it:" in result.stderr and "\u8d38" in result.stderr
     assert "Traceback" not in result.stderr and not (minimal / "dist").exists()
+
+
+def test_every_reported_rule_is_declared_with_its_severity() -> None:
+    """Every problem the code reports names a declared rule, at the severity it was declared with."""
+    import ast
+
+    from briefing import cli  # noqa: F401 - imports every module that declares rules
+    from briefing.problems import RULES
+
+    found = set()
+    for path in (Path(__file__).resolve().parent.parent / "src" / "briefing").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("error", "warning", "note") and len(node.args) == 3
+                    and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)):
+                found.add((node.func.attr, node.args[1].value, path.name))
+    assert len(found) > 40
+    for severity, ident, where in sorted(found):
+        assert ident in RULES, f"{where}: {ident} is reported but not declared with rule()"
+        assert RULES[ident].severity == severity, f"{where}: {ident} is declared {RULES[ident].severity}"

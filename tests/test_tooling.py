@@ -22,8 +22,8 @@ from conftest import EXAMPLE, REPO
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from briefing.checks import RULES
 from briefing.pipeline import load_and_check
+from briefing.problems import RULES
 
 # --- follow-on errors ----------------------------------------------------------------------------------------
 

@@ -10,7 +10,9 @@ import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 
 from .model import Source
-from .problems import Loc, Problems, suggest
+from .problems import Loc, Problems, rule, suggest
+
+rule("bib-syntax", "a BibTeX entry cannot be parsed")
 
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
 

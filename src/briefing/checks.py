@@ -7,13 +7,12 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
-from pathlib import Path
 
 from . import refs, schema
 from .bibliography import field_loc
 from .marking import at_ceiling
-from .model import GENERATED_DIRS, GENERATED_PAGES, Claim, Corpus, Source
-from .problems import Loc, Problems, suggest
+from .model import GENERATED_DIRS, GENERATED_PAGES, Claim, Corpus
+from .problems import NOTE, WARNING, Loc, Problems, rule, suggest
 from .sanitise import safe_url, unsafe_markdown
 from .schema import valid_date
 from .scope import select
@@ -28,58 +27,6 @@ from .vocab import (
 
 ID_FORMAT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
-RULES: dict[str, str] = {
-    "file-missing": "a required file or folder is missing",
-    "file-unreadable": "a file cannot be read",
-    "file-encoding": "a file is not UTF-8",
-    "file-empty": "a file is empty",
-    "yaml-syntax": "a YAML file cannot be parsed",
-    "yaml-duplicate-key": "a key appears twice in one YAML mapping",
-    "bib-syntax": "a BibTeX entry cannot be parsed",
-    "unknown-key": "a key that no record kind has (with a suggestion)",
-    "wrong-type": "a value of the wrong type",
-    "missing-field": "a required field is missing",
-    "duplicate-id": "an id or source key is defined twice",
-    "id-format": "an id that cannot name a file on every system (letters, digits, '.', '_', '-'; unique ignoring case)",
-    "invalid-value": "a value outside its vocabulary",
-    "invalid-date": "a date that is not ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD)",
-    "unresolved-source": "a citation key that names no source",
-    "unresolved-claim": "a claim id that names no claim",
-    "unresolved-entity": "an entity id that names no entity",
-    "unresolved-theme": "a theme id that names no theme",
-    "unresolved-page": "a theme page that does not exist in docs/",
-    "unresolved-skipped": "references not checked because a file that may define their targets could not be read "
-                          "(note)",
-    "source-ungraded": "a source without an Admiralty reliability grade",
-    "source-no-rationale": "a graded source without a one-line rationale (warning)",
-    "derived-cycle": "sources whose derived_from links form a loop",
-    "claim-no-evidence": "a claim without any evidence link",
-    "evidence-no-locator": "an evidence link without a locator",
-    "evidence-no-excerpt": "an evidence link without a verbatim excerpt",
-    "evidence-excerpt-long": "an excerpt longer than a short quotation (warning)",
-    "evidence-unverifiable": "a claim whose evidence comes only from ungraded or F-graded sources",
-    "status-evidence": "an evidence status the evidence does not justify",
-    "archive-unavailable": "the archive of source copies is not configured or absent (note)",
-    "archive-missing": "a source's archived copy is not in the archive",
-    "archive-checksum": "a source's archived copy does not match its sha256",
-    "excerpt-not-found": "an excerpt that does not occur in the source's archived copy",
-    "judgment-no-claims": "a key judgment that cites no claim",
-    "judgment-term": "a key judgment's estimative term is missing from its text or off the scale",
-    "judgment-nonstandard-term": "a key judgment uses an estimative word that is not on the ICD 203 scale",
-    "recommendation-no-options": "a recommendation without options",
-    "marking-invalid": "a marking that is not a TLP 2.0 label",
-    "marking-classified": "an EU-classified marking, which this tool refuses",
-    "marking-leak": "a record that depends on content marked above its own marking",
-    "pack-ceiling": "a pack that explicitly includes content above its ceiling",
-    "pack-empty-section": "a pack section that would have nothing to show at the pack's ceiling and scope",
-    "reserved-path": "a page in docs/ at a path the site generates (e.g. downloads.md)",
-    "front-matter": "page front matter that is not exactly '---' on line 1, a mapping, and a closing '---'",
-    "path-outside": "a symlink or path leading outside the repository (or the archive folder), or a symlinked folder",
-    "unsafe-html": "raw HTML or a link in a page or source that the site would not publish (script, event handler, "
-                   "javascript: URL)",
-    "stale-claim": "a claim not reviewed within the configured number of days (warning)",
-    "source-uncited": "a source that nothing cites (warning)",
-}
 
 OFFICIAL_CLASSES = ("official-record",)
 
@@ -160,6 +107,12 @@ class Checker:
         if value and not valid_date(value):
             self.p.error(loc, "invalid-date", f"{what} '{value}' is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)")
 
+    rule("unresolved-source", "a citation key that names no source")
+    rule("unresolved-claim", "a claim id that names no claim")
+    rule("unresolved-entity", "an entity id that names no entity")
+    rule("unresolved-theme", "a theme id that names no theme")
+    rule("marking-leak", "a record that depends on content marked above its own marking")
+
     def check_references(self) -> None:
         """Every reference resolves, and no record depends on one marked above it (see ``refs``).
 
@@ -188,6 +141,9 @@ class Checker:
                          f"{refs.RECORD_KINDS[kind]} '{_ident(record)}' is marked {record.marking} but depends on "
                          f"{ref.kind} '{ref.ident}' marked {marking}; raise its marking or lower the other's")
 
+    rule("unresolved-skipped", "references not checked because a file that may define their targets could not be "
+         "read", NOTE)
+
     def note_skipped(self) -> None:
         if self.skipped:
             files = ", ".join(self.p.unreadable)
@@ -208,6 +164,9 @@ class Checker:
         self.check_packs()
         self.note_skipped()
 
+    rule("id-format", "an id that cannot name a file on every system (letters, digits, '.', '_', '-'; unique ignoring "
+         "case)")
+
     def check_ids(self) -> None:
         """Claims, entities and packs become file names: on a USB stick (FAT, exFAT) case does not tell them apart."""
         for kind, store in (("claim", self.c.claims), ("entity", self.c.entities), ("pack", self.c.packs)):
@@ -221,6 +180,12 @@ class Checker:
                     self.p.error(record.loc, "id-format", f"{kind} id '{ident}' differs from '{seen[folded]}' only "
                                  "in case; their pages would overwrite each other on many file systems")
                 seen.setdefault(folded, ident)
+
+    rule("source-ungraded", "a source without an Admiralty reliability grade")
+    rule("source-no-rationale", "a graded source without a one-line rationale", WARNING)
+    rule("derived-cycle", "sources whose derived_from links form a loop")
+    rule("unsafe-html", "raw HTML or a link in a page or source that the site would not publish (script, event "
+         "handler, javascript: URL)")
 
     def check_sources(self) -> None:
         for s in self.c.sources.values():
@@ -259,6 +224,11 @@ class Checker:
                             stack.append(parent)
             self._cycles = members
         return self._cycles
+
+    rule("archive-unavailable", "the archive of source copies is not configured or absent", NOTE)
+    rule("archive-missing", "a source's archived copy is not in the archive")
+    rule("archive-checksum", "a source's archived copy does not match its sha256")
+    rule("excerpt-not-found", "an excerpt that does not occur in the source's archived copy")
 
     def check_archive(self) -> None:
         archived = [s for s in self.c.sources.values() if s.archive]
@@ -303,6 +273,12 @@ class Checker:
                                  f"excerpt \"{_short(part)}\" does not occur in the archived copy of '{key}'")
                     break
 
+    rule("claim-no-evidence", "a claim without any evidence link")
+    rule("evidence-no-locator", "an evidence link without a locator")
+    rule("evidence-no-excerpt", "an evidence link without a verbatim excerpt")
+    rule("evidence-excerpt-long", "an excerpt longer than a short quotation", WARNING)
+    rule("stale-claim", "a claim not reviewed within the configured number of days", WARNING)
+
     def check_claims(self) -> None:
         stale_before = self.today - dt.timedelta(days=self.c.config.stale_days)
         for claim in self.c.claims.values():
@@ -327,6 +303,9 @@ class Checker:
                     self.p.warning(link.loc, "evidence-excerpt-long",
                                    f"excerpt of {len(link.excerpt)} characters: quote a short passage only")
             self.check_status(claim)
+
+    rule("evidence-unverifiable", "a claim whose evidence comes only from ungraded or F-graded sources")
+    rule("status-evidence", "an evidence status the evidence does not justify")
 
     def check_status(self, claim: Claim) -> None:
         if not claim.evidence or claim.status not in STATUSES:
@@ -359,6 +338,10 @@ class Checker:
         elif claim.status == "reported" and not supports:
             self.p.error(claim.loc, "status-evidence", f"claim '{claim.id}' is 'reported' but has no 'supports' link")
 
+    rule("judgment-no-claims", "a key judgment that cites no claim")
+    rule("recommendation-no-options", "a recommendation without options")
+    rule("unresolved-page", "a theme page that does not exist in docs/")
+
     def check_records(self) -> None:
         c = self.c
         for fig in c.figures.values():
@@ -378,6 +361,9 @@ class Checker:
             if t.page and t.page not in c.pages:
                 self.p.error(t.loc, "unresolved-page", f"theme '{t.id}' names page '{t.page}', not found in docs/")
 
+    rule("judgment-term", "a key judgment's estimative term is missing from its text or off the scale")
+    rule("judgment-nonstandard-term", "a key judgment uses an estimative word that is not on the ICD 203 scale")
+
     def check_judgment_terms(self, loc: Loc, ident: str, text: str, term: str | None) -> None:
         lowered = " " + " ".join(text.lower().split()) + " "
         # a term off the scale is the loader's error
@@ -390,6 +376,8 @@ class Checker:
                              f"key judgment '{ident}' says '{word}', which is not an ICD 203 estimative term; "
                              f"use one of: {', '.join(ESTIMATIVE_TERMS)}")
 
+    rule("reserved-path", "a page in docs/ at a path the site generates (e.g. downloads.md)")
+
     def check_pages(self) -> None:
         for page in self.c.pages.values():
             if page.path in GENERATED_PAGES or page.path.startswith(GENERATED_DIRS):
@@ -401,6 +389,9 @@ class Checker:
                 if target.startswith("../"):
                     self.p.error(Loc(page.loc.path, line), "path-outside",
                                  f"link to '{target}', outside docs/: it would not be in the site")
+
+    rule("pack-ceiling", "a pack that explicitly includes content above its ceiling")
+    rule("pack-empty-section", "a pack section that would have nothing to show at the pack's ceiling and scope")
 
     def check_packs(self) -> None:
         for pack in self.c.packs.values():
@@ -429,6 +420,8 @@ class Checker:
                                  f"pack '{pack.id}': section{'s' if len(empty) > 1 else ''} {', '.join(empty)} "
                                  f"would be empty at {pack.ceiling}; drop {'them' if len(empty) > 1 else 'it'}, "
                                  "widen the pack or raise its ceiling")
+
+    rule("source-uncited", "a source that nothing cites", WARNING)
 
     def check_uncited(self) -> None:
         if self.unjudged - {"source"}:
@@ -473,9 +466,3 @@ def _short(text: str, limit: int = 60) -> str:
 def check(corpus: Corpus, problems: Problems, today: dt.date | None = None) -> None:
     """Run every rule over a loaded corpus."""
     Checker(corpus, problems, today).run()
-
-
-def archive_path(corpus: Corpus, source: Source) -> Path | None:
-    if corpus.config.archive and source.archive:
-        return corpus.config.archive / source.archive
-    return None

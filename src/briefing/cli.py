@@ -13,12 +13,11 @@ from pathlib import Path
 from . import __version__, console
 from .build import ENGINES, BuildError, Plan, build, default_since
 from .changes import compare, to_text
-from .checks import RULES
 from .formats import FORMATS, as_github, as_json, as_sarif
 from .marking import at_ceiling
 from .model import Corpus
 from .pipeline import find_root, load_and_check
-from .problems import ERROR, WARNING, Problem, Problems
+from .problems import ERROR, RULES, WARNING, Problem, Problems
 from .revisions import RevisionError, corpus_at, version_of
 from .scaffold import InitError, init
 from .schema import json_schema
@@ -254,15 +253,15 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     if args.rules:
-        for rule, text in RULES.items():
-            print(f"{rule:28} {text}")
+        for rule in RULES.values():
+            print(f"{rule.id:28} {rule.severity:8} {rule.text}")
         return 0
     corpus, problems = _load(args)
     found = problems.sorted()
     if args.format == "json":
         sys.stdout.write(as_json(found))
     elif args.format == "sarif":
-        sys.stdout.write(as_sarif(found, RULES, corpus.config.root, package_version()))
+        sys.stdout.write(as_sarif(found, {r.id: r.text for r in RULES.values()}, corpus.config.root, package_version()))
     elif args.format == "github":
         sys.stdout.write(as_github(found, corpus.config.root, Path.cwd()))
     else:

@@ -15,10 +15,22 @@ from .model import (
     Corpus,
     Page,
 )
-from .problems import Loc, Problems, rel, suggest
+from .problems import Loc, Problems, rel, rule, suggest
 from .schema import valid_date
 from .vocab import is_classified, normalise_marking
 from .yamlfile import YList, YMap, line_of, load_yaml, parse_yaml, read_text, source_text
+
+rule("file-missing", "a required file or folder is missing")
+rule("unknown-key", "a key that no record kind has (with a suggestion)")
+rule("wrong-type", "a value of the wrong type")
+rule("missing-field", "a required field is missing")
+rule("duplicate-id", "an id or source key is defined twice")
+rule("invalid-value", "a value outside its vocabulary")
+rule("invalid-date", "a date that is not ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD)")
+rule("marking-invalid", "a marking that is not a TLP 2.0 label")
+rule("marking-classified", "an EU-classified marking, which this tool refuses")
+rule("front-matter", "page front matter that is not exactly '---' on line 1, a mapping, and a closing '---'")
+rule("path-outside", "a symlink or path leading outside the repository (or the archive folder), or a symlinked folder")
 
 CONFIG_FILE = "corpus.yml"
 ARCHIVE_ENV = "BRIEFING_ARCHIVE"

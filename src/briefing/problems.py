@@ -25,6 +25,24 @@ class Loc:
 
 
 @dataclass(frozen=True)
+class Rule:
+    """A rule of the checker: a stable id, the severity of what it finds, and what it checks."""
+
+    id: str
+    severity: str
+    text: str
+
+
+RULES: dict[str, Rule] = {}  # every rule, declared with rule() next to the code that reports it
+
+
+def rule(ident: str, text: str, severity: str = ERROR) -> str:
+    """Declare a rule (``briefing check --rules`` lists them); returns its id."""
+    RULES[ident] = Rule(ident, severity, text)
+    return ident
+
+
+@dataclass(frozen=True)
 class Problem:
     loc: Loc
     severity: str
@@ -61,9 +79,6 @@ class Problems:
 
     def note(self, loc: Loc, rule: str, message: str) -> None:
         self.items.append(Problem(loc, NOTE, message, rule, _suggestion(message)))
-
-    def extend(self, other: Iterable[Problem]) -> None:
-        self.items.extend(other)
 
     @property
     def errors(self) -> list[Problem]:

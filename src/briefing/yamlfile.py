@@ -13,7 +13,13 @@ from typing import Any
 
 import yaml
 
-from .problems import Loc, Problems
+from .problems import Loc, Problems, rule
+
+rule("file-unreadable", "a file cannot be read")
+rule("file-encoding", "a file is not UTF-8")
+rule("file-empty", "a file is empty")
+rule("yaml-syntax", "a YAML file cannot be parsed")
+rule("yaml-duplicate-key", "a key appears twice in one YAML mapping")
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -23,8 +23,6 @@ class Download:
     marking: str
     file: Path
     sha256: str
-    pages: int | None = None
-    size: int | None = None  # bytes; read from the file when not given
 
 
 def downloads_in(dist: Path, corpus: Corpus, ceiling: str) -> list[Download]:

@@ -75,7 +75,7 @@ def term_range(term: str) -> str:
 
 
 def size_text(download) -> str:
-    size = download.size if download.size is not None else download.file.stat().st_size
+    size = download.file.stat().st_size
     return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, round(size / 1000))} kB"
 
 
