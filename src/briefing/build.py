@@ -14,11 +14,12 @@ from pathlib import Path
 
 from . import console, outputs
 from .bundle import SIGNATURE, site_zip_name, write_manifest, zip_site
-from .changes import Changes, HistoryEntry
+from .changes import Changes
 from .errors import BuildError
 from .marking import at_ceiling
 from .model import Corpus, Pack
 from .revisions import RevisionError, changes_since, claim_history, previous_release
+from .site.context import SiteInput, downloads_in
 from .versioning import VersionInfo
 
 __all__ = ["BuildError", "Plan", "build", "default_since"]
@@ -61,20 +62,17 @@ class Changelog:
         return self._cache[ceiling]
 
 
-def render_site(corpus: Corpus, out: Path, ceiling: str, version: VersionInfo, changes: Changes | None = None,
-                history: dict[str, list[HistoryEntry]] | None = None, dist: Path | None = None,
-                engine: str = "mkdocs") -> None:
-    """Build the site; the packs in dist that the site's ceiling allows are offered for download."""
-    from .site import build_site  # imported when needed: 'briefing check' loads neither MkDocs nor Typst
-    from .site.context import downloads_in
-
-    downloads = downloads_in(dist, corpus, ceiling) if dist else []
-    build_site(at_ceiling(corpus, ceiling), out, ceiling=ceiling, version=version, changes=changes,
-               history=history or {}, downloads=downloads, engine=engine)
+def site_input(corpus: Corpus, version: VersionInfo, ceiling: str, since: str | None,
+               dist: Path | None) -> SiteInput:
+    """Everything a site build needs, for ``briefing build`` and the MkDocs plugin alike: the corpus cut to the
+    ceiling, each claim's history, the changes since a revision and the packs in dist the ceiling allows."""
+    root = corpus.config.root
+    return SiteInput(at_ceiling(corpus, ceiling), ceiling, version, Changelog(corpus, version, since).at(ceiling),
+                     claim_history(root, corpus, version, ceiling), downloads_in(dist, corpus, ceiling) if dist else [])
 
 
 def render_pack(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None = None) -> bytes:
-    from .pdf import render_pack as render  # imported when needed, as above
+    from .pdf import render_pack as render  # imported when needed: 'check' does not load Typst
 
     return render(at_ceiling(corpus, pack.ceiling), pack, version=version, changes=changes)
 
@@ -105,9 +103,9 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
         written.add(f"{pack.id}.pdf")
     if plan.site:
         console.say("building site ...", "progress")
-        history = claim_history(root, corpus, version, plan.ceiling)
-        render_site(corpus, work / "site", plan.ceiling, version, changelog.at(plan.ceiling), history, dist,
-                    plan.engine)
+        from .site import render  # imported when needed: 'briefing check' loads neither MkDocs nor Typst
+
+        render(site_input(corpus, version, plan.ceiling, plan.since, dist), work / "site", plan.engine)
         for old_zip in dist.glob("site-*.zip"):
             old_zip.unlink()
         zip_site(work / "site", dist / site_zip_name(version), version)

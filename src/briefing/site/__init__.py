@@ -27,7 +27,7 @@ from .export import export
 from .mkdocs_config import relative_404
 from .pages import generate
 
-__all__ = ["Download", "build_site"]
+__all__ = ["Download", "build_site", "render"]
 
 
 @contextlib.contextmanager
@@ -63,7 +63,12 @@ def build_site(corpus: Corpus, out: Path, *, ceiling: str, version: VersionInfo,
     MkDocs runs in strict mode with the ``briefing`` plugin: a broken link or any other MkDocs warning stops the
     build (BuildError). Zensical builds the exported site source (``export``), which needs no plugin.
     """
-    data = SiteInput(corpus, ceiling, version, changes, history, list(downloads or []))
+    render(SiteInput(corpus, ceiling, version, changes, history, list(downloads or [])), Path(out), engine)
+
+
+def render(data: SiteInput, out: Path, engine: str = "mkdocs") -> None:
+    """Write the site of prepared inputs (``build.site_input``) into ``out`` with an engine (see build_site)."""
+    corpus, version = data.corpus, data.version
     if engine == "zensical":
         _zensical(data, Path(out))
         return

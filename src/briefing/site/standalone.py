@@ -1,4 +1,5 @@
-"""Inputs of a site built by ``mkdocs build``/``mkdocs serve`` at a corpus root: load, check, version, cut."""
+"""Inputs of a site built by ``mkdocs build``/``mkdocs serve`` at a corpus root: load and check, then the same
+preparation as ``briefing build`` (``build.site_input``)."""
 
 from __future__ import annotations
 
@@ -6,19 +7,15 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from ..errors import RevisionError
-from ..marking import MarkingLeak, at_ceiling
+from ..build import default_since, site_input
+from ..errors import BriefingError
 from ..pipeline import load_and_check
-from ..revisions import claim_history
 from ..versioning import describe
 from ..vocab import normalise_marking
-from .context import SiteInput, downloads_in
+from .context import SiteInput
 
 
 def load_input(root: Path, ceiling: str | None) -> SiteInput:
-    from ..build import Changelog, default_since
-    from ..errors import BuildError
-
     corpus, problems = load_and_check(root)
     errors = problems.errors
     if errors:
@@ -26,17 +23,8 @@ def load_input(root: Path, ceiling: str | None) -> SiteInput:
     top = normalise_marking(ceiling) if ceiling else corpus.config.ceiling
     if top is None:
         raise PluginError(f"ceiling '{ceiling}' is not a TLP 2.0 marking")
-    version = describe(root, corpus.config.release_tags)
     try:
-        history = claim_history(root, corpus, version, top)
-    except RevisionError:
-        history = {}
-    try:
-        changes = Changelog(corpus, version, default_since(corpus)).at(top)
-    except BuildError:
-        changes = None
-    try:
-        cut = at_ceiling(corpus, top)
-    except MarkingLeak as exc:
+        return site_input(corpus, describe(root, corpus.config.release_tags), top, default_since(corpus),
+                          root / "dist")
+    except BriefingError as exc:
         raise PluginError(str(exc)) from exc
-    return SiteInput(cut, top, version, changes, history, downloads_in(root / "dist", corpus, top))
