@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from briefing.checks import claim_origins, verifiable
 from briefing.citations import CITE_GROUP
 from briefing.model import Corpus
 from briefing.pipeline import load_and_check
@@ -99,29 +98,26 @@ def test_every_claim_has_complete_evidence(corpus: Corpus) -> None:
             assert link.credibility in range(1, 7), claim.id
 
 
-def test_no_claim_rests_only_on_weak_material(corpus: Corpus) -> None:
-    """An assessed claim needs a supporting link from a source graded A-E (not F, not ungraded)."""
-    for claim in corpus.claims.values():
-        if claim.status in ASSESSED and claim.status not in ("denied", "refuted"):
-            strong = [e for e in claim.evidence if e.stance == "supports" and verifiable(corpus, e.source)]
-            assert strong, f"claim '{claim.id}' rests only on ungraded or F-graded material"
+NUMBER_WORDS = {2: ("two", "double"), 3: ("three",), 4: ("four",), 5: ("five",), 33.3: ("a third",)}
 
 
-def test_confirmed_claims_rest_on_two_independent_origins(corpus: Corpus) -> None:
-    """Two graded supporting links whose origins do not overlap, or an official record."""
-    for claim in corpus.claims.values():
-        if claim.status != "confirmed":
-            continue
-        official = any(corpus.sources[e.source].source_class == "official-record" for e in claim.evidence
-                       if e.stance == "supports" and verifiable(corpus, e.source))
-        assert official or len(claim_origins(corpus, claim)) >= 2, claim.id
+def test_every_figure_states_its_value_in_its_own_excerpt(corpus: Corpus) -> None:
+    """A key figure is a number a source gives: its value is in the quoted passage, as digits or in words.
+
+    (The checker verifies that the excerpt is verbatim in the source; this ties the number to the excerpt.)
+    """
+    for figure in corpus.figures.values():
+        text = figure.excerpt.replace(",", "").lower()
+        digits = f"{figure.value:g}"
+        words = NUMBER_WORDS.get(figure.value, ())
+        assert digits in text or any(w in text for w in words), (figure.id, figure.value, figure.excerpt)
 
 
 def test_figures_are_complete(corpus: Corpus) -> None:
     for fig in corpus.figures.values():
         assert fig.unit.strip() and fig.period.strip() and fig.measures.strip(), fig.id
         assert fig.locator.strip() and fig.excerpt.strip(), fig.id
-        assert verifiable(corpus, fig.source), fig.id
+        assert corpus.sources[fig.source].reliability in ("A", "B", "C", "D", "E"), fig.id
 
 
 def test_events_are_dated_and_sourced(corpus: Corpus) -> None:
