@@ -13,6 +13,7 @@ from .bibliography import field_loc
 from .marking import at_ceiling
 from .model import GENERATED_DIRS, GENERATED_PAGES, Claim, Corpus
 from .problems import NOTE, WARNING, Loc, Problems, rule, suggest
+from .provenance import claim_origins, verifiable
 from .sanitise import safe_url, unsafe_markdown
 from .schema import valid_date
 from .scope import select
@@ -40,40 +41,6 @@ def normalise_text(text: str) -> str:
             text = text.replace(ch, plain)
     text = text.replace("\u2026", "...")
     return " ".join(text.split()).casefold()
-
-
-def origins(corpus: Corpus, key: str, seen: frozenset[str] = frozenset()) -> frozenset[str]:
-    """The independent origins of a source: itself, or the origins of the sources it repeats."""
-    source = corpus.sources.get(key)
-    if source is None or not source.derived_from or key in seen:
-        return frozenset({key})
-    result: frozenset[str] = frozenset()
-    for parent in source.derived_from:
-        result |= origins(corpus, parent, seen | {key})
-    return result
-
-
-def verifiable(corpus: Corpus, key: str) -> bool:
-    """A source graded A-E: F ('cannot be judged') and ungraded sources support nothing on their own."""
-    source = corpus.sources.get(key)
-    return bool(source and source.reliability in RELIABILITY and source.reliability != "F")
-
-
-def claim_origins(corpus: Corpus, claim: Claim, stance: str = "supports") -> set[str]:
-    """The claim's sources of one stance that are independent of each other; its size counts independent origins.
-
-    Only graded sources (A-E) count, one per evidence link, and two links count twice only when their origins
-    (after following derived_from) do not overlap: one document never confirms a claim on its own, however many
-    reports it repeats.
-    """
-    keys = {link.source for link in claim.evidence if link.stance == stance and verifiable(corpus, link.source)}
-    chosen: set[str] = set()
-    used: frozenset[str] = frozenset()
-    for key in sorted(keys, key=lambda k: (len(origins(corpus, k)), k)):
-        if not origins(corpus, key) & used:
-            chosen.add(key)
-            used |= origins(corpus, key)
-    return chosen
 
 
 def best_grade(corpus: Corpus, claim: Claim) -> str:

@@ -166,6 +166,8 @@ def _value(fld: schema.Field, f: Fields, kind: schema.Kind, config: Config) -> A
     """One field read with its type, then checked against its choices, dates and range (located at the key)."""
     name = fld.name
     if fld.type == schema.TEXTS:
+        if name not in f.data and _optional(kind.cls, name):
+            return None  # absent is not the same as an empty list (see Evidence.via)
         items = f.texts(name)
         for item in items:
             _choice(fld, item, f, kind)

@@ -51,6 +51,7 @@ class Evidence:
     credibility: int | None
     note: str
     loc: Loc
+    via: list[str] | None = None  # the sources this passage relays ([]: its own finding); None: derived_from
 
 
 @dataclass

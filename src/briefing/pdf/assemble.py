@@ -7,10 +7,11 @@ from typing import Any
 
 from .. import vocab
 from ..changes import STEP_KINDS, WAS_KINDS, Changes
-from ..checks import best_grade, claim_origins
+from ..checks import best_grade
 from ..cite import Segment, long_date, reference, short_label
 from ..errors import Unfit
 from ..model import Claim, Corpus, Pack, Source
+from ..provenance import claim_origins
 from ..sanitise import external_url
 from ..scope import Scope, select
 from ..versioning import VersionInfo

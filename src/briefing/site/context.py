@@ -8,10 +8,12 @@ from pathlib import Path
 
 from ..bundle import sha256
 from ..changes import Changes, HistoryEntry
-from ..checks import best_grade, claim_origins
-from ..model import Claim, Corpus
+from ..checks import best_grade
+from ..cite import short_label
+from ..model import Claim, Corpus, Evidence
+from ..provenance import chain, independent_links, link_origins, verifiable
 from ..versioning import VersionInfo
-from ..vocab import marking_rank
+from ..vocab import RELIABILITY, marking_rank
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,37 @@ KIND_ORDER = ("claim", "page", "figure", "event", "entity", "recommendation")
 class ClaimFacts:
     best_grade: str
     origins: int
+    counted: list[str] = field(default_factory=list)  # the origins counted, as a reader names them
+    carries: list[str] = field(default_factory=list)  # per evidence link: whose reporting its passage carries
+    repeats: bool = False  # some supporting evidence repeats an origin already counted
+
+
+def source_name(corpus: Corpus, key: str) -> str:
+    """A source as a reader names it, with its grade: 'Reuters 2024 (B)'."""
+    source = corpus.sources.get(key)
+    if source is None:
+        return "a source not in this edition"
+    grade = source.reliability if source.reliability in RELIABILITY else "ungraded"
+    return f"{short_label(source)} ({grade})"
+
+
+def carries(corpus: Corpus, link: Evidence) -> str:
+    """'Own reporting', or 'Relays Reuters 2024 (B) via Euronews 2024 (C)'."""
+    found = chain(corpus, link)
+    if found.own:
+        return "Own reporting"
+    text = "Relays " + "; ".join(source_name(corpus, k) for k in found.origins)
+    if found.through:
+        text += " via " + "; ".join(source_name(corpus, k) for k in found.through)
+    return text
+
+
+def claim_facts(corpus: Corpus, claim: Claim) -> ClaimFacts:
+    counted = independent_links(corpus, claim)
+    names = sorted({source_name(corpus, key) for link in counted for key in link_origins(corpus, link)})
+    supporting = [e for e in claim.evidence if e.stance == "supports" and verifiable(corpus, e.source)]
+    return ClaimFacts(best_grade(corpus, claim), len(counted), names, [carries(corpus, e) for e in claim.evidence],
+                      len(supporting) > len(counted))
 
 
 class Index:
@@ -71,9 +104,7 @@ class Index:
 
     def __init__(self, data: SiteInput, page_of_doc: dict[str, str]):
         c = data.corpus
-        self.facts: dict[str, ClaimFacts] = {
-            k: ClaimFacts(best_grade(c, cl), len(claim_origins(c, cl))) for k, cl in c.claims.items()
-        }
+        self.facts: dict[str, ClaimFacts] = {k: claim_facts(c, cl) for k, cl in c.claims.items()}
         self.claims_by_theme: dict[str, list[Claim]] = defaultdict(list)
         self.claims_by_entity: dict[str, list[Claim]] = defaultdict(list)
         for claim in c.claims.values():
