@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from . import refs, schema
 from .bibliography import field_loc
+from .citations import prose_lines
 from .marking import at_ceiling
 from .model import GENERATED_DIRS, GENERATED_PAGES, Claim, Corpus
 from .problems import NOTE, WARNING, Loc, Problems, rule, suggest
@@ -126,6 +127,7 @@ class Checker:
         self.check_records()
         self.check_references()
         self.check_pages()
+        self.check_prose()
         self.check_uncited()
         self.check_ids()
         self.check_packs()
@@ -337,6 +339,11 @@ class Checker:
         if term in ESTIMATIVE_TERMS and not re.search(rf"\b{re.escape(term or '')}\b", lowered):
             self.p.error(loc, "judgment-term",
                          f"key judgment '{ident}' declares term '{term}' but its text does not use it")
+        used = [t for t in ESTIMATIVE_TERMS if _says(lowered, t) and not any(
+            t != other and t in other and _says(lowered, other) for other in ESTIMATIVE_TERMS)]
+        if term is None and used:
+            self.p.error(loc, "judgment-term", f"key judgment '{ident}' says '{used[0]}' but has no 'term': add "
+                         f"'term: {used[0]}' so that readers see its range")
         for word in NONSTANDARD_ESTIMATIVE:
             if re.search(rf"\b{re.escape(word)}\b", lowered):
                 self.p.error(loc, "judgment-nonstandard-term",
@@ -344,6 +351,42 @@ class Checker:
                              f"use one of: {', '.join(ESTIMATIVE_TERMS)}")
 
     rule("reserved-path", "a page in docs/ at a path the site generates (e.g. downloads.md)")
+    rule("prose-status-mismatch", "a sentence that cites a claim and names an evidence status the claim does not "
+         "have", WARNING)
+    rule("prose-estimative", "an estimative word outside the ICD 203 scale in a recommendation or a page", WARNING)
+
+    def check_prose(self) -> None:
+        """What narrative says of a claim's status agrees with the data; estimates use the ICD 203 scale."""
+        for page in self.c.pages.values():
+            for line, sentence in sentences(page.text, page.first_line):
+                self._status_words(Loc(page.loc.path, line), sentence)
+                self._estimative(Loc(page.loc.path, line), sentence, f"page '{page.path}'")
+        for rec in self.c.recommendations.values():
+            texts = [rec.summary, rec.divergence] + [t for o in rec.options
+                                                     for t in (o.description, *o.pros, *o.cons, *o.risks)]
+            for text in texts:
+                self._estimative(rec.loc, text, f"recommendation '{rec.id}'")
+
+    def _status_words(self, loc: Loc, sentence: str) -> None:
+        claims = [self.c.claims[i] for i in CLAIM_REF_IDS.findall(sentence) if i in self.c.claims]
+        if not claims:
+            return
+        prose = CLAIM_REF_IDS.sub(" ", sentence).lower()
+        have = {c.status for c in claims}
+        for status in STATUSES:
+            if status not in have and re.search(rf"\b{status}\b", prose):
+                named = ", ".join(f"'{c.id}' is {c.status}" for c in claims)
+                self.p.warning(loc, "prose-status-mismatch",
+                               f"this sentence says '{status}' of a claim it cites, but {named}; make the prose "
+                               "say what the data says")
+                return
+
+    def _estimative(self, loc: Loc, text: str, what: str) -> None:
+        lowered = " " + " ".join(text.lower().split()) + " "
+        for word in NONSTANDARD_ESTIMATIVE:
+            if _says(lowered, word):
+                self.p.warning(loc, "prose-estimative", f"{what} says '{word}', which is not an ICD 203 estimative "
+                               f"term; use one of: {', '.join(ESTIMATIVE_TERMS)}")
 
     def check_pages(self) -> None:
         for page in self.c.pages.values():
@@ -420,6 +463,42 @@ def unjudged_kinds(unreadable: Iterable[str]) -> set[str]:
         if not path.endswith(".bib"):
             kinds |= {"claim", "entity", "theme"}
     return kinds
+
+
+CLAIM_REF_IDS = re.compile(r"\[claim:([A-Za-z0-9_.\-]+)\]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[*_(\"\u201c])")
+
+
+def sentences(markdown: str, first_line: int = 1) -> list[tuple[int, str]]:
+    """The sentences of Markdown prose (outside code), each with the line it starts on."""
+    out: list[tuple[int, str]] = []
+    paragraph: list[tuple[int, str]] = []
+
+    def flush() -> None:
+        text = " ".join(t for _, t in paragraph)
+        offsets = [0]
+        for _, t in paragraph[:-1]:
+            offsets.append(offsets[-1] + len(t) + 1)
+        start = 0
+        for piece in [*_SENTENCE_END.split(text)]:
+            at = text.index(piece, start)
+            line = next(n for (n, _), off in reversed(list(zip(paragraph, offsets, strict=True))) if off <= at)
+            out.append((line, piece))
+            start = at + len(piece)
+        paragraph.clear()
+
+    for number, line in prose_lines(markdown, first_line):
+        if line.strip():
+            paragraph.append((number, line.strip()))
+        elif paragraph:
+            flush()
+    if paragraph:
+        flush()
+    return out
+
+
+def _says(lowered: str, words: str) -> bool:
+    return re.search(rf"\b{re.escape(words)}\b", lowered) is not None
 
 
 def _ident(record: object) -> str:

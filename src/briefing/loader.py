@@ -15,7 +15,7 @@ from .model import (
     Corpus,
     Page,
 )
-from .problems import Loc, Problems, rel, rule, suggest
+from .problems import WARNING, Loc, Problems, rel, rule, suggest
 from .schema import valid_date
 from .vocab import is_classified, normalise_marking
 from .yamlfile import YList, YMap, line_of, load_yaml, parse_yaml, read_text, source_text
@@ -30,6 +30,7 @@ rule("invalid-date", "a date that is not ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD)"
 rule("marking-invalid", "a marking that is not a TLP 2.0 label")
 rule("marking-classified", "an EU-classified marking, which this tool refuses")
 rule("front-matter", "page front matter that is not exactly '---' on line 1, a mapping, and a closing '---'")
+rule("list-item-split", "a list item that an unquoted comma seems to have split in two", WARNING)
 rule("path-outside", "a symlink or path leading outside the repository (or the archive folder), or a symlinked folder")
 
 CONFIG_FILE = "corpus.yml"
@@ -78,7 +79,19 @@ class Fields:
         if not isinstance(value, list) or any(isinstance(v, dict | list) or v is None for v in value):
             self._wrong(key, "a list of text items")
             return []
-        return [source_text(v).strip() for v in value]
+        items = [source_text(v).strip() for v in value]
+        self._split_items(key, items, getattr(value, "item_lines", []))
+        return items
+
+    def _split_items(self, key: str, items: list[str], lines: list[int]) -> None:
+        """Warn when an unquoted comma looks to have split one item of a flow list ([a, b]) in two."""
+        for i in range(1, min(len(items), len(lines))):
+            before, after = items[i - 1], items[i]
+            if (lines[i] == lines[i - 1] and before and after[:1].islower() and " " in before + after
+                    and not before.endswith((".", "!", "?", ";", ":", ")", "\u201d", '"'))):
+                self.problems.warning(Loc(self.shown, lines[i]), "list-item-split",
+                                      f"'{key}' item \"{before[:40]}\" looks split at a comma from \"{after[:40]}\"; "
+                                      "quote the item (\"…, …\") if it is one")
 
     def whole(self, key: str) -> int | None:
         value = self.data.get(key)

@@ -58,6 +58,7 @@ NONSTANDARD_ESTIMATIVE = (
     "might",
     "certainly",
     "highly likely",
+    "most likely",
     "highly unlikely",
     "almost surely",
     "doubtless",
