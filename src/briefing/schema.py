@@ -204,7 +204,7 @@ CONFIG = Kind("settings", "corpus settings", model.Config, (
           doc="language of the corpus (BCP 47)"),
     Field("default_marking", MARKING, doc="the marking of records that have none"),
     Field("ceiling", MARKING, doc="the highest marking the site may hold"),
-    Field("stale_days", INT, minimum=1, maximum=3650, doc="a claim not reviewed for this many days is stale"),
+    Field("stale_days", INT, minimum=1, doc="a claim not reviewed for this many days is stale"),
     Field("archive", doc="folder of source copies, relative to the repository"),
     Field("release_tags", doc="git tag pattern of releases"),
 ), marked=False)
