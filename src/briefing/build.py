@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import console, outputs
 from .bundle import SIGNATURE, site_zip_name, write_manifest, zip_site
@@ -19,8 +20,10 @@ from .errors import BuildError
 from .marking import at_ceiling
 from .model import Corpus, Pack
 from .revisions import RevisionError, changes_since, claim_history, previous_release
-from .site.context import SiteInput, downloads_in
 from .versioning import VersionInfo
+
+if TYPE_CHECKING:
+    from .site.context import SiteInput
 
 __all__ = ["BuildError", "Plan", "build", "default_since"]
 
@@ -66,6 +69,8 @@ def site_input(corpus: Corpus, version: VersionInfo, ceiling: str, since: str | 
                dist: Path | None) -> SiteInput:
     """Everything a site build needs, for ``briefing build`` and the MkDocs plugin alike: the corpus cut to the
     ceiling, each claim's history, the changes since a revision and the packs in dist the ceiling allows."""
+    from .site.context import SiteInput, downloads_in  # imported when needed: 'check' loads no site code
+
     root = corpus.config.root
     return SiteInput(at_ceiling(corpus, ceiling), ceiling, version, Changelog(corpus, version, since).at(ceiling),
                      claim_history(root, corpus, version, ceiling), downloads_in(dist, corpus, ceiling) if dist else [])

@@ -373,8 +373,8 @@ class Checker:
             return
         prose = CLAIM_REF_IDS.sub(" ", sentence).lower()
         have = {c.status for c in claims}
-        for status in STATUSES:
-            if status not in have and re.search(rf"\b{status}\b", prose):
+        for status in dict.fromkeys(STATUS_WORD.findall(prose)):
+            if status not in have:
                 named = ", ".join(f"'{c.id}' is {c.status}" for c in claims)
                 self.p.warning(loc, "prose-status-mismatch",
                                f"this sentence says '{status}' of a claim it cites, but {named}; make the prose "
@@ -382,11 +382,10 @@ class Checker:
                 return
 
     def _estimative(self, loc: Loc, text: str, what: str) -> None:
-        lowered = " " + " ".join(text.lower().split()) + " "
-        for word in NONSTANDARD_ESTIMATIVE:
-            if _says(lowered, word):
-                self.p.warning(loc, "prose-estimative", f"{what} says '{word}', which is not an ICD 203 estimative "
-                               f"term; use one of: {', '.join(ESTIMATIVE_TERMS)}")
+        for match in OFF_SCALE.finditer(" ".join(text.lower().split())):
+            word = match.group(0)
+            self.p.warning(loc, "prose-estimative", f"{what} says '{word}', which is not an ICD 203 estimative "
+                           f"term; use one of: {', '.join(ESTIMATIVE_TERMS)}")
 
     def check_pages(self) -> None:
         for page in self.c.pages.values():
@@ -404,6 +403,7 @@ class Checker:
     rule("pack-empty-section", "a pack section that would have nothing to show at the pack's ceiling and scope")
 
     def check_packs(self) -> None:
+        cut: dict[str, Corpus] = {}  # the corpus at each pack ceiling, cut once
         for pack in self.c.packs.values():
             if not pack.sections:
                 self.p.error(pack.loc, "missing-field", f"pack '{pack.id}' has no 'sections' (in order, from: "
@@ -423,7 +423,9 @@ class Checker:
                                  f"pack '{pack.id}' (ceiling {pack.ceiling}) includes theme '{tid}' whose page "
                                  f"'{page.path}' is marked {page.marking}; raise the ceiling or drop the theme")
             if not self.p.errors:  # what a pack holds is only known of a corpus without errors
-                scope = select(at_ceiling(self.c, pack.ceiling), pack)
+                if pack.ceiling not in cut:
+                    cut[pack.ceiling] = at_ceiling(self.c, pack.ceiling)
+                scope = select(cut[pack.ceiling], pack)
                 empty = [f"'{section}'" for section in pack.sections if scope.empty(section)]
                 if empty:
                     self.p.error(pack.loc, "pack-empty-section",
@@ -465,6 +467,8 @@ def unjudged_kinds(unreadable: Iterable[str]) -> set[str]:
     return kinds
 
 
+OFF_SCALE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in NONSTANDARD_ESTIMATIVE) + r")\b")
+STATUS_WORD = re.compile(r"\b(?:" + "|".join(STATUSES) + r")\b")
 CLAIM_REF_IDS = re.compile(r"\[claim:([A-Za-z0-9_.\-]+)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[*_(\"\u201c])")
 

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import sys
 import traceback
-from importlib import metadata
 from pathlib import Path
 
 from . import __version__, console
@@ -85,6 +84,8 @@ def _date(text: str) -> dt.date:
 
 def package_version() -> str:
     """The installed version of briefing (from its package metadata)."""
+    from importlib import metadata  # imported when asked: it costs a quarter of the start-up time
+
     try:
         return metadata.version("briefing")
     except metadata.PackageNotFoundError:  # run from a source tree that was never installed
@@ -92,6 +93,8 @@ def package_version() -> str:
 
 
 def _version_text() -> str:
+    from importlib import metadata
+
     try:
         typst = f"typst {metadata.version('typst')}, "
     except metadata.PackageNotFoundError:

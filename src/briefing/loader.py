@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 from pathlib import Path
@@ -170,6 +171,7 @@ def check_marking(raw: str, loc: Loc, problems: Problems, default: str = "TLP:RE
 # --- records, read by their schema --------------------------------------------------------------------
 
 
+@functools.cache
 def _optional(cls: type, name: str) -> bool:
     """True when the model keeps an absent value as None (its annotation admits None), else as ''."""
     return "None" in str(next(f.type for f in dataclasses.fields(cls) if f.name == name))

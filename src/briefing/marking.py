@@ -18,6 +18,8 @@ def at_ceiling(corpus: Corpus, ceiling: str) -> Corpus:
     again with the same reference table (``refs``) and raises MarkingLeak rather than render a leak.
     """
     top = marking_rank(ceiling)
+    if all(marking_rank(r.marking) <= top for _, r in refs.records(corpus)):
+        return corpus.copy()  # nothing is withheld, so nothing kept can refer to anything withheld
 
     def keep(records: dict) -> dict:
         return {k: r for k, r in records.items() if marking_rank(r.marking) <= top}
