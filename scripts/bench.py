@@ -94,6 +94,10 @@ def main() -> int:
         (f"check: {label}", ["check", "--root", str(big)], big),
         ("build: shipped corpus (site + packs)", ["build", "--root", str(shipped), "--no-changes"], shipped),
         (f"build: {label} (site + packs)", ["build", "--root", str(big), "--no-changes"], big),
+        ("build --engine zensical: shipped corpus", ["build", "--root", str(shipped), "--no-changes", "--engine",
+                                                      "zensical"], shipped),
+        (f"build --engine zensical: {label}", ["build", "--root", str(big), "--no-changes", "--engine", "zensical"],
+         big),
     ]
     for pack in ("brief", "drones", "full"):
         cases.append((f"pack {pack}: shipped corpus", ["pack", pack, "--root", str(shipped), "--no-changes"], shipped))
