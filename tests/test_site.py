@@ -252,3 +252,8 @@ def test_page_depending_on_withheld_source_fails(tmp_path: Path, minimal: Path) 
     cut.claims["widgets-shipped"].evidence = cut.claims["widgets-shipped"].evidence[:2]
     with pytest.raises(BuildError, match="ministry2024statement"):
         build_site(cut, tmp_path / "out", ceiling="TLP:CLEAR", version=VERSION, changes=None, history={})
+
+
+def test_the_home_page_title_names_the_corpus_once(site: Path) -> None:
+    assert soup(site, "index.html").title.get_text() == "Widget export controls"
+    assert soup(site, "sources.html").title.get_text() == "Sources - Widget export controls"
