@@ -20,7 +20,7 @@ from ..cite import reference_text, short_label
 from ..errors import BuildError
 from ..model import Corpus
 from .context import slug
-from .render import relative
+from .render import WHOLE_SITE, SitePaths, relative
 
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
 # Characters Python-Markdown would read as syntax inside the text of inline HTML.
@@ -34,10 +34,10 @@ def text(value: str) -> str:
 
 
 class PageLinks:
-    """The links of one page; tooltip ids are numbered per page."""
+    """The links of one page (written at docs path ``here``); tooltip ids are numbered per page."""
 
-    def __init__(self, corpus: Corpus, here: str):
-        self.corpus, self.here = corpus, here
+    def __init__(self, corpus: Corpus, here: str, paths: SitePaths = WHOLE_SITE):
+        self.corpus, self.here, self.paths = corpus, here, paths
         self._count = 0
 
     def _uid(self) -> str:
@@ -49,7 +49,7 @@ class PageLinks:
         if source is None:  # at_ceiling and the checker already refuse this: a last line of defence
             raise BuildError(f"{self.here}: cites '{key}', which is withheld at this marking ceiling or unknown")
         uid, loc = self._uid(), text(locator)
-        href = html.escape(relative(self.here, "sources.md", f"src-{key}"))
+        href = html.escape(relative(self.here, self.paths.page("sources.md"), f"src-{key}"))
         return (f'<a class="cite" href="{href}" aria-describedby="{uid}">{text(short_label(source))}'
                 f'{", " + loc if loc else ""}<span class="cite-tip" role="tooltip" id="{uid}" '
                 f'data-search-exclude>{text(reference_text(source))}{" — " + loc if loc else ""}</span></a>')
@@ -71,7 +71,7 @@ class PageLinks:
             raise BuildError(f"{self.here}: refers to claim '{ident}', which is withheld at this marking ceiling "
                              "or unknown")
         uid = self._uid()
-        href = html.escape(relative(self.here, f"claims/{slug(ident)}.md"))
+        href = html.escape(relative(self.here, self.paths.page(f"claims/{slug(ident)}.md")))
         return Markup(f'<a class="claim-ref" data-claim="{html.escape(ident)}" href="{href}" aria-describedby="{uid}">'
                       f'{text(ident)} '
                       f'<span class="badge status-{html.escape(target.status)}">{text(target.status)}</span>'

@@ -10,18 +10,19 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
 from ..changes import STEP_KINDS, WAS_KINDS
 from ..cite import reference_text
+from ..errors import BuildError
 from ..model import Corpus, Page
 from ..vocab import STATUSES, marking_rank
 from . import charts
 from .context import Index, SiteInput, highest, slug
 from .linking import PageLinks
-from .render import render
+from .render import WHOLE_SITE, SitePaths, render
 
 LEADING_H1 = re.compile(r"\A\s*# [^\n]*\n?")
 
@@ -71,8 +72,9 @@ def unstash_html(html: str, blocks: list[str]) -> str:
 
 @dataclass
 class Site:
-    pages: dict[str, SitePage] = field(default_factory=dict)
+    pages: dict[str, SitePage] = field(default_factory=dict)  # by docs path, where each is written
     nav: list = field(default_factory=list)  # MkDocs nav: [{title: path or [...]}]
+    paths: SitePaths = WHOLE_SITE
 
 
 @dataclass(frozen=True)
@@ -114,45 +116,58 @@ def _charts(corpus: Corpus) -> list[tuple[str, Markup]]:
     return out
 
 
-def generate(data: SiteInput) -> Site:
-    """Every page of the site, and the navigation (one entry per index, never one per claim)."""
+def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
+    """Every page of the site, and the navigation (one entry per index, never one per claim).
+
+    Pages are named by their place in a whole site and written where ``paths`` puts them (``SitePaths``): the
+    keys of ``Site.pages`` and the paths in ``Site.nav`` are docs paths as written. As a section of another
+    project, the analysts' pages in its own docs folder are not listed in the section's navigation (the project
+    places them), except those in the section's folder.
+    """
     c = data.corpus
     floor = min(c.config.default_marking, data.ceiling, key=marking_rank)
     themes = theme_paths(c)
-    page_of_doc = {doc: doc for doc in c.pages}
+    paths = replace(paths, kept=frozenset(t.page for t in c.themes.values() if t.page))
+    home_doc, method_doc = paths.prose("index.md"), paths.prose("methodology.md")
+    page_of_doc = {doc: paths.doc(doc) for doc in c.pages}
+    page_of_doc.update({home_doc: paths.page("index.md"), method_doc: paths.page("methodology.md")})
     index = Index(data, page_of_doc)
-    site = Site()
+    site = Site(paths=paths)
     common = {"corpus": c, "facts": index.facts, "claims_by_entity": index.claims_by_entity, "version": data.version,
                   "ceiling": data.ceiling}
 
     def add(path: str, template: str, in_nav: bool = True, prose: Prose | None = None, **ctx: object) -> None:
-        links = PageLinks(c, path)
+        """A page at docs path ``path`` (already placed by ``paths``)."""
+        if path in site.pages:
+            raise BuildError(f"docs/{path} is a page the site generates; rename it")
+        links = PageLinks(c, path, paths)
         if prose is not None:
             ctx["prose"] = prose.markdown(links)
-        text, blocks = render(template, path, links=links, **common, **ctx), list[str]()
+        text, blocks = render(template, path, paths, links=links, **common, **ctx), list[str]()
         if prose is None:
             text, blocks = stash_html(text)
         site.pages[path] = SitePage(path, text, in_nav, blocks)
 
+    page = paths.page
     theme_docs = set(themes.values())
 
     claims = sorted(c.claims.values(), key=lambda cl: cl.id)
     all_claim_marks = [cl.marking for cl in claims]
     judgments = list(c.judgments.values())
-    home = c.pages.get("index.md")
+    home = c.pages.get(home_doc)
     counts = Counter(cl.status for cl in claims)
-    add("index.md", "home.md.j2", title=c.config.title, subtitle=c.config.subtitle,
+    add(page("index.md"), "home.md.j2", title=c.config.title, subtitle=c.config.subtitle,
         marking=highest([j.marking for j in judgments] + ([home.marking] if home else []), floor),
         judgments=judgments, prose=Prose(home, strip_h1=True), claims_total=len(claims),
         sources_total=len(c.sources), status_counts=[(s, counts[s]) for s in STATUSES if counts[s]])
     theme_title = {t.id: t.title for t in c.themes.values()}
-    add("claims/index.md", "dashboard.md.j2", marking=highest(all_claim_marks, floor), claims=claims,
+    add(page("claims/index.md"), "dashboard.md.j2", marking=highest(all_claim_marks, floor), claims=claims,
         present_statuses=[s for s in STATUSES if counts[s]], themes=list(c.themes.values()),
         theme_title=lambda tid: theme_title.get(tid, tid))
     for claim in claims:
         theme = c.themes.get(claim.theme)
         judgments_of = [j for j in judgments if claim.id in j.claims]
-        add(f"claims/{slug(claim.id)}.md", "claim.md.j2", in_nav=False, claim=claim, marking=claim.marking,
+        add(page(f"claims/{slug(claim.id)}.md"), "claim.md.j2", in_nav=False, claim=claim, marking=claim.marking,
             theme=theme, theme_page=themes.get(claim.theme, ""), fact=index.facts[claim.id],
             events=sorted(index.events_by_claim.get(claim.id, []), key=lambda e: e.date),
             figures=index.figures_by_claim.get(claim.id, []), judgments=judgments_of,
@@ -160,65 +175,67 @@ def generate(data: SiteInput) -> Site:
     theme_nav = []
     for theme in c.themes.values():
         path = themes[theme.id]
-        page = c.pages.get(path)
+        written = c.pages.get(path)
         members = sorted(index.claims_by_theme.get(theme.id, []), key=lambda cl: cl.id)
-        add(path, "theme.md.j2", title=page.title if page and page.title else theme.title, summary=theme.summary,
-            marking=highest([cl.marking for cl in members] + ([page.marking] if page else []), floor),
-            prose=Prose(page, strip_h1=True), claims=members)
-        theme_nav.append({html.escape(theme.title): path})
+        add(page(path), "theme.md.j2", title=written.title if written and written.title else theme.title,
+            summary=theme.summary,
+            marking=highest([cl.marking for cl in members] + ([written.marking] if written else []), floor),
+            prose=Prose(written, strip_h1=True), claims=members)
+        theme_nav.append({html.escape(theme.title): page(path)})
     events = sorted(c.events.values(), key=lambda e: (e.date, e.id))
     years: dict[str, list] = defaultdict(list)
     for event in events:
         years[event.date[:4]].append(event)
-    add("timeline.md", "timeline.md.j2", marking=highest([e.marking for e in events], floor),
+    add(page("timeline.md"), "timeline.md.j2", marking=highest([e.marking for e in events], floor),
         years=sorted(years.items()))
     entities = sorted(c.entities.values(), key=lambda e: e.name.casefold())
-    add("entities/index.md", "entities.md.j2", marking=highest([e.marking for e in entities], floor),
+    add(page("entities/index.md"), "entities.md.j2", marking=highest([e.marking for e in entities], floor),
         entities=entities)
     for entity in entities:
-        add(f"entities/{slug(entity.id)}.md", "entity.md.j2", in_nav=False, entity=entity, marking=entity.marking,
+        add(page(f"entities/{slug(entity.id)}.md"), "entity.md.j2", in_nav=False, entity=entity, marking=entity.marking,
             claims=sorted(index.claims_by_entity.get(entity.id, []), key=lambda cl: cl.id),
             events=sorted(index.events_by_entity.get(entity.id, []), key=lambda e: e.date))
     figures = sorted(c.figures.values(), key=lambda f: (theme_title.get(f.theme or "", "~"), f.label.casefold()))
-    add("figures.md", "figures.md.j2", marking=highest([f.marking for f in figures], floor), charts=_charts(c),
+    add(page("figures.md"), "figures.md.j2", marking=highest([f.marking for f in figures], floor), charts=_charts(c),
         figures=figures, theme_title=lambda tid: theme_title.get(tid, tid))
-    add("recommendations.md", "recommendations.md.j2",
+    add(page("recommendations.md"), "recommendations.md.j2",
         marking=highest([r.marking for r in c.recommendations.values()], floor),
         recommendations=list(c.recommendations.values()))
-    add("gaps.md", "gaps.md.j2", marking=highest([g.marking for g in c.gaps.values()], floor),
+    add(page("gaps.md"), "gaps.md.j2", marking=highest([g.marking for g in c.gaps.values()], floor),
         gaps=list(c.gaps.values()))
     sources = sorted(c.sources.values(), key=lambda s: (reference_text(s).casefold(), s.key))
-    add("sources.md", "sources.md.j2", marking=highest([s.marking for s in sources], floor), sources=sources,
+    add(page("sources.md"), "sources.md.j2", marking=highest([s.marking for s in sources], floor), sources=sources,
         cited_by=index.cited_by, kind_names={"claim": "Claims", "page": "Pages", "figure": "Key figures",
                                              "event": "Timeline", "entity": "Entities",
                                              "recommendation": "Recommendations"})
-    method = c.pages.get("methodology.md")
-    add("methodology.md", "methodology.md.j2", title=method.title if method else "Methodology",
+    method = c.pages.get(method_doc)
+    add(page("methodology.md"), "methodology.md.j2", title=method.title if method else "Methodology",
         marking=highest([method.marking] if method else [], floor), prose=Prose(method, strip_h1=False))
-    add("changes.md", "changes.md.j2", marking=data.ceiling, changes=data.changes, step_kinds=STEP_KINDS,
+    add(page("changes.md"), "changes.md.j2", marking=data.ceiling, changes=data.changes, step_kinds=STEP_KINDS,
         was_kinds=WAS_KINDS)
-    add("downloads.md", "downloads.md.j2", marking=highest([d.marking for d in data.downloads], floor),
+    add(page("downloads.md"), "downloads.md.j2", marking=highest([d.marking for d in data.downloads], floor),
         downloads=data.downloads)
     analysis = []
-    for doc, page in sorted(c.pages.items()):
-        if doc in ("index.md", "methodology.md") or doc in theme_docs:
+    for doc, written in sorted(c.pages.items()):
+        if doc in (home_doc, method_doc) or doc in theme_docs:
             continue
-        add(doc, "page.md.j2", title=page.title, marking=highest([page.marking], floor),
-            prose=Prose(page, strip_h1=False))
-        analysis.append({html.escape(page.title): doc})
+        add(paths.doc(doc), "page.md.j2", title=written.title, marking=highest([written.marking], floor),
+            prose=Prose(written, strip_h1=False))
+        if not (paths.section and paths.shared) or doc.startswith(f"{paths.section}/"):
+            analysis.append({html.escape(written.title): paths.doc(doc)})
     site.nav = [
-        {"Home": "index.md"},
-        {"Evidence": "claims/index.md"},
+        {"Overview" if paths.section else "Home": page("index.md")},
+        {"Evidence": page("claims/index.md")},
         *([{"Themes": theme_nav}] if theme_nav else []),
         *([{"Analysis": analysis}] if analysis else []),
-        {"Timeline": "timeline.md"},
-        {"Entities": "entities/index.md"},
-        {"Key figures": "figures.md"},
-        {"Recommendations": "recommendations.md"},
-        {"Gaps": "gaps.md"},
-        {"Sources": "sources.md"},
-        {"Methodology": "methodology.md"},
-        {"What changed": "changes.md"},
-        {"Downloads": "downloads.md"},
+        {"Timeline": page("timeline.md")},
+        {"Entities": page("entities/index.md")},
+        {"Key figures": page("figures.md")},
+        {"Recommendations": page("recommendations.md")},
+        {"Gaps": page("gaps.md")},
+        {"Sources": page("sources.md")},
+        {"Methodology": page("methodology.md")},
+        {"What changed": page("changes.md")},
+        {"Downloads": page("downloads.md")},
     ]
     return site

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import posixpath
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -30,6 +31,39 @@ def relative(here: str, to: str, anchor: str = "") -> str:
     """A link from the page built from docs path ``here`` to docs path ``to`` (and an anchor)."""
     url = posixpath.relpath(html_path(to), posixpath.dirname(here) or ".") if to else ""
     return url + (f"#{anchor}" if anchor else "")
+
+
+@dataclass(frozen=True)
+class SitePaths:
+    """Where each page and file of the site is written, as a docs path.
+
+    Templates and links name a page by its place in a whole site: 'index.md', 'claims/index.md', 'sources.md',
+    'downloads/x.pdf', or an analyst's theme page such as 'themes/trade.md'. As a section of another MkDocs
+    project (``section``), the generated pages move into one folder ('briefing/sources.md'); the analysts'
+    pages keep their own docs path when the project's docs folder is the corpus's ``docs/`` (``shared``), and
+    move into the folder with the rest when the corpus lives elsewhere.
+    """
+
+    section: str = ""  # '' for a whole site
+    shared: bool = True  # the analysts' pages are in the project's own docs folder
+    kept: frozenset[str] = field(default_factory=frozenset)  # analysts' pages in generated places (themes)
+
+    def page(self, path: str) -> str:
+        """A generated page or file, or a theme page (``kept``): its docs path."""
+        if path in self.kept:
+            return self.doc(path)
+        return f"{self.section}/{path}" if self.section else path
+
+    def doc(self, path: str) -> str:
+        """An analyst's page or attachment in the corpus's docs/: its docs path."""
+        return f"{self.section}/{path}" if self.section and not self.shared else path
+
+    def prose(self, path: str) -> str:
+        """The analyst's page whose prose the generated page ``path`` carries (the home page, methodology)."""
+        return f"{self.section}/{path}" if self.section and self.shared else path
+
+
+WHOLE_SITE = SitePaths()
 
 
 def text(value: object) -> str:
@@ -81,6 +115,13 @@ def size_text(download) -> str:
 
 @jinja2.pass_context
 def link(ctx, to: str, anchor: str = "") -> str:
+    """A link to a page named by its place in a whole site (see ``SitePaths.page``)."""
+    return relative(ctx["here"], ctx["paths"].page(to), anchor)
+
+
+@jinja2.pass_context
+def href(ctx, to: str, anchor: str = "") -> str:
+    """A link to a page named by its docs path, already where it is written."""
     return relative(ctx["here"], to, anchor)
 
 
@@ -99,6 +140,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(t=text, yaml=yaml_scalar, slug=slug, tlp_class=tlp_class)
     env.globals.update(
         link=link,
+        href=href,
         statuses=vocab.STATUSES,
         reliability=vocab.RELIABILITY,
         credibility=vocab.CREDIBILITY,
@@ -119,5 +161,6 @@ def environment() -> jinja2.Environment:
     return env
 
 
-def render(template: str, here: str, **context: object) -> str:
-    return environment().get_template(template).render(here=here, **context)
+def render(template: str, here: str, paths: SitePaths = WHOLE_SITE, **context: object) -> str:
+    """A template's page, written at docs path ``here``; ``paths`` places the pages it links."""
+    return environment().get_template(template).render(here=here, paths=paths, **context)
