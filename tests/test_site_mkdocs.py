@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
-import shutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,16 @@ from briefing.versioning import describe
 
 REPO = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+TODAY = "2024-10-10"  # the example's claims were reviewed on 2024-10-05: not stale on this day
+
+
+def whole_site_yml(root: Path, options: str = "", extra: str = "") -> Path:
+    """The repository's mkdocs.yml (mode: site) in a corpus copy, staleness judged on TODAY, more plugin options."""
+    text = re.sub(r"(\n      mode: site[^\n]*\n)", rf"\g<1>      today: {TODAY}\n{options}",
+                  (REPO / "mkdocs.yml").read_text("utf-8"), count=1)
+    assert f"today: {TODAY}" in text
+    (root / "mkdocs.yml").write_text(text + extra, "utf-8")
+    return root / "mkdocs.yml"
 
 
 def grep(site: Path, *words: str) -> list[str]:
@@ -62,11 +73,11 @@ def run_mkdocs(root: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_mkdocs_build_strict_gives_the_same_pages_as_build_site(tmp_path: Path, minimal: Path) -> None:
-    shutil.copy(REPO / "mkdocs.yml", minimal / "mkdocs.yml")
+    whole_site_yml(minimal)
     result = run_mkdocs(minimal)
     assert result.returncode == 0, result.stderr
     by_mkdocs = minimal / "site"
-    corpus, _ = load_and_check(minimal)
+    corpus, _ = load_and_check(minimal, dt.date.fromisoformat(TODAY))
     version = describe(minimal, corpus.config.release_tags)
     ceiling = corpus.config.ceiling
     by_briefing = tmp_path / "site"
@@ -81,13 +92,10 @@ def test_mkdocs_build_strict_gives_the_same_pages_as_build_site(tmp_path: Path, 
 
 def test_mkdocs_plugin_honours_its_ceiling_in_sitemap_and_index(minimal: Path) -> None:
     with_amber(minimal)
-    (minimal / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text("utf-8").replace(
-        "  - briefing\n", "  - briefing:\n      ceiling: TLP:AMBER\n") + "site_url: https://briefing.invalid/\n",
-        "utf-8")
+    whole_site_yml(minimal, "      ceiling: TLP:AMBER\n", "site_url: https://briefing.invalid/\n")
     assert run_mkdocs(minimal).returncode == 0
     assert "claims/amber-claim.html" in (minimal / "site" / "sitemap.xml").read_text("utf-8")
-    (minimal / "mkdocs.yml").write_text((REPO / "mkdocs.yml").read_text("utf-8") +
-                                        "site_url: https://briefing.invalid/\n", "utf-8")
+    whole_site_yml(minimal, extra="site_url: https://briefing.invalid/\n")
     result = run_mkdocs(minimal)
     assert result.returncode == 0, result.stderr
     sitemap = (minimal / "site" / "sitemap.xml").read_text("utf-8")
@@ -96,7 +104,7 @@ def test_mkdocs_plugin_honours_its_ceiling_in_sitemap_and_index(minimal: Path) -
 
 
 def test_mkdocs_refuses_a_corpus_with_errors(minimal: Path) -> None:
-    shutil.copy(REPO / "mkdocs.yml", minimal / "mkdocs.yml")
+    whole_site_yml(minimal)
     claims = minimal / "sources" / "claims" / "widgets.yml"
     claims.write_text(claims.read_text("utf-8").replace("source: institute2024trade", "source: nosuchkey"), "utf-8")
     result = run_mkdocs(minimal)

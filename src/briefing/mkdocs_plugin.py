@@ -1,28 +1,48 @@
-"""The MkDocs plugin: turns a corpus root into the briefing site.
+"""The MkDocs plugin: turns a corpus root into the briefing site, or adds the briefing to another MkDocs project.
 
-``mkdocs build`` / ``mkdocs serve`` at a corpus root load and check the corpus themselves; ``briefing build``
-hands the plugin a prepared corpus instead (``BriefingPlugin.input``). Either way the pages come from
-``briefing.site.pages`` and the rest of the configuration from ``briefing.site.mkdocs_config``.
+``mkdocs build`` / ``mkdocs serve`` load and check the corpus themselves (its warnings go to MkDocs' log, so
+``--strict`` fails on them as ``briefing check --strict`` does); ``briefing build`` hands the plugin a prepared
+corpus instead (``BriefingPlugin.input``). Either way the pages come from ``briefing.site.pages`` and the rest of
+the configuration from ``briefing.site.mkdocs_config``.
+
+``mode: site`` makes the corpus the whole site (its title, navigation and home page). ``mode: section`` (the
+default) leaves the project its ``site_name``, navigation and home page, and writes the generated pages into one
+folder (``section_dir``), listed as one navigation section (``section_title``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import os
+import posixpath
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
+from mkdocs.utils import nest_paths
 
+from .errors import BriefingError
 from .site import mkdocs_config
 from .site.context import SiteInput
 from .site.pages import Site, generate, unstash_html
+from .site.render import SitePaths
+
+log = logging.getLogger("mkdocs.plugins.briefing")
+
+MODES = ("section", "site")
 
 
 class BriefingPluginConfig(Config):
-    root = opt.Optional(opt.Type(str))  # the corpus root; default: the folder holding mkdocs.yml
+    root = opt.Optional(opt.Type(str))  # the corpus root, relative to mkdocs.yml; default: the folder holding it
     ceiling = opt.Optional(opt.Type(str))  # default: 'ceiling' in sources/corpus.yml
+    mode = opt.Choice(MODES, default="section")  # 'site': the whole site; 'section': a part of the project's
+    section_dir = opt.Type(str, default="briefing")  # section mode: the folder of the generated pages
+    section_title = opt.Type(str, default="Briefing")  # section mode: the navigation section's title
+    today = opt.Optional(opt.Type((str, dt.date)))  # the date staleness is judged against; default: today
 
 
 class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
@@ -32,44 +52,107 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         self.input: SiteInput | None = None  # set by briefing.site.build_site
         self.site: Site | None = None
         self.root: Path | None = None
+        self.own_nav: list | None = None  # section mode: the project's own navigation, when it declares one
 
     @event_priority(100)  # before Material's offline plugin looks for a worker shim
     def on_config(self, config):
-        self.root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
-        if self.input is None:
-            from .site.standalone import load_input
+        here = Path(config.config_file_path).parent
+        self.root = (here / self.config.root if self.config.root else here).resolve()
+        whole = self.config.mode == "site"
+        try:
+            if self.input is None:
+                from .site.standalone import load_input
 
-            self.input = load_input(self.root, self.config.ceiling)
-            if self.input.version.epoch and "SOURCE_DATE_EPOCH" not in os.environ:
-                os.environ["SOURCE_DATE_EPOCH"] = str(self.input.version.epoch)
-        self.site = generate(self.input)
-        mkdocs_config.apply(config, self.site, self.input)
+                self.input = load_input(self.root, self.config.ceiling, self._today())
+                if self.input.version.epoch and "SOURCE_DATE_EPOCH" not in os.environ:
+                    os.environ["SOURCE_DATE_EPOCH"] = str(self.input.version.epoch)
+            docs = self.input.corpus.config.root / "docs"
+            shared = Path(config.docs_dir).resolve() == docs.resolve()
+            self.site = generate(self.input, SitePaths("" if whole else self._section_dir(), shared))
+        except BriefingError as exc:
+            raise PluginError(str(exc)) from exc
+        self.own_nav = None if whole else config.nav
+        mkdocs_config.apply(config, self.site, self.input, whole=whole)
+        problem = mkdocs_config.search_problem(config)
+        if problem:
+            log.warning(problem)
         return config
+
+    def _today(self) -> dt.date | None:
+        value = self.config.today
+        if value is None or isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise PluginError(f"briefing: 'today' must be a date (YYYY-MM-DD), not '{value}'") from None
+
+    def _section_dir(self) -> str:
+        folder = self.config.section_dir.strip().strip("/")
+        if not folder or posixpath.isabs(folder) or "\\" in folder or any(
+                part in ("", ".", "..") for part in folder.split("/")):
+            raise PluginError(f"briefing: 'section_dir' must be a folder inside docs/, such as 'briefing', not "
+                              f"'{self.config.section_dir}'")
+        return folder
 
     def on_files(self, files: Files, config) -> Files:
         assert self.site is not None and self.input is not None
+        paths = self.site.paths
+        corpus_docs = self.input.corpus.config.root / "docs"
         attachments = self.input.corpus.files  # linked by a page kept at the ceiling, and marked within it
         for file in list(files):
+            if self._replaced(file, config, paths, attachments):
+                files.remove(file)
+        added = []
+        for page in self.site.pages.values():
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
+            added.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
+        for asset in sorted(mkdocs_config.ASSETS.iterdir()):
+            added.append(File.generated(config, f"{mkdocs_config.ASSET_DIR}/{asset.name}", abs_src_path=str(asset)))
+        for download in self.input.downloads:
+            added.append(File.generated(config, paths.page(f"downloads/{download.file.name}"),
+                                        abs_src_path=str(download.file)))
+        if not paths.shared:  # the corpus's docs/ is not the project's docs folder: its attachments come from it
+            added.extend(File.generated(config, paths.doc(attachment), abs_src_path=str(corpus_docs / attachment))
+                         for attachment in sorted(attachments))
+        for file in added:
+            clash = files.get_file_from_path(file.src_uri)
+            if clash is not None and self._in_docs(clash, config):
+                raise PluginError(f"briefing: docs/{file.src_uri} is a page or file the briefing generates: rename "
+                                  "it, or choose another 'section_dir'")
+            files.append(file)
+        if paths.section:
+            config.nav = self._section_nav(files)
+        return files
+
+    def _replaced(self, file: File, config, paths: SitePaths, attachments) -> bool:
+        """Is this file of the project left out of the site (the briefing writes it, or it may not be published)?"""
+        if paths.shared:
             # The analysts' pages come back through the corpus (marking cut); of the other files in docs/, only
             # those a kept page links by their exact path are published (the theme's own files come from
             # elsewhere: they have no source in docs/).
-            if file.is_documentation_page() or (file.abs_src_path and self._in_docs(file, config)
-                                                and file.src_uri not in attachments):
-                files.remove(file)
-        for page in self.site.pages.values():
-            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
-        for asset in sorted(mkdocs_config.ASSETS.iterdir()):
-            files.append(File.generated(config, f"{mkdocs_config.ASSET_DIR}/{asset.name}",
-                                        abs_src_path=str(asset)))
-        for download in self.input.downloads:
-            files.append(File.generated(config, f"downloads/{download.file.name}",
-                                        abs_src_path=str(download.file)))
-        return files
+            return file.is_documentation_page() or (self._in_docs(file, config) and file.src_uri not in attachments)
+        if paths.section:
+            return False  # the project's own docs folder, untouched: the corpus's pages are elsewhere
+        return file.is_documentation_page() or self._in_docs(file, config)  # the whole site is the corpus's
 
     @staticmethod
     def _in_docs(file: File, config) -> bool:
         return Path(file.abs_src_path or "").absolute().is_relative_to(Path(config.docs_dir).absolute())
+
+    def _section_nav(self, files: Files) -> list:
+        """The project's navigation (declared, or MkDocs' own from its files), then the briefing as one section."""
+        assert self.site is not None
+        ours = self.site.nav
+        if self.own_nav is not None:
+            theirs = self.own_nav
+            ours = _without(ours, set(_nav_paths(theirs)))  # a page the project lists stays where it put it
+        else:
+            listed = set(_nav_paths(ours))
+            pages = sorted((f for f in files.documentation_pages()
+                            if f.inclusion.is_in_nav() and f.src_uri not in listed), key=file_sort_key)
+            theirs = nest_paths(f.src_uri for f in pages)
+        return [*theirs, {self.config.section_title: ours}]
 
     def on_page_content(self, html: str, page, config, files) -> str:
         assert self.site is not None
@@ -82,4 +165,36 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
     def on_serve(self, server, config, builder):
         if self.root is not None and (self.root / "sources").is_dir():
             server.watch(str(self.root / "sources"))
+        if self.input is not None and self.site is not None and not self.site.paths.shared:
+            docs = self.input.corpus.config.root / "docs"
+            if docs.is_dir():
+                server.watch(str(docs))
         return server
+
+
+def _nav_paths(nav: object) -> list[str]:
+    """Every page path a MkDocs navigation lists."""
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [p for value in nav.values() for p in _nav_paths(value)]
+    if isinstance(nav, list):
+        return [p for item in nav for p in _nav_paths(item)]
+    return []
+
+
+def _without(nav: list, paths: set[str]) -> list:
+    """A navigation without the entries for these pages (and without the sections left empty)."""
+    out: list = []
+    for item in nav:
+        if isinstance(item, dict):
+            [(title, value)] = item.items()
+            if isinstance(value, list):
+                value = _without(value, paths)
+                if value:
+                    out.append({title: value})
+            elif value not in paths:
+                out.append(item)
+        elif item not in paths:
+            out.append(item)
+    return out

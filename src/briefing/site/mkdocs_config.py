@@ -30,11 +30,11 @@ CSS = f"{ASSET_DIR}/briefing.css"
 JS = f"{ASSET_DIR}/briefing.js"
 WORKER_SHIM = f"{ASSET_DIR}/iframe-worker.js"  # the name tells Material's offline plugin a shim is present
 FEATURES = ("navigation.prune", "navigation.top", "search.highlight")
-PLUGINS = ("briefing", "search", "offline")
+PLUGINS = ({"briefing": {"mode": "site"}}, "search", "offline")
 
 
 def standalone(docs_dir: Path, site_dir: Path, title: str) -> dict[str, Any]:
-    """A complete mkdocs.yml for a corpus root that has none (used by ``briefing build``)."""
+    """A complete mkdocs.yml for a corpus root that has none (used by ``briefing build``): the whole site."""
     return {
         "site_name": title,
         "docs_dir": str(docs_dir),
@@ -42,6 +42,19 @@ def standalone(docs_dir: Path, site_dir: Path, title: str) -> dict[str, Any]:
         "theme": {"name": "material", "font": False, "features": list(FEATURES)},
         "plugins": list(PLUGINS),
     }
+
+
+def search_problem(config: MkDocsConfig) -> str | None:
+    """Why the site's search cannot work from file:// with these plugins, or None when it can."""
+    plugins = {name.rsplit("/", 1)[-1]: plugin for name, plugin in config.plugins.items()}
+    offline = plugins.get("offline")
+    if "search" not in plugins:
+        return ("the site has no search: add 'search' and then 'offline' to 'plugins' in mkdocs.yml (Material's "
+                "offline plugin lets search work from file://)")
+    if offline is None or not getattr(offline, "config", {}).get("enabled", True):
+        return ("search will not work when the site is opened from file:// (no search_index.js is written): add "
+                "'offline' after 'search' in 'plugins' in mkdocs.yml (Material's offline plugin)")
+    return None
 
 
 def settings(data: SiteInput) -> dict[str, Any]:
@@ -68,18 +81,25 @@ def settings(data: SiteInput) -> dict[str, Any]:
     }
 
 
-def apply(config: MkDocsConfig, site: Site, data: SiteInput) -> None:
-    """Everything the plugin supplies, whatever mkdocs.yml says: nav, extensions, offline theme, assets, footer."""
+def apply(config: MkDocsConfig, site: Site, data: SiteInput, whole: bool = True) -> None:
+    """Everything the plugin supplies, whatever mkdocs.yml says: extensions, offline theme, assets, footer.
+
+    For the whole site (``whole``) also the site name, the navigation, the theme's font (none) and features; as
+    a section of another project those stay the project's (the plugin adds the section to its navigation),
+    and the briefing's footer line follows the project's own.
+    """
     wanted = settings(data)
-    config.site_name = Markup(wanted["site_name"])  # Markup: the theme's | e does not escape it twice
-    config.use_directory_urls = wanted["use_directory_urls"]
-    config.nav = site.nav
+    if whole:
+        config.site_name = Markup(wanted["site_name"])  # Markup: the theme's | e does not escape it twice
+        config.nav = site.nav
+    config.use_directory_urls = wanted["use_directory_urls"]  # the generated links name .html files
     for name in wanted["markdown_extensions"]:
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
     theme = config.theme
-    theme["font"] = False
-    theme["features"] = list(dict.fromkeys([*theme.get("features", []), *FEATURES]))
+    if whole:
+        theme["font"] = False
+        theme["features"] = list(dict.fromkeys([*theme.get("features", []), *FEATURES]))
     if str(OVERRIDES) not in theme.dirs:
         theme.dirs.insert(0, str(OVERRIDES))
     if CSS not in config.extra_css:
@@ -89,7 +109,8 @@ def apply(config: MkDocsConfig, site: Site, data: SiteInput) -> None:
     extra = config.extra
     extra.update({k: v for k, v in wanted["extra"].items() if k != "polyfills"})
     extra["polyfills"] = [WORKER_SHIM, *[p for p in extra.get("polyfills", []) if "iframe-worker" not in p]]
-    config.copyright = wanted["copyright"]
+    own = config.copyright if not whole else None
+    config.copyright = f"{own} · {wanted['copyright']}" if own else wanted["copyright"]
 
 
 def relative_404(page: str) -> str:

@@ -3,6 +3,8 @@ preparation as ``briefing build`` (``build.site_input``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -10,13 +12,23 @@ from mkdocs.exceptions import PluginError
 from ..build import default_since, site_input
 from ..errors import BriefingError
 from ..pipeline import load_and_check
+from ..problems import NOTE, WARNING
 from ..versioning import describe
 from ..vocab import normalise_marking
 from .context import SiteInput
 
+log = logging.getLogger("mkdocs.plugins.briefing")
 
-def load_input(root: Path, ceiling: str | None) -> SiteInput:
-    corpus, problems = load_and_check(root)
+
+def load_input(root: Path, ceiling: str | None, today: dt.date | None = None) -> SiteInput:
+    """Load and check the corpus as ``briefing check`` does: its warnings and notes go to MkDocs' log (so
+    ``mkdocs build --strict`` fails on a warning, as ``briefing check --strict`` does); an error stops the build."""
+    corpus, problems = load_and_check(root, today)
+    for problem in problems.sorted():
+        if problem.severity == WARNING:
+            log.warning(str(problem))
+        elif problem.severity == NOTE:
+            log.info(str(problem))
     errors = problems.errors
     if errors:
         raise PluginError("the corpus has errors; run 'briefing check':\n" + "\n".join(str(p) for p in errors))
