@@ -47,7 +47,7 @@ def test_unresolved_claim_and_entity_and_theme(minimal: Path) -> None:
 def test_claim_ref_in_page_resolves(minimal: Path) -> None:
     edit(minimal, "docs/index.md", "[claim:widgets-shipped]", "[claim:nope]")
     p = only(run(minimal), "unresolved-claim")
-    assert str(p.loc) == "docs/index.md:3"
+    assert p.loc.line == line_of(minimal, "docs/index.md", "[claim:nope]")
 
 
 def test_duplicate_ids_across_files(minimal: Path) -> None:

@@ -33,6 +33,16 @@ def text(value: str) -> str:
     return html.escape(" ".join(value.split())).translate(_MARKDOWN_SPECIAL)
 
 
+def _clip(statement: str, limit: int) -> str:
+    words = statement.rstrip(".").split()
+    out = ""
+    for word in words:
+        if len(out) + len(word) + 1 > limit:
+            return out + "\u2026"
+        out = f"{out} {word}".strip()
+    return out
+
+
 class PageLinks:
     """The links of one page (written at docs path ``here``); tooltip ids are numbered per page."""
 
@@ -65,21 +75,23 @@ class PageLinks:
         inner = "; ".join(self.cite(key, locator) for key, locator in items)
         return f'<span class="citations">({inner})</span>'
 
-    def claim(self, ident: str) -> Markup:
+    def claim(self, ident: str, named: bool = False) -> Markup:
+        """A link to a claim showing its evidence status; ``named`` adds the start of its statement (in lists,
+        where no sentence around it says what it is). The whole statement shows on hover and focus."""
         target = self.corpus.claims.get(ident)
         if target is None:
             raise BuildError(f"{self.here}: refers to claim '{ident}', which is withheld at this marking ceiling "
                              "or unknown")
         uid = self._uid()
         href = html.escape(relative(self.here, self.paths.page(f"claims/{slug(ident)}.md")))
+        name = f"{text(_clip(target.statement, 70))} " if named else ""
         return Markup(f'<a class="claim-ref" data-claim="{html.escape(ident)}" href="{href}" aria-describedby="{uid}">'
-                      f'{text(ident)} '
-                      f'<span class="badge status-{html.escape(target.status)}">{text(target.status)}</span>'
+                      f'{name}<span class="badge status-{html.escape(target.status)}">{text(target.status)}</span>'
                       f'<span class="cite-tip" role="tooltip" id="{uid}" data-search-exclude>'
                       f"{text(target.statement)}</span></a>")
 
     def claims(self, idents: Iterable[str]) -> Markup:
-        return Markup(" ".join(self.claim(i) for i in idents if i in self.corpus.claims))
+        return Markup("; ".join(self.claim(i, named=True) for i in idents if i in self.corpus.claims))
 
     def prose(self, markdown: str) -> str:
         """An analyst's Markdown with its citations and claim references linked; code is left as written."""
