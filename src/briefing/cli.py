@@ -211,10 +211,12 @@ def report(problems: Problems, strict: bool = False) -> None:
     """Every problem on stderr, sorted, then the totals. With --quiet only what fails the command: the errors
     (and the warnings, with --strict)."""
     failing = (ERROR, WARNING) if strict else (ERROR,)
-    for problem in problems.sorted():
+    found = problems.sorted()
+    for problem in found:
         if console.level() > console.QUIET or problem.severity in failing:
             console.error(text_line(problem))
-    errors, warnings = len(problems.errors), len(problems.warnings)
+    errors = sum(p.severity == ERROR for p in found)  # the totals count what was listed (each problem once)
+    warnings = sum(p.severity == WARNING for p in found)
     if errors or warnings:
         console.say(f"{errors} error(s), {warnings} warning(s)")
 

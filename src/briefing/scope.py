@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from . import refs
 from .cite import reference_text
 from .model import Claim, Corpus, Entity, Event, Figure, Gap, Judgment, Pack, Page, Recommendation, Source
 
@@ -91,11 +93,9 @@ def _pages(corpus: Corpus, themes: set[str], chosen: set[str], filtered: bool) -
 
 
 def _cited(scope: Scope) -> set[str]:
-    keys = {e.source for c in scope.claims for e in c.evidence}
-    keys |= {f.source for f in scope.figures}
-    keys |= {k for ev in scope.events for k in ev.sources}
-    keys |= {k for r in scope.recommendations for o in r.options for k in o.advocated_by}
-    for entity in scope.entities:
-        keys |= set(entity.sources) | {s.source for s in entity.sanctions if s.source}
-    keys |= {c.key for _, page in scope.pages for c in page.citations}
-    return keys
+    """The sources the records of a pack refer to (as the schema declares references)."""
+    held: list[tuple[str, list[Any]]] = [("claims", scope.claims), ("figures", scope.figures), ("events", scope.events),
+                                         ("recommendations", scope.recommendations), ("entities", scope.entities),
+                                         ("pages", [page for _, page in scope.pages])]
+    return {ref.ident for kind, records in held for record in records for ref in refs.references(kind, record)
+            if ref.kind == "source"}

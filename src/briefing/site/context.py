@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from .. import refs
 from ..bundle import sha256
 from ..changes import Changes, HistoryEntry
 from ..checks import best_grade
@@ -126,31 +128,33 @@ class Index:
 
     @staticmethod
     def _cited_by(c: Corpus, page_of_doc: dict[str, str]) -> dict[str, list[CitedBy]]:
+        """For each source, the records and pages that cite it (every source reference the schema declares)."""
         out: dict[str, dict[tuple[str, str], CitedBy]] = defaultdict(dict)
-
-        def add(key: str, kind: str, target: str, label: str, ident: str = "") -> None:
-            out[key].setdefault((kind, target), CitedBy(kind, target, label, ident))
-
-        for claim in c.claims.values():
-            for link in claim.evidence:
-                add(link.source, "claim", f"claims/{slug(claim.id)}.md", claim.statement, claim.id)
-        for doc, page in c.pages.items():
-            for citation in page.citations:
-                add(citation.key, "page", page_of_doc.get(doc, doc), page.title)
-        for figure in c.figures.values():
-            add(figure.source, "figure", "figures.md", figure.label)
-        for event in c.events.values():
-            for key in event.sources:
-                add(key, "event", "timeline.md", event.title)
-        for entity in c.entities.values():
-            for key in [*entity.sources, *(s.source for s in entity.sanctions if s.source)]:
-                add(key, "entity", f"entities/{slug(entity.id)}.md", entity.name)
-        for rec in c.recommendations.values():
-            for option in rec.options:
-                for key in option.advocated_by:
-                    add(key, "recommendation", "recommendations.md", rec.title)
+        for kind, record in refs.records(c):
+            shown = _shown(kind, record, page_of_doc)
+            if shown is None:
+                continue
+            for ref in refs.references(kind, record):
+                if ref.kind == "source":
+                    out[ref.ident].setdefault((shown.kind, shown.target), shown)
         return {k: sorted(v.values(), key=lambda c: (KIND_ORDER.index(c.kind), c.label.casefold()))
                 for k, v in out.items()}
+
+
+def _shown(kind: str, record: Any, page_of_doc: dict[str, str]) -> CitedBy | None:
+    """Where the site shows a record that cites sources (None: sources themselves, which derive, not cite)."""
+    if kind == "claims":
+        return CitedBy("claim", f"claims/{slug(record.id)}.md", record.statement, record.id)
+    if kind == "pages":
+        return CitedBy("page", page_of_doc.get(record.path, record.path), record.title)
+    places = {"figures": ("figure", "figures.md", "label"), "events": ("event", "timeline.md", "title"),
+              "recommendations": ("recommendation", "recommendations.md", "title")}
+    if kind in places:
+        name, target, label = places[kind]
+        return CitedBy(name, target, getattr(record, label))
+    if kind == "entities":
+        return CitedBy("entity", f"entities/{slug(record.id)}.md", record.name)
+    return None
 
 
 def slug(ident: str) -> str:
