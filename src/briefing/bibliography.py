@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import bibtexparser
+from bibtexparser.middlewares import LatexDecodingMiddleware
+from bibtexparser.middlewares.names import parse_single_name_into_parts, split_multiple_persons_names
 from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 
 from .model import Source
@@ -48,21 +50,97 @@ citation-key accessed abstractnote extra
 BIBLATEX_FIELDS = frozenset(_FIELD_NAMES.split())
 KNOWN_FIELDS = BIBLATEX_FIELDS | frozenset(GRADING_FIELDS)
 
-_LATEX = [("``", "\u201c"), ("''", "\u201d"), ("---", "\u2014"), ("--", "\u2013"), ("\\&", "&"),
-          ("\\%", "%"), ("\\_", "_"), ("\\#", "#"), ("\\$", "$"), ("~", "\u00a0")]
+NAME_FIELDS = ("author", "editor", "translator", "bookauthor")
+# Fields whose text is taken verbatim (biblatex's verbatim fields, keys and our own machine-read fields): never
+# LaTeX-decoded, so a '%' or '_' in a URL survives.
+VERBATIM_FIELDS = frozenset({"url", "doi", "eprint", "file", "archive", "archive_sha256", "crossref", "xdata",
+                             "xref", "ids", "derived_from", "date", "urldate", "eventdate", "origdate", "marking",
+                             "reliability", "source_class", "langid", "keywords", "timestamp", "citation-key"})
+# biblatex's inheritance rules (manual, appendix B): fields a child never takes from its parent, and the fields that
+# change name on the way down from a book-like or periodical parent.
+NOT_INHERITED = frozenset({"ids", "crossref", "xref", "xdata", "entryset", "entrysubtype", "execute", "label",
+                           "options", "presort", "related", "relatedoptions", "relatedstring", "relatedtype",
+                           "shorthand", "shorthandintro", "sortkey", *GRADING_FIELDS}) - {"marking"}
+_BOOKS = {"book", "mvbook", "collection", "mvcollection", "proceedings", "mvproceedings", "reference", "mvreference"}
+_IN_BOOKS = {"inbook", "bookinbook", "suppbook", "incollection", "suppcollection", "inproceedings", "inreference"}
+_TITLE_FIELDS = ("title", "subtitle", "titleaddon", "shorttitle", "sorttitle", "indextitle", "indexsorttitle")
+_AS_BOOK = {"title": "booktitle", "subtitle": "booksubtitle", "titleaddon": "booktitleaddon"}
+_AS_JOURNAL = {"title": "journaltitle", "subtitle": "journalsubtitle", "titleaddon": "journaltitleaddon"}
 
 
-def clean(value: str) -> str:
-    """BibTeX field text as a reader sees it: protective braces dropped, common LaTeX escapes undone."""
-    text = value
-    for old, new in _LATEX:
-        text = text.replace(old, new)
-    text = re.sub(r"(?<!\\)[{}]", "", text)
+def _decoder() -> LatexDecodingMiddleware:
+    return LatexDecodingMiddleware(keep_braced_groups=False, keep_math_mode=False)
+
+
+_DECODE = _decoder()
+
+
+def decode(value: str) -> str:
+    """BibTeX field text as a reader sees it: LaTeX decoded to Unicode by bibtexparser's own decoding middleware
+    (pylatexenc), protective braces dropped, white space collapsed."""
+    text, error = _DECODE._transform_python_value_string(value)
+    if error:  # undecodable LaTeX: keep the text, without braces
+        text = re.sub(r"(?<!\\)[{}]", "", value)
     return " ".join(text.split())
+
+
+def verbatim(value: str) -> str:
+    """A verbatim field (URL, DOI, key list): enclosing braces dropped, nothing decoded."""
+    return " ".join(re.sub(r"(?<!\\)[{}]", "", value).split())
 
 
 def split_keys(value: str) -> list[str]:
     return [part for part in re.split(r"[\s,;]+", value.strip()) if part]
+
+
+def _braced(text: str) -> bool:
+    """'{World Bank}' or '{{World Bank}}': one brace group around the whole name."""
+    if not (text.startswith("{") and text.endswith("}")):
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch == "{") - (ch == "}")
+        if depth == 0 and i < len(text) - 1:
+            return False
+    return True
+
+
+def parse_names(raw: str) -> list[dict[str, str]]:
+    """A BibTeX name list as CSL-JSON names, split by bibtexparser's name middlewares' own functions.
+
+    A corporate author in braces (``{{World Bank}}``) stays whole, as a literal name.
+    """
+    out: list[dict[str, str]] = []
+    for each in split_multiple_persons_names(raw.strip()):
+        one = each.strip()
+        if not one:
+            continue
+        if _braced(one) or one.lower() == "others":
+            literal = decode(one) if one.lower() != "others" else "others"
+            out.append({"literal": literal})
+            continue
+        try:
+            parts = parse_single_name_into_parts(one, strict=False)
+        except Exception:  # a name bibtexparser cannot split is kept whole
+            out.append({"literal": decode(one)})
+            continue
+        last = list(parts.last)
+        if len(last) == 1 and _braced(last[0]) and not parts.first and not parts.von:
+            out.append({"literal": decode(last[0])})
+            continue
+        name = {"family": decode(" ".join(last)), "given": decode(" ".join(parts.first)),
+                "non-dropping-particle": decode(" ".join(parts.von)), "suffix": decode(" ".join(parts.jr))}
+        out.append({k: v for k, v in name.items() if v})
+    return out
+
+
+def name_text(name: dict[str, str]) -> str:
+    """'Müller, Hans', 'van der Berg, Jan' or 'World Bank'."""
+    if "literal" in name:
+        return name["literal"]
+    family = " ".join(p for p in (name.get("non-dropping-particle", ""), name.get("family", "")) if p)
+    given = ", ".join(p for p in (name.get("given", ""), name.get("suffix", "")) if p)
+    return f"{family}, {given}" if given else family
 
 
 def load_bib(path: Path, shown: str, text: str, problems: Problems, default_marking: str) -> list[Source]:
@@ -84,11 +162,15 @@ def load_bib(path: Path, shown: str, text: str, problems: Problems, default_mark
         raw = {f.key.lower(): str(f.value) for f in entry.fields}
         lines = {f.key.lower(): (f.start_line or 0) + 1 for f in entry.fields}
         loc = Loc(shown, (entry.start_line or 0) + 1)
-        fields = {k: clean(v) for k, v in raw.items()}
+        fields = {k: verbatim(v) if k in VERBATIM_FIELDS else decode(v) for k, v in raw.items()}
+        names = {k: parse_names(raw[k]) for k in NAME_FIELDS if raw.get(k, "").strip()}
+        for k, people in names.items():
+            fields[k] = " and ".join(name_text(n) for n in people)
         for name in (k for k in raw if k not in KNOWN_FIELDS):  # an error blocks every output
             problems.error(Loc(shown, lines[name]), "unknown-key", f"unknown field '{name}' in source "
                            f"'{entry.key}'{suggest(name, KNOWN_FIELDS)}")
-        if not fields.get("title"):
+        if not fields.get("title") and not fields.get("crossref") and not fields.get("xdata") \
+                and entry.entry_type.lower() != "xdata":
             problems.error(loc, "missing-field", f"source '{entry.key}' has no 'title'")
         reliability = fields.get("reliability", "").strip().upper() or None
         sources.append(
@@ -106,26 +188,80 @@ def load_bib(path: Path, shown: str, text: str, problems: Problems, default_mark
                 archive_sha256=(fields.get("archive_sha256") or "").lower() or None,
                 loc=loc,
                 field_lines=lines,
-                authors=split_names(raw.get("author", "")),
+                authors=[name_text(n) for n in names.get("author", [])],
+                names=names,
             )
         )
     return sources
 
 
-def split_names(raw: str) -> list[str]:
-    """Split a BibTeX name list on ' and ' outside braces; {Corporate Names} stay whole."""
-    names, depth, start, i = [], 0, 0, 0
-    while i < len(raw):
-        ch = raw[i]
-        depth += ch == "{"
-        depth -= ch == "}"
-        if depth == 0 and raw[i:i + 5].lower() == " and ":
-            names.append(raw[start:i])
-            start = i = i + 5
+def parents(source: Source) -> list[str]:
+    """The keys this entry inherits from: its xdata entries, then its crossref parent."""
+    return [*split_keys(source.get("xdata")), *split_keys(source.get("crossref"))]
+
+
+def inherit(sources: dict[str, Source], problems: Problems) -> None:
+    """Fill every entry's missing fields from its crossref and xdata parents, by biblatex's rules, in place.
+
+    A parent's title becomes a book part's booktitle (or an article's journaltitle); grading fields never pass
+    down (each document is graded on its own), a parent's marking does when the child has none.
+    """
+    done: set[str] = set()
+
+    def resolve(key: str, path: tuple[str, ...]) -> None:
+        if key in done or key not in sources:
+            return
+        child = sources[key]
+        for parent_key in parents(child):
+            if parent_key in path:
+                problems.error(field_loc(child, "crossref"), "bib-syntax",
+                               f"source '{key}' inherits from itself through crossref/xdata")
+                continue
+            parent = sources.get(parent_key)
+            if parent is None:
+                name = "xdata" if parent_key in split_keys(child.get("xdata")) else "crossref"
+                problems.error(field_loc(child, name), "unresolved-source",
+                               f"source '{key}' names '{parent_key}' in {name}, which is no source")
+                continue
+            resolve(parent_key, (*path, parent_key))
+            _take(child, parent, xdata=parent_key in split_keys(child.get("xdata")))
+        done.add(key)
+
+    for key in list(sources):
+        resolve(key, (key,))
+
+
+def _take(child: Source, parent: Source, xdata: bool) -> None:
+    rename: dict[str, str] = {}
+    if not xdata and parent.entry_type in _BOOKS and child.entry_type in _IN_BOOKS:
+        rename = dict(_AS_BOOK)
+        if parent.entry_type in _BOOKS and "author" in parent.names and "bookauthor" not in child.names:
+            child.names["bookauthor"] = parent.names["author"]
+            child.fields.setdefault("bookauthor", parent.get("author"))
+    elif not xdata and parent.entry_type == "periodical" and child.entry_type in {"article", "suppperiodical"}:
+        rename = dict(_AS_JOURNAL)
+    for field_name, value in parent.fields.items():
+        if field_name in NOT_INHERITED:
             continue
-        i += 1
-    names.append(raw[start:])
-    return [clean(n) for n in names if clean(n)]
+        name = field_name
+        if rename and name in _TITLE_FIELDS:
+            if name not in rename:
+                continue
+            name = rename[name]
+        if name not in child.fields:
+            child.fields[name] = value
+            child.inherited.add(name)
+            if name in parent.names:
+                child.names[name] = parent.names[name]
+    if "marking" in child.inherited:
+        child.marking = parent.marking
+    if not child.authors and "author" in child.names:
+        child.authors = [name_text(n) for n in child.names["author"]]
+
+
+def containers(sources: dict[str, Source]) -> set[str]:
+    """Keys that other entries name in crossref or xdata: containers (proceedings, a book, shared data)."""
+    return {k for s in sources.values() for k in parents(s)}
 
 
 def _first_line(block: object) -> str:

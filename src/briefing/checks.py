@@ -9,14 +9,14 @@ import unicodedata
 from collections.abc import Iterable
 
 from . import refs, schema
-from .bibliography import field_loc
+from .bibliography import containers, field_loc
 from .citations import prose_lines
 from .marking import at_ceiling
 from .model import GENERATED_DIRS, GENERATED_PAGES, Claim, Corpus
 from .problems import NOTE, WARNING, Loc, Problems, rule, suggest
 from .provenance import claim_origins, verifiable
 from .sanitise import safe_url, unsafe_markdown
-from .schema import valid_date
+from .schema import valid_date, valid_source_date
 from .scope import select
 from .vocab import (
     ESTIMATIVE_TERMS,
@@ -157,8 +157,11 @@ class Checker:
          "handler, javascript: URL)")
 
     def check_sources(self) -> None:
+        only_containers = containers(self.c.sources)
         for s in self.c.sources.values():
-            if s.reliability is None:
+            if s.reliability is None and s.key in only_containers:
+                pass  # a container named by crossref/xdata needs a grade only when cited itself (check_uncited)
+            elif s.reliability is None:
                 self.p.error(s.loc, "source-ungraded",
                              f"source '{s.key}' has no 'reliability' grade (A-F; F when it cannot be judged)")
             elif not s.reliability_note:
@@ -168,8 +171,13 @@ class Checker:
                 if fld.choices:
                     value = s.reliability if fld.name == "reliability" else s.get(fld.name) or None
                     self.enum(field_loc(s, fld.name), fld.name, value, fld.choices)
-            for name in ("urldate", "date"):
-                self.date(field_loc(s, name), name, s.get(name) or None)
+            self.date(field_loc(s, "urldate"), "urldate", s.get("urldate") or None)
+            for name in ("date", "eventdate", "origdate"):
+                value = s.get(name) if name not in s.inherited else ""
+                if value and not valid_source_date(value):
+                    self.p.error(field_loc(s, name), "invalid-date",
+                                 f"{name} '{value}' of source '{s.key}' is not an EDTF date (YYYY, YYYY-MM, "
+                                 "YYYY-MM-DD, a range such as 2024-06-10/2024-06-12, or 2024~ / 2024?)")
             if s.url and not safe_url(s.url):
                 self.p.error(field_loc(s, "url"), "unsafe-html",
                              f"url of source '{s.key}' is not http, https, mailto or relative: it is not published")
@@ -441,7 +449,13 @@ class Checker:
         reached = set()
         for key in self.cited:
             reached |= {key} | self._ancestors(key)
+        only_containers = containers(self.c.sources)
         for s in self.c.sources.values():
+            if s.key in only_containers:
+                if s.key in reached and s.reliability is None:
+                    self.p.error(s.loc, "source-ungraded", f"source '{s.key}' is cited but has no 'reliability' "
+                                 "grade (A-F; F when it cannot be judged)")
+                continue  # a container that only its parts name is not a source of its own
             if s.key not in reached:
                 self.p.warning(s.loc, "source-uncited", f"source '{s.key}' is not cited anywhere")
 

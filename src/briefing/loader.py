@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import citations, schema
-from .bibliography import load_bib
+from .bibliography import inherit, load_bib
 from .model import (
     Config,
     Corpus,
@@ -445,6 +445,7 @@ def load(root: Path, problems: Problems) -> Corpus:
             remember_bad_marking(problems, "source", source.key,
                                  (source.fields["marking"] or "(empty)") if "marking" in source.fields else None)
             corpus.sources[source.key] = source
+    inherit(corpus.sources, problems)
     for path in (p for p in files if p.suffix in (".yml", ".yaml")):
         if path == sources_dir / CONFIG_FILE:
             continue

@@ -27,6 +27,8 @@ class Source:
     loc: Loc
     field_lines: dict[str, int] = field(default_factory=dict)
     authors: list[str] = field(default_factory=list)  # "Last, First" or a corporate name, in order
+    names: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # CSL-JSON names per name field
+    inherited: set[str] = field(default_factory=set)  # fields taken from a crossref or xdata parent
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name, default)

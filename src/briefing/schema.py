@@ -250,6 +250,40 @@ def valid_date(text: str) -> bool:
     return True
 
 
+_EDTF_DAY = re.compile(r"^(\d{4}|\d{3}X|\d{2}XX)(-(0[1-9]|1[0-2]|2[1-4]|XX)(-(0[1-9]|[12]\d|3[01]|XX))?)?([?~%])?$")
+
+
+def edtf_parts(text: str) -> list[str] | None:
+    """The one or two dates of an EDTF (ISO 8601-2) level 0/1 date or interval, as biblatex reads them:
+    '2024', '2024-06', '2024-06-10', '2024~' (approximate), '2024?' (uncertain), '202X' (unspecified digits),
+    '2024-21' (a season), '2024-06-10/2024-06-12', '2024/..' (open end). None when it is not one."""
+    pieces = text.split("/")
+    if len(pieces) > 2 or not text:
+        return None
+    for piece in pieces:
+        if len(pieces) == 2 and piece in ("", ".."):
+            continue
+        match = _EDTF_DAY.match(piece)
+        if not match:
+            return None
+        plain = re.sub(r"[?~%]$", "", piece)
+        if len(plain) == 10 and "X" not in plain:
+            try:
+                dt.date.fromisoformat(plain)
+            except ValueError:
+                return None
+    if len(pieces) == 2 and all(p not in ("", "..") for p in pieces):
+        start, end = (re.sub(r"[?~%]$", "", p).replace("X", "0") for p in pieces)
+        if end < start[:len(end)]:
+            return None
+    return pieces
+
+
+def valid_source_date(text: str) -> bool:
+    """A source's date: EDTF level 0/1 as biblatex accepts (ranges, approximate and uncertain dates)."""
+    return edtf_parts(text) is not None
+
+
 def _property(f: Field) -> dict[str, Any]:
     out: dict[str, Any]
     if f.type == TEXTS:
