@@ -118,3 +118,16 @@ def test_origin_counts_are_bounded_by_documents_and_by_origins(parents, links, a
     own = [(r, []) for r, _ in relays]
     corpus3, claim3 = _corpus({**parents, **{r: [agency] for r, _ in relays}}, own)
     assert len(claim_origins(corpus3, claim3)) == len(own)
+
+
+def test_a_via_chain_counts_the_last_hop_and_shows_the_ones_between(minimal: Path, tmp_path: Path) -> None:
+    """The daily relays, through the weekly (which repeats the agency and more), only the agency's story."""
+    with_weekly(minimal)
+    edit(minimal, CLAIMS, DAILY, DAILY + '        via: ["weekly2024widgets > agency2024widgets"]\n')
+    assert origins_of(minimal) == 1
+    site = build(minimal, tmp_path / "site")
+    rows = [td.select_one(".carries").get_text() for td in
+            content(site, "claims/widgets-shipped.html").select("td[data-label='Source']")]
+    assert rows[1] == "Relays Example News Agency 2024 (B) via Roe 2024 (C)"
+    edit(minimal, CLAIMS, "weekly2024widgets > agency2024widgets", "weekly2024widgets > agency2024widgetz")
+    assert "did you mean 'agency2024widgets'?" in only(run(minimal), "unresolved-source").message

@@ -62,7 +62,7 @@ def test_home_has_key_judgments_with_confidence_and_term(site: Path) -> None:
     meta = judgment.select_one(".judgment-meta").get_text(" ", strip=True)
     assert "Moderate confidence" in meta and "very likely (80–95 %)" in meta
     text = home.get_text(" ", strip=True)
-    assert text.index("Key judgments") < text.index("An example corpus. The agency reports")  # judgments above the prose
+    assert text.index("Key judgments") < text.index("An example corpus. The agency")  # judgments above the prose
     assert home.select_one('a[href="claims/index.html"]') is not None
 
 

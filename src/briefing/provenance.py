@@ -1,10 +1,12 @@
 """Where a passage comes from, and how many independent origins support a claim.
 
-Origins are counted per passage. An evidence link's ``via`` names the sources that its passage relays
-(``via: []``: the document's own finding); without ``via`` the source's ``derived_from`` applies to the whole
-document, as before. Each named source is followed through its own ``derived_from`` to the origins it rests
-on. Two links are independent when their origins do not overlap, and one document counts once however many of
-its passages a claim cites: one document never confirms a claim on its own.
+Origins are counted per passage. An evidence link's ``via`` names the sources that its passage relays (``via:
+[]``: the document's own finding); a chain ``"euronews > reuters"`` says the passage relays Reuters through
+Euronews, when Euronews itself relays more than this passage carries. Without ``via`` the source's
+``derived_from`` applies to the whole document, as before. Each named source is followed through its own
+``derived_from`` to the origins it rests on. Two links are independent when their origins do not overlap, and
+one document counts once however many of its passages a claim cites: one document never confirms a claim on its
+own.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Claim, Corpus, Evidence
+from .refs import hops
 from .vocab import RELIABILITY
 
 
@@ -29,7 +32,7 @@ def origins(corpus: Corpus, key: str, seen: frozenset[str] = frozenset()) -> fro
 def relayed(corpus: Corpus, link: Evidence) -> list[str]:
     """The sources this passage relays: its ``via``, else the source's ``derived_from`` (empty: its own)."""
     if link.via is not None:
-        return list(link.via)
+        return [chain[-1] for chain in (hops(entry) for entry in link.via) if chain]
     source = corpus.sources.get(link.source)
     return list(source.derived_from) if source else []
 
@@ -88,7 +91,7 @@ def chain(corpus: Corpus, link: Evidence) -> Chain:
     found = link_origins(corpus, link)
     if found == {link.source}:
         return Chain(True, (link.source,), ())
-    between: set[str] = set()
+    between: set[str] = {hop for entry in link.via or [] for hop in hops(entry)[:-1]}
     stack = relayed(corpus, link)
     while stack:
         key = stack.pop()

@@ -42,12 +42,17 @@ def references(kind: str, record: Any) -> Iterator[Ref]:
         yield from _declared(schema.KINDS[kind], record)
 
 
+def hops(entry: str | None) -> list[str]:
+    """The records a reference names: 'a' or, in a via chain, 'euronews > reuters' (relayed through a, from b)."""
+    return [part.strip() for part in (entry or "").split(">") if part.strip()]
+
+
 def _declared(kind: schema.Kind, record: Any) -> Iterator[Ref]:
     for f in kind.fields:
         value = getattr(record, f.name)
         if f.refers:
-            for ident in value if isinstance(value, list) else [value]:
-                if ident:
+            for entry in value if isinstance(value, list) else [value]:
+                for ident in hops(entry):
                     yield Ref(f.refers, ident, record.loc)
         if f.item is not None:
             for item in value:
