@@ -71,8 +71,8 @@ EVIDENCE = Kind("evidence", "evidence link", model.Evidence, (
     Field("stance", default="supports", choices=tuple(vocab.STANCES), doc="what the source does with the claim"),
     Field("credibility", INT, choices=tuple(vocab.CREDIBILITY), doc="Admiralty information credibility, 1-6"),
     Field("note", doc="what a reader should know about this link"),
-    Field("via", TEXTS, refers="source", doc="keys of the sources this passage relays; [] for the document's "
-          "own finding; without it the source's derived_from applies"),
+    Field("via", TEXTS, refers="source", doc="keys of the sources this passage relays ('a > b': b's story relayed "
+          "through a); [] for the document's own finding; without it the source's derived_from applies"),
 ), marked=False)
 
 SANCTION = Kind("sanctions", "sanction", model.Sanction, (
