@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -176,3 +177,30 @@ def test_zensical_site_searches_from_file_url_with_marking_and_citations(zensica
     page.get_by_text("Tighten transit controls on widgets").first.click()
     page.wait_for_load_state()
     assert page.url.split("?")[0].split("#")[0].endswith("/recommendations.html")
+
+
+def _printed(page, path: Path, tmp_path: Path, **size) -> list[str]:
+    """The page printed to PDF by Chromium, as the text of each printed page (pdftotext)."""
+    import subprocess
+
+    page.goto(path.as_uri())
+    page.wait_for_load_state("networkidle")
+    out = tmp_path / "printed.pdf"
+    page.pdf(path=str(out), **size)
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    return [t for t in text.split("\f") if t.strip()]
+
+
+def test_every_printed_page_carries_the_marking_and_version(site: Path, page, tmp_path: Path) -> None:
+    sheets = _printed(page, site / "claims" / "index.html", tmp_path, width="105mm", height="148mm")  # A6
+    assert len(sheets) >= 2
+    for n, sheet in enumerate(sheets, 1):
+        assert "TLP:CLEAR — Disclosure is not limited." in sheet.lstrip().splitlines()[0], n
+        words = " ".join(sheet.split()).replace("\u00a0", " ")
+        assert "Version v1.1+2.gabc1234" in words and re.search(rf"\b{n} ?/ ?{len(sheets)}\b", words), n
+    whole = "\n".join(sheets)
+    assert "Reviewed" in whole and "Origins" in whole  # the dashboard's last columns are not cut off
+    assert "Search" not in whole and "file://" not in whole  # no header, no URLs printed
+    a4 = _printed(page, site / "claims" / "index.html", tmp_path, format="A4")
+    header = next(line for line in a4[0].splitlines() if "Claim" in line and "Theme" in line)
+    assert header.split()[-1] == "Reviewed"

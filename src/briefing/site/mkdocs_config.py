@@ -29,7 +29,14 @@ ASSET_DIR = "assets/briefing"
 CSS = f"{ASSET_DIR}/briefing.css"
 JS = f"{ASSET_DIR}/briefing.js"
 WORKER_SHIM = f"{ASSET_DIR}/iframe-worker.js"  # the name tells Material's offline plugin a shim is present
-FEATURES = ("navigation.prune", "navigation.top", "search.highlight")
+FEATURES = ("navigation.prune", "navigation.top", "navigation.footer", "navigation.path", "search.highlight")
+# Light and dark, following the reader's system setting until they choose; icons are inlined at build time
+PALETTE: list[dict[str, Any]] = [
+    {"media": "(prefers-color-scheme: light)", "scheme": "default",
+     "toggle": {"icon": "material/brightness-7", "name": "Switch to dark mode"}},
+    {"media": "(prefers-color-scheme: dark)", "scheme": "slate",
+     "toggle": {"icon": "material/brightness-4", "name": "Switch to light mode"}},
+]
 PLUGINS = ({"briefing": {"mode": "site"}}, "search", "offline")
 
 
@@ -39,9 +46,23 @@ def standalone(docs_dir: Path, site_dir: Path, title: str) -> dict[str, Any]:
         "site_name": title,
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
-        "theme": {"name": "material", "font": False, "features": list(FEATURES)},
+        "theme": _theme(),
         "plugins": list(PLUGINS),
     }
+
+
+def _theme() -> dict[str, Any]:
+    """Material with no Google Fonts (font: False), the site's features and a light/dark palette."""
+    return {"name": "material", "font": False, "features": list(FEATURES),
+            "palette": [{**p, "toggle": dict(p["toggle"])} for p in PALETTE]}
+
+
+CSS_PLAIN = re.compile(r"[A-Za-z0-9 .,:+]")
+
+
+def css_string(text: str) -> str:
+    """``text`` as the inside of a CSS string: every other character a hex escape (no quote, no ``<``)."""
+    return "".join(ch if CSS_PLAIN.fullmatch(ch) else f"\\{ord(ch):x} " for ch in text)
 
 
 def search_problem(config: MkDocsConfig) -> str | None:
@@ -65,7 +86,7 @@ def settings(data: SiteInput) -> dict[str, Any]:
         "site_name": html.escape(corpus.config.title),  # the theme prints it unescaped (and once with | e)
         "use_directory_urls": False,  # file:// needs real file names
         "markdown_extensions": [*EXTENSION_NAMES, "briefing.site.mdext"],
-        "theme": {"name": "material", "font": False, "features": list(FEATURES)},  # font: no Google Fonts
+        "theme": _theme(),
         "extra_css": [CSS],
         "extra_javascript": [JS],
         "extra": {
@@ -74,6 +95,9 @@ def settings(data: SiteInput) -> dict[str, Any]:
             "briefing_marking": data.ceiling,
             "briefing_marking_text": dict(vocab.MARKING_TEXT),
             "briefing_marking_classes": {m: tlp_class(m) for m in vocab.MARKINGS},
+            # printed pages carry the marking top and bottom and the version in CSS page margins (overrides/main.html)
+            "briefing_print_marking": {m: css_string(f"{m} \u2014 {vocab.MARKING_TEXT[m]}") for m in vocab.MARKINGS},
+            "briefing_print_version": css_string(f"{originator}Version {version.version} \u00b7 built {version.date}"),
         },
         # Material prints the copyright as HTML
         "copyright": html.escape(f"{originator}Site marked {data.ceiling} · Version {version.version} · "
@@ -99,7 +123,9 @@ def apply(config: MkDocsConfig, site: Site, data: SiteInput, whole: bool = True)
     theme = config.theme
     if whole:
         theme["font"] = False
-        theme["features"] = list(dict.fromkeys([*theme.get("features", []), *FEATURES]))
+        theme["features"] = list(dict.fromkeys([*FEATURES, *theme.get("features", [])]))
+        if not theme.get("palette"):
+            theme["palette"] = wanted["theme"]["palette"]
     if str(OVERRIDES) not in theme.dirs:
         theme.dirs.insert(0, str(OVERRIDES))
     if CSS not in config.extra_css:
