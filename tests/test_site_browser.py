@@ -204,3 +204,35 @@ def test_every_printed_page_carries_the_marking_and_version(site: Path, page, tm
     a4 = _printed(page, site / "claims" / "index.html", tmp_path, format="A4")
     header = next(line for line in a4[0].splitlines() if "Claim" in line and "Theme" in line)
     assert header.split()[-1] == "Reviewed"
+
+
+def _banner_in_view(page) -> None:
+    """The marking banner is inside the viewport and on top: nothing covers its middle."""
+    box = page.locator(".marking-banner").bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 120, box
+    covered = page.evaluate("""() => { const b = document.querySelector('.marking-banner').getBoundingClientRect();
+        const hit = document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2);
+        return !hit.closest('[data-md-component="announce"]'); }""")
+    assert not covered
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+def test_marking_stays_in_view_when_scrolled_and_when_searching(site: Path, browser, viewport: dict) -> None:
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    recorder = Recorder(page)
+    page.goto((site / "sources.html").as_uri())
+    page.mouse.wheel(0, 3000)
+    page.wait_for_function("window.scrollY > 0")
+    _banner_in_view(page)
+    header = page.locator(".md-header").bounding_box()
+    banner = page.locator('[data-md-component="announce"]').bounding_box()
+    assert header is not None and banner is not None
+    assert abs(header["y"] - (banner["y"] + banner["height"])) < 2  # the header right below it, not under it
+    page.evaluate("document.querySelector('[data-md-toggle=search]').click()")  # the search icon's toggle
+    page.wait_for_timeout(400)  # the panel's transition
+    _banner_in_view(page)
+    field = page.locator("input.md-search__input").bounding_box()
+    assert field is not None and field["y"] >= banner["y"] + banner["height"] - 1  # the search field below the banner
+    recorder.check()
+    context.close()

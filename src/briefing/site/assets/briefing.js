@@ -61,6 +61,23 @@
     apply();
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup);
-  else setup();
+  /* The sticky marking banner's height, for the header, search panel and drawer placed below it (briefing.css) */
+  function bannerHeight() {
+    var banner = document.querySelector('[data-md-component="announce"]');
+    if (!banner) return;
+    var set = function () {
+      document.documentElement.style.setProperty("--briefing-banner-h", banner.offsetHeight + "px");
+    };
+    set();
+    if (window.ResizeObserver) new ResizeObserver(set).observe(banner);
+    else window.addEventListener("resize", set);
+  }
+
+  function start() {
+    bannerHeight();
+    setup();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
