@@ -236,3 +236,17 @@ def test_marking_stays_in_view_when_scrolled_and_when_searching(site: Path, brow
     assert field is not None and field["y"] >= banner["y"] + banner["height"] - 1  # the search field below the banner
     recorder.check()
     context.close()
+
+
+def test_dark_mode_follows_the_system_and_toggles_offline(site: Path, browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    page = context.new_page()
+    recorder = Recorder(page)
+    page.goto((site / "index.html").as_uri())
+    scheme = "document.body.getAttribute('data-md-color-scheme')"
+    assert page.evaluate(scheme) == "slate"
+    assert page.evaluate("getComputedStyle(document.querySelector('.marking-label')).color") == "rgb(255, 255, 255)"
+    page.locator("label.md-header__button[for^='__palette']:visible").click()
+    page.wait_for_function(f"{scheme} === 'default'")
+    recorder.check()
+    context.close()
