@@ -18,12 +18,12 @@ VERSION = VersionInfo(version="v1.1+2.gabc1234", commit="abc1234" * 5, epoch=172
 SECRET = "Zanzibarite"  # a word only the TLP:AMBER records of with_amber() use
 
 EXTRA_FIGURE = """
-  - id: widget-exports-share
-    label: Share of widgets exported
+  - id: widget-exports-growth
+    label: Growth of widget exports
     value: 35
     unit: percent
     period: "2023"
-    measures: Share of widget output sold abroad
+    measures: Year-on-year change in the value of widget exports
     source: institute2024trade
     locator: p. 4
     excerpt: "widget trade rose by a fifth"

@@ -138,11 +138,11 @@ def test_figures_chart_is_accessible_inline_svg_with_table(site: Path) -> None:
     svg = page.select_one("figure.chart svg")
     assert svg is not None and svg["role"] == "img"
     title = svg.find("title")
-    assert title is not None and title.get_text() == "Key figures in percent"
+    assert title is not None and title.get_text() == "Year-on-year change, in percent"
     assert title["id"] in svg["aria-labelledby"]
     assert "Growth of widget trade (2023): 20 percent" in svg.find("desc").get_text()
     assert {tr["id"] for tr in page.select("table.figures tbody tr")} == {"fig-widget-trade-growth",
-                                                                         "fig-widget-exports-share"}
+                                                                         "fig-widget-exports-growth"}
 
 
 def test_entities_timeline_recommendations_gaps(site: Path) -> None:

@@ -250,3 +250,14 @@ def test_dark_mode_follows_the_system_and_toggles_offline(site: Path, browser) -
     page.wait_for_function(f"{scheme} === 'default'")
     recorder.check()
     context.close()
+
+
+def test_chart_text_is_legible_on_a_phone(site: Path, browser) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto((site / "figures.html").as_uri())
+    sizes = page.evaluate("""() => [...document.querySelectorAll('figure.chart text')].map(t => {
+        const svg = t.ownerSVGElement; const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+        return parseFloat(getComputedStyle(t).fontSize) * scale; })""")
+    assert sizes and min(sizes) >= 11, sizes
+    context.close()

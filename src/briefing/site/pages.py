@@ -97,22 +97,42 @@ def theme_paths(corpus: Corpus) -> dict[str, str]:
 
 
 def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "\u2026"
+    """``text`` cut at a word to ``limit`` characters, never inside brackets: none is left open."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rsplit(" ", 1)[0] if " " in text[:limit - 1] else text[:limit - 1]
+    while cut.count("(") > cut.count(")"):
+        cut = cut[:cut.rindex("(")].rstrip()
+    return cut.rstrip(" ,;:") + "\u2026"
+
+
+ASIDE = re.compile(r"\s*\([^()]*\)")
+MEASURE = re.compile(r"(.{1,40}?) (?:of|in) ")
+
+
+def measure_kind(measures: str) -> str:
+    """What a figure measures, in a word or two ('Share', 'Year-on-year change', 'Value'), from its description."""
+    match = MEASURE.match(measures)
+    return (match.group(1) if match else measures).strip()
 
 
 def _charts(corpus: Corpus) -> list[tuple[str, Markup]]:
-    """One bar chart per unit shared by two figures or more (one bar says nothing a table does not)."""
-    by_unit: dict[str, list] = defaultdict(list)
+    """One bar chart per kind of measure in one unit shared by two figures or more: a share and a growth rate
+    both in percent are not drawn on one scale (and one bar says nothing a table does not)."""
+    groups: dict[tuple[str, str], list] = defaultdict(list)
     for figure in corpus.figures.values():
-        by_unit[figure.unit].append(figure)
+        groups[(figure.unit, measure_kind(figure.measures).casefold())].append(figure)
     out = []
-    for n, (unit, figs) in enumerate(sorted(by_unit.items(), key=lambda kv: kv[0].casefold())):
+    ordered = sorted(groups.items(), key=lambda kv: (kv[0][0].casefold(), kv[0][1]))
+    for n, ((unit, _), figs) in enumerate(ordered):
         if len(figs) < 2:
             continue
         figs.sort(key=lambda f: (-f.value, f.label))
-        bars = [charts.Bar(f"{_clip(f.label, 70)} ({_clip(f.period, 30)})", f.value, f"{f.value_text} {unit}")
-                for f in figs]
-        out.append((unit, Markup(charts.bar_chart(f"Key figures in {unit}", bars, f"chart-{n}"))))
+        bars = [charts.Bar(f"{_clip(f.label, 90)} ({_clip(ASIDE.sub('', f.period) or f.period, 30)})", f.value,
+                           f"{f.value_text} {unit}") for f in figs]
+        kinds = sorted({measure_kind(f.measures) for f in figs}, key=len)
+        title = f"{kinds[0]}, in {unit}"
+        out.append((title, Markup(charts.bar_chart(title, bars, f"chart-{n}"))))
     return out
 
 
