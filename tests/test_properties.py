@@ -46,7 +46,8 @@ def prose(draw: st.DrawFn) -> tuple[str, list[tuple[str, int]]]:
 def test_citations_are_found_outside_code_with_their_lines(case: tuple[str, list[tuple[str, int]]],
                                                           first: int) -> None:
     text, expected = case
-    citations, _ = scan(text, first)
+    citations, _, errors = scan(text, first)
+    assert not errors
     assert [(c.key, c.line) for c in citations] == [(k, n + first - 1) for k, n in expected]
 
 

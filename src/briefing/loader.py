@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import citations, schema
+from . import citations, cite, schema
 from .bibliography import inherit, load_bib
 from .model import (
     Config,
@@ -372,7 +372,9 @@ def _load_page(corpus: Corpus, path: Path, shown: str, doc_rel: str, problems: P
         raw = f.text("marking") or "(empty)"
         marking = check_marking(raw, f.at("marking"), problems)
     remember_bad_marking(problems, "page", doc_rel, raw)
-    cites, claim_refs = citations.scan(body, first_line)
+    cites, claim_refs, cite_errors = citations.scan(body, first_line)
+    for number, message in cite_errors:
+        problems.error(Loc(shown, number), "cite-syntax", message)
     links = citations.local_links(body, doc_rel, first_line)
     corpus.pages[doc_rel] = Page(doc_rel, title or Path(doc_rel).stem, marking, body, cites, claim_refs,
                                  Loc(shown, 1), links, first_line)
@@ -446,6 +448,13 @@ def load(root: Path, problems: Problems) -> Corpus:
                                  (source.fields["marking"] or "(empty)") if "marking" in source.fields else None)
             corpus.sources[source.key] = source
     inherit(corpus.sources, problems)
+    style = cite.style_path(config.citation_style, root)
+    if style is None:
+        problems.error(config.loc, "citation-style", f"citation_style '{config.citation_style}' is neither a style "
+                       "of the CSL repository (e.g. chicago-notes-bibliography, apa) nor a .csl file in the "
+                       "repository: the default is used")
+    for source in corpus.sources.values():
+        source.style = str(style or "")
     for path in (p for p in files if p.suffix in (".yml", ".yaml")):
         if path == sources_dir / CONFIG_FILE:
             continue

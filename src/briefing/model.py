@@ -29,6 +29,8 @@ class Source:
     authors: list[str] = field(default_factory=list)  # "Last, First" or a corporate name, in order
     names: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # CSL-JSON names per name field
     inherited: set[str] = field(default_factory=set)  # fields taken from a crossref or xdata parent
+    style: str = ""  # the CSL file of the corpus's citation style ("" the default)
+    rendered: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # cite.py's cache
 
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name, default)
@@ -255,6 +257,7 @@ class Config:
     stale_days: int = 180
     archive: Path | None = None
     release_tags: str = "v*"
+    citation_style: str = "chicago-notes-bibliography"
     loc: Loc = field(default_factory=lambda: Loc("sources/corpus.yml"))
 
 

@@ -1,7 +1,9 @@
 """The one Python-Markdown parse shared by the site and the PDF.
 
-Citations ``[@key, p. 4; @other]`` become ``<span class="citations">`` holding one
-``<cite data-key=".." data-locator="..">`` per source; ``[claim:ID]`` becomes
+Citations (pandoc's syntax, read by ``citations.parse_at``: ``[see @key, p. 4; @other]``, ``[-@key]``, ``@key``)
+become ``<span class="citations">`` (``data-in-text`` for ``@key``) holding one ``<cite data-key=".."
+data-label=".." data-locator=".." data-prefix=".." data-suffix=".." data-suppress="1">`` per source; ``\\@`` is a
+plain at sign; ``[claim:ID]`` becomes
 ``<a class="claim-ref" data-claim="ID">``. Each renderer decides how these look.
 """
 
@@ -14,25 +16,35 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-from .citations import CITE_GROUP, CLAIM_REF, parse_group
+from .citations import CLAIM_REF, CiteGroup, parse_at
 
 # The Markdown every renderer reads, by Python-Markdown extension names (the site's mkdocs.yml lists the same);
 # the PDF adds this module's citation syntax, the site links citations while it generates its Markdown.
 EXTENSION_NAMES = ("tables", "fenced_code", "sane_lists", "admonition", "toc", "attr_list")
 
 
+# Where a citation may start: any '[' and an '@' that no word character, '.', '@', '\\' or URL punctuation precedes
+# (citations.parse_at decides).
+CITE_START = r"\[|(?<![\w.@\\/:+=&#%~!-])@"
+
+
 class _CitationProcessor(InlineProcessor):
     def handleMatch(self, m, data):
-        items = parse_group(m.group(1))
-        if items is None:
+        found = parse_at(data, m.start(0))
+        if not isinstance(found, CiteGroup):  # not a citation, or one the checker refuses (cite-syntax)
             return None, None, None
         span = etree.Element("span", {"class": "citations"})
-        for key, locator in items:
-            cite = etree.SubElement(span, "cite", {"data-key": key})
-            if locator:
-                cite.set("data-locator", locator)
-            cite.text = key
-        return span, m.start(0), m.end(0)
+        if found.in_text:
+            span.set("data-in-text", "1")
+        for item in found.items:
+            cite = etree.SubElement(span, "cite", {"data-key": item.key})
+            for name, value in (("label", item.label), ("locator", item.locator), ("prefix", item.prefix),
+                                ("suffix", item.suffix), ("pinpoint", item.pinpoint),
+                                ("suppress", "1" if item.suppress_author else "")):
+                if value:
+                    cite.set(f"data-{name}", value)
+            cite.text = item.key
+        return span, found.start, found.end
 
 
 class _ClaimProcessor(InlineProcessor):
@@ -51,7 +63,9 @@ class CitationExtension(Extension):
     """Registers the citation and claim-reference syntax."""
 
     def extendMarkdown(self, md):
-        md.inlinePatterns.register(_CitationProcessor(CITE_GROUP.pattern, md), "briefing-cite", 175)
+        if "@" not in md.ESCAPED_CHARS:
+            md.ESCAPED_CHARS.append("@")  # \\@: an at sign that is never a citation
+        md.inlinePatterns.register(_CitationProcessor(CITE_START, md), "briefing-cite", 175)
         md.inlinePatterns.register(_ClaimProcessor(CLAIM_REF.pattern, md), "briefing-claim", 176)
 
 

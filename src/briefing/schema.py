@@ -207,6 +207,9 @@ CONFIG = Kind("settings", "corpus settings", model.Config, (
     Field("stale_days", INT, minimum=1, doc="a claim not reviewed for this many days is stale"),
     Field("archive", doc="folder of source copies, relative to the repository"),
     Field("release_tags", doc="git tag pattern of releases"),
+    Field("citation_style", doc="CSL style of references and footnotes: a name from the CSL style repository "
+          "(default chicago-notes-bibliography; e.g. apa, modern-language-association) or a .csl file in the "
+          "repository"),
 ), marked=False)
 
 SOURCE_FIELDS = (

@@ -8,7 +8,7 @@ from typing import Any
 from .. import vocab
 from ..changes import STEP_KINDS, WAS_KINDS, Changes
 from ..checks import best_grade
-from ..cite import Segment, long_date, reference, short_label
+from ..cite import Segment, long_date, reference, short_label, styler, who
 from ..errors import Unfit
 from ..model import Claim, Corpus, Pack, Source
 from ..provenance import claim_origins
@@ -64,7 +64,7 @@ class Assembler:
         self.compact = layout[0] == "compact"  # no cover page, no contents, condensed sections
         self.glance = layout[1]  # evidence at a glance: one row per claim, or counts per theme and status
         self.linked = "evidence" in pack.sections and self.glance == "table"  # claims have a row to link to
-        self._refs: dict[str, list[tree.Node]] = {}
+        self._noted: set[str] = set()  # sources with a note already: later notes are short
 
     # --- shared pieces -------------------------------------------------------------------------------------
     def source(self, key: str) -> Source:
@@ -72,22 +72,6 @@ class Assembler:
         if source is None:
             raise Unfit(f"cites source '{key}', which is withheld at {self.pack.ceiling} or unknown")
         return source
-
-    def reference(self, key: str, locator: str = "") -> list[tree.Node]:
-        if key not in self._refs:
-            self._refs[key] = segments(reference(self.source(key)))
-        parts = list(self._refs[key])
-        locator = clean(locator)
-        if locator:
-            last = parts[-1] if parts else ""
-            if isinstance(last, str):
-                last = last.rstrip()
-                if last.endswith(".") and not (last.endswith("n.d.") and not last.endswith("n.d..")):
-                    last = last[:-1]
-                parts[-1] = last + f", {locator}."
-            else:
-                parts.append(f", {locator}.")
-        return parts
 
     def label(self, key: str) -> str:
         return clean(short_label(self.source(key)))
@@ -100,9 +84,26 @@ class Assembler:
         return {"t": "claim", "id": clean(ident), "status": claim.status, "statement": clean(claim.statement),
                 "link": self.linked and in_pack}
 
+    def note(self, cite: etree.Element) -> list[tree.Node]:
+        """One source's part of a footnote in the corpus's CSL style: in full the first time the pack cites it,
+        short afterwards (for a note style; an author-date style gives its own citation form every time)."""
+        source = self.source(cite.get("data-key", ""))
+        first = source.key not in self._noted
+        self._noted.add(source.key)
+        return segments(styler(source.style).note(source, first, cite.get("data-label", ""),
+                                                  cite.get("data-locator", ""), cite.get("data-prefix", ""),
+                                                  cite.get("data-suffix", "")))
+
     def cite_group(self, span: etree.Element) -> tree.Node:
-        notes = [self.reference(c.get("data-key", ""), c.get("data-locator", "")) for c in span if c.tag == "cite"]
-        return {"t": "cite", "notes": notes}
+        notes = [self.note(c) for c in span if c.tag == "cite"]
+        for part in notes[:-1]:  # one note: '...; ...; ....'
+            if part and isinstance(part[-1], str):
+                part[-1] = part[-1].rstrip().removesuffix(".")
+        mark: tree.Node = {"t": "cite", "notes": notes}
+        if span.get("data-in-text"):  # @key: the author in the sentence, the reference in the note
+            cite = next(c for c in span if c.tag == "cite")
+            return {"t": "span", "c": [clean(who(self.source(cite.get("data-key", "")))), mark]}
+        return mark
 
     def claims_of(self, ids: list[str]) -> list[tree.Node]:
         return [self.claim_ref(i) for i in ids if i in self.corpus.claims]

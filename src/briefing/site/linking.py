@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 from markupsafe import Markup
 
-from ..citations import CITE_GROUP, CLAIM_REF, FENCE, parse_group
-from ..cite import reference_text, short_label
+from ..citations import CLAIM_REF, FENCE, CiteError, CiteGroup, CiteItem, find
+from ..cite import reference_text, short_label, who, year
 from ..errors import BuildError
 from ..model import Corpus
 from .context import slug
@@ -54,15 +54,32 @@ class PageLinks:
         self._count += 1
         return f"cite-{self._count}"
 
-    def cite(self, key: str, locator: str = "") -> str:
+    def cite(self, key: str, locator: str = "", shown: str = "") -> str:
+        """A link to a source's bibliography entry: its short label ('Doe 2024, p. 4', or ``shown``), with the
+        full reference in the corpus's CSL style on hover and focus."""
         source = self.corpus.sources.get(key)
         if source is None:  # at_ceiling and the checker already refuse this: a last line of defence
             raise BuildError(f"{self.here}: cites '{key}', which is withheld at this marking ceiling or unknown")
         uid, loc = self._uid(), text(locator)
         href = html.escape(relative(self.here, self.paths.page("sources.md"), f"src-{key}"))
-        return (f'<a class="cite" href="{href}" aria-describedby="{uid}">{text(short_label(source))}'
-                f'{", " + loc if loc else ""}<span class="cite-tip" role="tooltip" id="{uid}" '
+        label = text(shown) if shown else text(short_label(source)) + (", " + loc if loc else "")
+        return (f'<a class="cite" href="{href}" aria-describedby="{uid}">{label}'
+                f'<span class="cite-tip" role="tooltip" id="{uid}" '
                 f'data-search-exclude>{text(reference_text(source))}{" — " + loc if loc else ""}</span></a>')
+
+    def item(self, item: CiteItem, in_text: bool = False) -> str:
+        """One item of a pandoc citation: 'see Doe 2024, p. 3, emphasis mine', '2024' (-@key) or, in the text,
+        'Doe (2024, p. 3)'."""
+        source = self.corpus.sources.get(item.key)
+        if source is None:
+            raise BuildError(f"{self.here}: cites '{item.key}', which is withheld at this marking ceiling or unknown")
+        pinpoint = item.pinpoint
+        if in_text:
+            when = year(source) + (f", {pinpoint}" if pinpoint else "")
+            return f"{text(who(source))} ({self.cite(item.key, pinpoint, when)})"
+        shown = year(source) if item.suppress_author else short_label(source)
+        shown += f", {pinpoint}" if pinpoint else ""
+        return (text(item.prefix) + " " if item.prefix else "") + self.cite(item.key, pinpoint, shown)
 
     def cites(self, keys: Iterable[str], locator: str = "", bare: bool = False) -> Markup:
         """One citation group: '(Doe 2024, p. 4; Roe 2023)', or without brackets in a table cell."""
@@ -71,8 +88,10 @@ class PageLinks:
             return Markup("")
         return Markup(f'<span class="citations">{inner if bare else f"({inner})"}</span>')
 
-    def group(self, items: list[tuple[str, str]]) -> str:
-        inner = "; ".join(self.cite(key, locator) for key, locator in items)
+    def group(self, found: CiteGroup) -> str:
+        if found.in_text:
+            return f'<span class="citations">{self.item(found.items[0], in_text=True)}</span>'
+        inner = "; ".join(self.item(item) for item in found.items)
         return f'<span class="citations">({inner})</span>'
 
     def claim(self, ident: str, named: bool = False) -> Markup:
@@ -122,11 +141,17 @@ class PageLinks:
         return "".join(pieces)
 
     def _link(self, chunk: str) -> str:
-        def group(m: re.Match) -> str:
-            items = parse_group(m.group(1))
-            return m.group(0) if items is None else self.group(items)
-
         def claim(m: re.Match) -> str:
             return str(self.claim(m.group(1)))
 
-        return CLAIM_REF.sub(claim, CITE_GROUP.sub(group, chunk))
+        def plain(part: str) -> str:  # an escaped \@ is an at sign, never a citation
+            return CLAIM_REF.sub(claim, part).replace("\\@", "&#64;")
+
+        out, last = [], 0
+        for found in find(chunk):
+            if isinstance(found, CiteError):  # the checker refuses this (cite-syntax): a last line of defence
+                raise BuildError(f"{self.here}: {found}")
+            out += [plain(chunk[last:found.start]), self.group(found)]
+            last = found.end
+        out.append(plain(chunk[last:]))
+        return "".join(out)
