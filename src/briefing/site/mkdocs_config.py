@@ -29,7 +29,8 @@ ASSET_DIR = "assets/briefing"
 CSS = f"{ASSET_DIR}/briefing.css"
 JS = f"{ASSET_DIR}/briefing.js"
 WORKER_SHIM = f"{ASSET_DIR}/iframe-worker.js"  # the name tells Material's offline plugin a shim is present
-FEATURES = ("navigation.prune", "navigation.top", "navigation.footer", "navigation.path", "search.highlight")
+FEATURES = ("navigation.prune", "navigation.top", "navigation.footer", "navigation.path", "navigation.indexes",
+            "search.highlight")
 # Light and dark, following the reader's system setting until they choose; icons are inlined at build time
 PALETTE: list[dict[str, Any]] = [
     {"media": "(prefers-color-scheme: light)", "scheme": "default",

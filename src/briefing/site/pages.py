@@ -92,6 +92,24 @@ class Prose:
         return Markup(links.prose(text))
 
 
+KJ_SECTION = re.compile(r"^## +(?:the +)?key judgments *(?:\{[^}\n]*\})? *\n(.*?)(?=^## |\Z)", re.I | re.M | re.S)
+
+
+def judgments_first(page: Page) -> Page:
+    """The home page's prose with its own key-judgments section (heading dropped) moved to its start.
+
+    The site lists the key judgments under its own heading, above the prose; the analysts' discussion of them
+    follows the list under that one heading, so the page's contents do not list "Key judgments" twice.
+    """
+    match = KJ_SECTION.search(page.text)
+    if match is None:
+        return page
+    rest = page.text[:match.start()] + page.text[match.end():]
+    h1 = LEADING_H1.match(rest)
+    at = h1.end() if h1 else 0
+    return replace(page, text=f"{rest[:at]}\n{match.group(1).strip()}\n\n{rest[at:].lstrip()}")
+
+
 def theme_paths(corpus: Corpus) -> dict[str, str]:
     return {t.id: t.page or f"themes/{slug(t.id)}.md" for t in corpus.themes.values()}
 
@@ -175,6 +193,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
     all_claim_marks = [cl.marking for cl in claims]
     judgments = list(c.judgments.values())
     home = c.pages.get(home_doc)
+    home = judgments_first(home) if home else None
     counts = Counter(cl.status for cl in claims)
     add(page("index.md"), "home.md.j2", title=c.config.title, subtitle=c.config.subtitle,
         marking=highest([j.marking for j in judgments] + ([home.marking] if home else []), floor),
@@ -192,7 +211,17 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
             events=sorted(index.events_by_claim.get(claim.id, []), key=lambda e: e.date),
             figures=index.figures_by_claim.get(claim.id, []), judgments=judgments_of,
             history=data.history.get(claim.id, []))
-    theme_nav = []
+    theme_nav: list = []
+    if c.themes:
+        overview = []
+        for theme in c.themes.values():
+            members = index.claims_by_theme.get(theme.id, [])
+            counts_of = Counter(cl.status for cl in members)
+            overview.append((theme, themes[theme.id], len(members),
+                             [(s, counts_of[s]) for s in STATUSES if counts_of[s]]))
+        add(page("themes/index.md"), "themes.md.j2",
+            marking=highest([cl.marking for cl in claims if cl.theme in c.themes], floor), themes=overview)
+        theme_nav.append(page("themes/index.md"))  # the section's own page (Material's navigation.indexes)
     for theme in c.themes.values():
         path = themes[theme.id]
         written = c.pages.get(path)
