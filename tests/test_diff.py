@@ -43,7 +43,8 @@ def test_diff_command_text_and_markdown(repo: Path) -> None:
     assert text.returncode == 0, text.stderr
     assert "What changed since v1.0" in text.stdout
     assert "Evidence status changed:\n  widget-trade-grew: reported \u2192 confirmed" in text.stdout
-    assert "Sources added:\n  customs2024widgets \u2014 Customs Service. 2024." in text.stdout
+    added = "Sources added:\n  customs2024widgets \u2014 Customs Service. \u201cWidget Trade Statistics 2023\u201d."
+    assert added in text.stdout
     markdown = briefing("diff", "v1.0", "HEAD", "--markdown", "--root", str(repo))
     assert markdown.returncode == 0, markdown.stderr
     assert markdown.stdout.startswith("# What changed since v1.0 (v1.0 \u2192 v1.0+1.g")

@@ -77,8 +77,9 @@ def test_every_footnote_has_its_note_on_the_page_of_its_mark(packs: dict[str, Pd
     seen = footnote_pages(pdf)
     assert len(seen) == 3  # one per citation group in docs/themes/trade.md
     notes = squash(pdf.pages[seen["1"] - 1])
-    assert "Roe, Richard, and Anna Poe. 2024. “Widget trade in 2023.” Example Institute, March 2024, p. 3." in notes
-    assert "Ministry of Trade. 2024. “Statement on widget exports.”" in notes
+    # Chicago notes: the first note of a source in full, with its locator
+    assert "Richard Roe and Anna Poe, Widget Trade in 2023 (Example Institute, 2024), 3." in notes
+    assert "Ministry of Trade, Statement on Widget Exports (Ministry of Trade, 2024)." in notes
 
 
 def test_contents_page_numbers_and_bookmarks_match_the_headings(packs: dict[str, Pdf]) -> None:
@@ -148,10 +149,10 @@ def test_nothing_above_the_ceiling_in_text_or_metadata(packs: dict[str, Pdf]) ->
         pdf = packs[pid]
         everything = pdf.text + str(pdf.reader.metadata) + str(pdf.reader.xmp_metadata and
                                                                 pdf.reader.xmp_metadata.rdf_root.toxml())
-        assert SECRET_WORD not in everything and SECRET_TITLE not in everything, pid
+        assert SECRET_WORD not in everything and SECRET_TITLE.lower() not in everything.lower(), pid
         assert "widgets-ledger" not in everything
     amber = squash(packs["amber"].text)
-    assert SECRET_WORD in amber and SECRET_TITLE in amber and "widgets-ledger" in amber
+    assert SECRET_WORD in amber and SECRET_TITLE.lower() in amber.lower() and "widgets-ledger" in amber
     assert "TLP:AMBER" in packs["amber"].reader.metadata["/Keywords"]
 
 
@@ -159,7 +160,7 @@ def test_tag_pack_holds_only_tagged_claims_and_the_sources_they_cite(packs: dict
     text = squash(packs["shipments"].text)
     assert "Acme widgets reached Ruritania through a third country." in text
     assert "Widget trade grew in 2023." not in text
-    assert "Ministry of Trade. 2024." in text and "Doe, Jane. 2024." in text
+    assert "Ministry of Trade. Statement on Widget Exports." in text and "Doe, Jane. “Report" in text
     cover = packs["shipments"].pages[0].split()
     assert "Tags" in cover and "widgets" in cover
 

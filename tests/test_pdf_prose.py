@@ -55,7 +55,7 @@ def test_every_markdown_construct_prints_as_text(tricky: Path, tmp_path: Path) -
                      "Text with raw html & entities — and code #x [y] and a link.", "[Image: A chart of widgets]",
                      "Sign Formula", "$x$", "nested em", "A quote citing widgets-shipped (disputed).",
                      "#let x = 1 // code, kept as it is", "#{ panic() }", "Careful", "Mind the #hash.",
-                     "“Widget trade in 2023.” Example Institute, March 2024, tab. 2."):
+                     "Richard Roe and Anna Poe, Widget Trade in 2023 (Example Institute, 2024), tbl. 2."):
         assert expected in text, expected
     assert "Tricky trade Tricky trade" not in text  # the page's own title is the section heading, once
     assert len(footnote_pages(pdf)) == 2

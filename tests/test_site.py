@@ -106,7 +106,7 @@ def test_citation_links_to_bibliography_with_full_reference(site: Path) -> None:
     assert cite is not None
     tip = page.select_one("#" + cite["aria-describedby"])
     assert tip["role"] == "tooltip" and tip.parent is cite  # shown on :hover and :focus of the link
-    assert "Roe, Richard, and Anna Poe. 2024. “Widget trade in 2023.” Example Institute" in tip.get_text()
+    assert "Roe, Richard, and Anna Poe. Widget Trade in 2023. Example Institute, 2024." in tip.get_text()  # CSL
     assert "Roe and Poe 2024, p. 3" in cite.get_text()
     assert content(site, "sources.html").select_one("li#src-institute2024trade") is not None
     claim_ref = page.select_one('a.claim-ref[data-claim="widgets-shipped"]')
@@ -124,7 +124,8 @@ def test_theme_page_has_prose_then_claims(site: Path) -> None:
 def test_sources_have_grade_rationale_derivation_and_cited_by(site: Path) -> None:
     page = content(site, "sources.html")
     daily = page.select_one("li#src-daily2024widgets")
-    assert "Doe, Jane. 2024. “Report: widgets shipped abroad.”" in daily.select_one(".reference").get_text()
+    assert "Doe, Jane. “Report: Widgets Shipped Abroad”. Example Daily, September 26, 2024." in daily.select_one(
+        ".reference").get_text()
     assert "Rewrite of the agency story" in daily.get_text()
     assert daily.select_one('a[href="#src-agency2024widgets"]') is not None
     institute = page.select_one("li#src-institute2024trade")

@@ -85,7 +85,7 @@ def test_citation_shows_reference_on_focus_and_leads_to_bibliography(site: Path,
     tip = cite.locator(".cite-tip")
     assert not tip.is_visible()
     cite.focus()  # keyboard focus, not only the mouse
-    assert tip.is_visible() and "Widget trade in 2023" in tip.inner_text()
+    assert tip.is_visible() and "Widget Trade in 2023" in tip.inner_text()
     page.mouse.move(0, 0)
     cite.click()
     page.wait_for_load_state()

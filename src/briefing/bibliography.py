@@ -229,6 +229,8 @@ def inherit(sources: dict[str, Source], problems: Problems) -> None:
 
     for key in list(sources):
         resolve(key, (key,))
+    for key in [k for k, s in sources.items() if s.entry_type == "xdata"]:
+        del sources[key]  # a data container only: never a source of its own
 
 
 def _take(child: Source, parent: Source, xdata: bool) -> None:

@@ -46,7 +46,6 @@ LABELS = {
     "fol.": "folio", "fols.": "folio", "folio": "folio",
     "v.": "verse", "vv.": "verse", "verse": "verse", "verses": "verse",
     "s.v.": "sub verbo", "s.vv.": "sub verbo", "sv": "sub verbo",
-    "art.": "article", "arts.": "article", "article": "article",
     "tab.": "table", "table": "table", "app.": "appendix", "appendix": "appendix",
 }
 _LABEL = "|".join(re.escape(k) for k in sorted(LABELS, key=len, reverse=True))

@@ -77,13 +77,29 @@ def _patch_citeproc() -> None:
     - a variable substituted for a missing author through a macro (Chicago's title, for a work with no author)
       is not suppressed in the rest of the entry, so the title was printed twice. CSL says substituted variables
       are suppressed for the rest of the output; citeproc-py does so only for a cs:text naming the variable
-      itself, so the variables a substituted macro renders are suppressed too.
+      itself, so the variables a substituted macro renders are suppressed too;
+    - a cs:label prints its term even when its variable is empty ("edition" after every short note of an
+      article); CSL prints a label only with its variable.
     """
-    name_cls, sub_cls = csl_model.Name, csl_model.Substitute
+    name_cls, sub_cls, label_cls = csl_model.Name, csl_model.Substitute, csl_model.Label
     if getattr(name_cls.initialize, "_briefing", False):
         return
     original_initialize = name_cls.initialize
     original_repress = sub_cls.add_to_repressed_list
+    original_label = label_cls.process
+
+    def process(self: Any, item: Any, variable: Any = None, plural: Any = None, context: Any = None,
+                **kwargs: Any) -> Any:
+        name = variable or self.get("variable")
+        if name == "locator":
+            if not item.has_locator:
+                return None
+        elif variable is None and name:
+            try:
+                item.reference[name.replace("-", "_")]
+            except Exception:  # citeproc's VariableError: the variable is empty
+                return None
+        return original_label(self, item, variable, plural, context, **kwargs)
 
     def initialize(self: Any, given: str, mark: str, context: Any) -> str:
         if self.get("initialize") == "false":
@@ -92,11 +108,11 @@ def _patch_citeproc() -> None:
 
     def add_to_repressed_list(self: Any, child: Any, context: Any) -> None:
         original_repress(self, child, context)
-        if child.get("macro") is None:
+        if child.get("variable"):
             return
         layout = context.get_layout()
         seen: set[str] = set()
-        stack = [self.get_macro(child.get("macro"))]
+        stack = [self.get_macro(child.get("macro")) if child.get("macro") else child]
         while stack:
             node = stack.pop()
             for element in node.iter():
@@ -105,13 +121,14 @@ def _patch_citeproc() -> None:
                 if element.get("macro") and element.get("macro") not in seen:
                     seen.add(element.get("macro"))
                     stack.append(self.get_macro(element.get("macro")))
-                if element.get("variable") and element.tag == child.tag:
+                if element.get("variable") and (element.tag == child.tag or not child.get("macro")):
                     for variable in element.get("variable").split():
-                        layout.repressed.setdefault(child.tag, []).append(variable)
+                        layout.repressed.setdefault(element.tag, []).append(variable)
 
     initialize._briefing = True  # type: ignore[attr-defined]
     name_cls.initialize = initialize  # type: ignore[method-assign]
     sub_cls.add_to_repressed_list = add_to_repressed_list  # type: ignore[method-assign]
+    label_cls.process = process  # type: ignore[method-assign]
 
 
 @functools.lru_cache(maxsize=16)
@@ -172,6 +189,24 @@ def _date_parts(value: str) -> dict[str, Any] | None:
     return out
 
 
+def _range_text(parts: list[list[int]]) -> str:
+    """A date range as words, for citeproc-py, which misprints day ranges: 'June 10–12, 2024',
+    'June 10 – July 2, 2024', 'June–July 2024', '2023–2024'."""
+    (a, b) = parts[0], parts[1]
+    month = lambda p: MONTHS[p[1] - 1] if len(p) > 1 else ""  # noqa: E731
+    if len(a) == 3 and len(b) == 3:
+        if a[:2] == b[:2]:
+            return f"{month(a)} {a[2]}\u2013{b[2]}, {a[0]}"
+        if a[0] == b[0]:
+            return f"{month(a)} {a[2]} \u2013 {month(b)} {b[2]}, {a[0]}"
+        return f"{month(a)} {a[2]}, {a[0]} \u2013 {month(b)} {b[2]}, {b[0]}"
+    if len(a) >= 2 and len(b) >= 2 and a[0] == b[0]:
+        return f"{month(a)}\u2013{month(b)} {a[0]}"
+    first = f"{month(a)} {a[0]}".strip()
+    last = f"{month(b)} {b[0]}".strip()
+    return f"{first}\u2013{last}"
+
+
 def issued(source: Source) -> dict[str, Any] | None:
     if source.get("date"):
         return _date_parts(source.get("date"))
@@ -226,11 +261,11 @@ def csl_json(source: Source) -> dict[str, Any]:
     if publisher:
         item["publisher"] = publisher
     elif get("howpublished") and kind not in ("online", "www"):
-        item["publisher"] = get("howpublished")
+        item["genre"] = get("howpublished")
     if get("location") or get("address"):
         item["publisher-place"] = get("location") or get("address")
     for csl, name in (("volume", "volume"), ("edition", "edition"), ("DOI", "doi"), ("URL", "url"),
-                      ("genre", "type"), ("event-title", "eventtitle"), ("event-place", "venue"),
+                      ("genre", "type"), ("event", "eventtitle"), ("event-place", "venue"),
                       ("version", "version"), ("collection-title", "series"), ("ISBN", "isbn"),
                       ("ISSN", "issn"), ("number-of-pages", "pagetotal"), ("chapter-number", "chapter")):
         if get(name):
@@ -240,12 +275,16 @@ def csl_json(source: Source) -> dict[str, Any]:
              else "number"] = get("number") or get("issue")
     if get("pages"):
         item["page"] = re.sub(r"\s*[\u2013\u2014-]+\s*", "-", get("pages"))
-    if kind in ("thesis", "phdthesis", "mastersthesis") and "genre" not in item:
-        item["genre"] = {"phdthesis": "PhD diss.", "mastersthesis": "Master's thesis"}.get(kind, "Thesis")
+    if kind in ("thesis", "phdthesis", "mastersthesis"):
+        kinds = {"phdthesis": "PhD diss.", "mastersthesis": "Master's thesis", "mathesis": "Master's thesis",
+                 "candthesis": "Candidate thesis"}
+        item["genre"] = kinds.get(get("type").lower() or kind, get("type") or "Thesis")
     if item.get("DOI", "").lower().startswith(("https://doi.org/", "http://dx.doi.org/")):
         item["DOI"] = item["DOI"].split("/", 3)[3]
     when = issued(source)
-    if when:
+    if when and len(when.get("date-parts", [])) == 2:
+        item["issued"] = {"literal": _range_text(when["date-parts"])}
+    elif when:
         item["issued"] = when
     accessed = _date_parts(get("urldate")) if get("urldate") else None
     if accessed:
