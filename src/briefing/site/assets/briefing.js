@@ -1,31 +1,65 @@
-/* The evidence dashboard: sort by any column, filter by words, status and theme. No network, no library. */
+/* Registers in the page: sort a table by any column, filter its rows (or a list's items) by words and by the
+   values in data attributes, the view kept in the URL so that it can be shared and survives a reload.
+   One implementation for the dashboard, entities, key figures and the timeline, driven by data attributes:
+
+   <div class="register-controls" data-for="ID" data-noun="claims" data-items="CSS" data-groups="CSS" hidden>
+   (without data-for, the items are looked for in the element that holds the controls)
+     <input data-filter="q">                 words, all found in the item's data-search (else its text)
+     <select data-filter="status">            the item's data-status equals the value (empty: any)
+     <select data-order>                      for a list: "asc" or "desc" (the document's order is "asc")
+     <output data-count>
+   The target #ID is a <table> (its body's rows are the items; headers become sort buttons when it has
+   data-sortable: th data-type text, number, rank; a cell's data-sort is its key) or any element whose items
+   are selected by data-items; data-groups are hidden (with the heading before them) when none of their items
+   is shown. No network, no library. */
 (function () {
   "use strict";
 
-  function setup() {
-    var table = document.getElementById("dashboard");
-    if (!table || table.dataset.ready) return;
-    table.dataset.ready = "1";
-    var body = table.tBodies[0];
-    var rows = Array.prototype.slice.call(body.rows);
-    var controls = document.querySelector(".dashboard-controls");
-    var filter = document.getElementById("dash-filter");
-    var status = document.getElementById("dash-status");
-    var theme = document.getElementById("dash-theme");
-    var count = document.getElementById("dash-count");
-    if (controls) controls.hidden = false;
+  var slice = function (list) { return Array.prototype.slice.call(list); };
+
+  function register(controls) {
+    var target = controls.dataset.for ? document.getElementById(controls.dataset.for) : controls.parentElement;
+    if (!target || controls.dataset.ready) return;
+    controls.dataset.ready = "1";
+    var table = target.tagName === "TABLE" ? target : null;
+    var items = table ? slice(table.tBodies[0].rows) : slice(target.querySelectorAll(controls.dataset.items));
+    var groups = controls.dataset.groups ? slice(target.querySelectorAll(controls.dataset.groups)) : [];
+    var fields = slice(controls.querySelectorAll("[data-filter]"));
+    var order = controls.querySelector("[data-order]");
+    var count = controls.querySelector("[data-count]");
+    var noun = controls.dataset.noun || "items";
+    var headers = table && table.hasAttribute("data-sortable") ? slice(table.tHead.rows[0].cells) : [];
+    var sorted = null; // [column, ascending]
+    var placed = groups.slice(); // the groups in their present order
+    controls.hidden = false;
+
+    function words(item) {
+      if (item.dataset.search === undefined) item.dataset.search = item.textContent.toLowerCase().replace(/\s+/g, " ");
+      return item.dataset.search;
+    }
 
     function apply() {
-      var words = (filter.value || "").toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
-      rows.forEach(function (row) {
-        var ok = (!status.value || row.dataset.status === status.value) &&
-          (!theme.value || row.dataset.theme === theme.value) &&
-          words.every(function (w) { return row.dataset.search.indexOf(w) !== -1; });
-        row.hidden = !ok;
+      items.forEach(function (item) {
+        var ok = fields.every(function (f) {
+          var value = (f.value || "").trim();
+          if (!value) return true;
+          if (f.tagName === "INPUT") {
+            return value.toLowerCase().split(/\s+/).every(function (w) { return words(item).indexOf(w) !== -1; });
+          }
+          return item.dataset[f.dataset.filter] === value;
+        });
+        item.hidden = !ok;
         if (ok) shown += 1;
       });
-      count.textContent = shown + " of " + rows.length + " claims";
+      groups.forEach(function (group) {
+        var empty = !slice(group.children).some(function (child) { return !child.hidden; });
+        group.hidden = empty;
+        var heading = group.previousElementSibling;
+        if (heading && /^H[1-6]$/.test(heading.tagName)) heading.hidden = empty;
+      });
+      if (count) count.textContent = shown + " of " + items.length + " " + noun;
+      save();
     }
 
     function key(row, index, type) {
@@ -34,7 +68,68 @@
       return type === "number" || type === "rank" ? parseFloat(value) : value.toLowerCase();
     }
 
-    var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+    function sortBy(index, ascending) {
+      var th = headers[index];
+      if (!th) return;
+      sorted = [index, ascending];
+      headers.forEach(function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+      var type = th.dataset.type;
+      items.sort(function (a, b) {
+        var x = key(a, index, type), y = key(b, index, type);
+        var o = x < y ? -1 : x > y ? 1 : 0;
+        return ascending ? o : -o;
+      });
+      var fragment = document.createDocumentFragment();
+      items.forEach(function (row) { fragment.appendChild(row); });
+      table.tBodies[0].appendChild(fragment);
+    }
+
+    function reorder(direction) {
+      // a list: groups (with their headings) and the items in each, in document order or reversed
+      var want = direction === "desc";
+      if ((target.dataset.reversed === "1") === want) return;
+      target.dataset.reversed = want ? "1" : "";
+      var blocks = groups.length ? groups : [target];
+      blocks.forEach(function (group) {
+        slice(group.children).reverse().forEach(function (child) { group.appendChild(child); });
+      });
+      if (placed.length > 1) {
+        var parent = placed[0].parentNode, after = placed[placed.length - 1].nextSibling;
+        placed.reverse();
+        placed.forEach(function (group) {
+          var heading = group.previousElementSibling;
+          if (heading && /^H[1-6]$/.test(heading.tagName)) parent.insertBefore(heading, after);
+          parent.insertBefore(group, after);
+        });
+      }
+    }
+
+    /* The view in the URL's fragment: #q=words&status=reported&sort=2-desc (file:// keeps it on reload) */
+    function save() {
+      var params = new URLSearchParams();
+      fields.forEach(function (f) { if ((f.value || "").trim()) params.set(f.dataset.filter, f.value.trim()); });
+      if (sorted) params.set("sort", (sorted[0] + 1) + (sorted[1] ? "" : "-desc"));
+      if (order && order.value !== "asc") params.set("order", order.value);
+      var fragment = params.toString();
+      var url = location.pathname + location.search + (fragment ? "#" + fragment : "");
+      if (url !== location.pathname + location.search + location.hash) history.replaceState(null, "", url);
+    }
+
+    function load() {
+      if (location.hash.indexOf("=") === -1) return;
+      var params = new URLSearchParams(location.hash.slice(1));
+      fields.forEach(function (f) {
+        var value = params.get(f.dataset.filter);
+        if (value === null) return;
+        if (f.tagName === "SELECT" && !slice(f.options).some(function (o) { return o.value === value; })) return;
+        f.value = value;
+      });
+      var sort = /^(\d+)(-desc)?$/.exec(params.get("sort") || "");
+      if (sort) sortBy(parseInt(sort[1], 10) - 1, !sort[2]);
+      if (order && params.get("order") === "desc") { order.value = "desc"; reorder("desc"); }
+    }
+
     headers.forEach(function (th, index) {
       var button = document.createElement("button");
       button.type = "button";
@@ -43,22 +138,18 @@
       th.textContent = "";
       th.appendChild(button);
       button.addEventListener("click", function () {
-        var ascending = th.getAttribute("aria-sort") !== "ascending";
-        headers.forEach(function (h) { h.removeAttribute("aria-sort"); });
-        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        var type = th.dataset.type;
-        rows.sort(function (a, b) {
-          var x = key(a, index, type), y = key(b, index, type);
-          var order = x < y ? -1 : x > y ? 1 : 0;
-          return ascending ? order : -order;
-        });
-        var fragment = document.createDocumentFragment();
-        rows.forEach(function (row) { fragment.appendChild(row); });
-        body.appendChild(fragment);
+        sortBy(index, th.getAttribute("aria-sort") !== "ascending");
+        save();
       });
     });
-    [filter, status, theme].forEach(function (el) { el.addEventListener("input", apply); });
+    fields.forEach(function (el) { el.addEventListener("input", apply); });
+    if (order) order.addEventListener("input", function () { reorder(order.value); save(); });
+    load();
     apply();
+  }
+
+  function setup() {
+    slice(document.querySelectorAll(".register-controls")).forEach(register);
   }
 
   /* The sticky marking banner's height, for the header, search panel and drawer placed below it (briefing.css) */
