@@ -125,6 +125,34 @@ def _patch_citeproc() -> None:
                     for variable in element.get("variable").split():
                         layout.repressed.setdefault(element.tag, []).append(variable)
 
+    # Speed: citeproc-py looks macros, layouts and "does this call a variable" up with an XPath query each time
+    # it meets them (half its time); the style tree never changes, so each answer is kept.
+    element = csl_model.CitationStylesElement
+    macros: dict[tuple[int, str], Any] = {}
+    layouts: dict[Any, Any] = {}
+    calls: dict[Any, bool] = {}
+    original_macro, original_layout = element.get_macro, element.get_layout
+    original_calls = csl_model.Parent.calls_variable
+
+    def get_macro(self: Any, name: str) -> Any:
+        key = (id(self.getroottree().getroot()), name)
+        if key not in macros:
+            macros[key] = original_macro(self, name)
+        return macros[key]
+
+    def get_layout(self: Any) -> Any:
+        if self not in layouts:
+            layouts[self] = original_layout(self)
+        return layouts[self]
+
+    def calls_variable(self: Any) -> bool:
+        if self not in calls:
+            calls[self] = original_calls(self)
+        return calls[self]
+
+    element.get_macro = get_macro  # type: ignore[method-assign]
+    element.get_layout = get_layout  # type: ignore[method-assign]
+    csl_model.Parent.calls_variable = calls_variable  # type: ignore[method-assign]
     initialize._briefing = True  # type: ignore[attr-defined]
     name_cls.initialize = initialize  # type: ignore[method-assign]
     sub_cls.add_to_repressed_list = add_to_repressed_list  # type: ignore[method-assign]
@@ -330,6 +358,10 @@ def _segments(markup: str) -> list[Segment]:
     return merged
 
 
+_SENTINEL = "8642"
+_SINGLE = re.compile(r"[0-9]+|[ivxlcdm]+|[IVXLCDM]+|[0-9]+(\.[0-9]+)+")
+
+
 class Styler:
     """One CSL style applied to sources: bibliography entries and note forms, each formatted once."""
 
@@ -365,6 +397,11 @@ class Styler:
     def note(self, source: Source, first: bool = True, label: str = "", locator: str = "", prefix: str = "",
              suffix: str = "") -> list[Segment]:
         """A citation as the style writes it: for a note style, the first note in full or a later one short."""
+        if locator and locator != _SENTINEL and _SINGLE.fullmatch(locator):
+            # One formatting per source, position and label: a single locator is put in place of a stand-in.
+            # (Ranges go through the processor each time: the style may shorten them, 101-103 -> 101-3.)
+            template = self.note(source, first, label, _SENTINEL, prefix, suffix)
+            return [Segment(seg.text.replace(_SENTINEL, locator), seg.style) for seg in template]
         cache = _cache(source)
         key = ("note", self.path, first, label, locator, prefix, suffix)
         if key not in cache:
