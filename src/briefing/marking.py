@@ -10,12 +10,14 @@ from .model import Corpus
 from .vocab import marking_rank
 
 
-def at_ceiling(corpus: Corpus, ceiling: str) -> Corpus:
+def at_ceiling(corpus: Corpus, ceiling: str, verify: bool = True) -> Corpus:
     """A copy of the corpus holding only records marked at or below the ceiling, and the attachments that kept
     pages link (an attachment is marked as the most restricted page linking it).
 
     The checker's marking-leak rule guarantees that nothing kept refers to anything withheld; this verifies it
     again with the same reference table (``refs``) and raises MarkingLeak rather than render a leak.
+    ``verify=False`` is for earlier revisions (what changed, claim history), which were checked by the rules of
+    their day and cannot be corrected now: only records' own texts and statuses are read from them.
     """
     top = marking_rank(ceiling)
     if all(marking_rank(r.marking) <= top for _, r in refs.records(corpus)):
@@ -41,6 +43,8 @@ def at_ceiling(corpus: Corpus, ceiling: str) -> Corpus:
         pages=pages,
         files={path: loc for path, loc in corpus.files.items() if path in attachments},
     )
+    if not verify:
+        return cut
     kinds = ("source", "claim", "entity", "theme", "page", "attachment")
     known = {kind: refs.targets(corpus, kind) for kind in kinds}
     kept = {kind: refs.targets(cut, kind) for kind in kinds}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import subprocess
 import tarfile
 import tempfile
@@ -18,6 +19,7 @@ from .problems import Problems
 from .versioning import VersionInfo, git, name_of
 
 CORPUS_DIRS = ("sources", "docs")
+CACHE_FORMAT = 1  # raise when what a revision's statuses depend on changes (e.g. how markings are read)
 
 
 def _prefix(root: Path) -> str:
@@ -72,8 +74,30 @@ def previous_release(root: Path, tag_pattern: str = "v*") -> str | None:
 def changes_since(root: Path, head: Corpus, version: VersionInfo, ref: str, ceiling: str) -> Changes:
     """What changed between ref and the corpus in the working tree, both cut to a marking ceiling."""
     base = corpus_at(root, ref)
-    return compare(at_ceiling(base, ceiling), at_ceiling(head, ceiling), ref,
+    return compare(at_ceiling(base, ceiling, verify=False), at_ceiling(head, ceiling), ref,
                    version_of(root, ref, head.config.release_tags), version.version)
+
+
+def _statuses(root: Path, commit: str, tree: str, ceiling: str) -> dict[str, str]:
+    """The status of each claim at or below the ceiling in one revision of sources/ (a git tree), cached in the
+    repository's git folder: a tree never changes, so each is read once however often the site is built."""
+    git_dir = git(root, "rev-parse", "--git-common-dir")
+    name = f"statuses-{CACHE_FORMAT}-{tree}-{ceiling.replace(':', '_').replace('+', '_')}.json"
+    cache = root / git_dir / "briefing-cache" / name if git_dir else None
+    if cache is not None and cache.is_file():
+        try:
+            return dict(json.loads(cache.read_text("utf-8")))
+        except (OSError, ValueError):
+            pass  # rebuilt below
+    corpus = at_ceiling(corpus_at(root, commit, ("sources",)), ceiling, verify=False)
+    statuses = {k: c.status for k, c in corpus.claims.items()}
+    if cache is not None:
+        try:
+            cache.parent.mkdir(exist_ok=True)
+            cache.write_text(json.dumps(statuses, sort_keys=True), encoding="utf-8")
+        except OSError:
+            pass  # a read-only repository: no cache, same result
+    return statuses
 
 
 def claim_history(root: Path, head: Corpus, version: VersionInfo, ceiling: str) -> dict[str, list[HistoryEntry]]:
@@ -101,8 +125,7 @@ def claim_history(root: Path, head: Corpus, version: VersionInfo, ceiling: str) 
         commit, epoch = line.split()
         tree = git(root, "rev-parse", f"{commit}:{prefix}sources") or commit
         if tree not in seen_trees:
-            corpus = at_ceiling(corpus_at(root, commit, ("sources",)), ceiling)
-            seen_trees[tree] = {k: c.status for k, c in corpus.claims.items()}
+            seen_trees[tree] = _statuses(root, commit, tree, ceiling)
         date = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date().isoformat()
         record(seen_trees[tree], date, version_of(root, commit, head.config.release_tags))
     if version.dirty:
