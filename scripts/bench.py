@@ -52,6 +52,39 @@ def timed(args: list[str], runs: int) -> list[float]:
     return times
 
 
+# Formatting alone (cite.py, citeproc-py): every reference of a corpus once, then 10,000 footnote citations drawn
+# from its sources with page, section, paragraph and figure locators, in pack order (first note full, later short).
+CITATIONS = """
+import random, sys, time
+from pathlib import Path
+from briefing.cite import reference, short_label, styler
+from briefing.loader import load
+from briefing.problems import Problems
+sources = list(load(Path(sys.argv[1]), Problems()).sources.values())
+rng, seen = random.Random(13), set()
+start = time.perf_counter()
+for s in sources:
+    reference(s), short_label(s)
+for _ in range(10000):
+    s, label = rng.choice(sources), rng.choice(["page", "section", "paragraph", "figure", ""])
+    styler(s.style).note(s, s.key not in seen, label, str(rng.randint(1, 40)) if label else "")
+    seen.add(s.key)
+print(time.perf_counter() - start)
+"""
+
+
+def timed_citations(root: Path, runs: int) -> list[float]:
+    """Seconds to format the references of root and 10,000 citations of them, per run (in a fresh process)."""
+    out = []
+    for _ in range(runs):
+        result = subprocess.run([sys.executable, "-c", CITATIONS, str(root)], capture_output=True, text=True,
+                                check=False)
+        if result.returncode != 0:
+            raise RuntimeError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "failed")
+        out.append(float(result.stdout.strip().splitlines()[-1]))
+    return out
+
+
 def pages(pdf: Path) -> int | None:
     try:
         from pypdf import PdfReader
@@ -102,13 +135,14 @@ def main() -> int:
     for pack in ("brief", "drones", "full"):
         cases.append((f"pack {pack}: shipped corpus", ["pack", pack, "--root", str(shipped), "--no-changes"], shipped))
     cases.append((f"pack full: {label}", ["pack", "full", "--root", str(big), "--no-changes"], big))
+    cases.append((f"format 10,000 citations: {label}", ["@citations"], big))
     print(f"{'case':52} {'runs':>4} {'min s':>8} {'median s':>9} {'max s':>8}")
     failed = 0
     for name, command, root in cases:
         if args.only and args.only not in name:
             continue
         try:
-            times = timed(command, args.runs)
+            times = timed_citations(root, args.runs) if command == ["@citations"] else timed(command, args.runs)
         except RuntimeError as exc:
             print(f"{name:52} failed: {exc}")
             failed += 1

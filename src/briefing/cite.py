@@ -426,7 +426,15 @@ class Styler:
         return list(cache[key])
 
 
+_CACHES: dict[tuple[Any, ...], dict[Any, Any]] = {}
+
+
 def _cache(source: Source) -> dict[Any, Any]:
+    """The formatted forms of a source, shared by every copy of it (a corpus cut to a ceiling copies its sources):
+    keyed by what the formatting reads."""
+    if not source.rendered:
+        key = (source.key, source.entry_type, tuple(sorted(source.fields.items())))
+        source.rendered = _CACHES.setdefault(key, {})
     return source.rendered
 
 
