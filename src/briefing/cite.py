@@ -150,6 +150,28 @@ def _patch_citeproc() -> None:
             calls[self] = original_calls(self)
         return calls[self]
 
+    terms: dict[tuple[Any, ...], Any] = {}
+    substitutes: dict[Any, Any] = {}
+    original_term, original_substitute = csl_model.Locale.get_term, csl_model.Names.substitute
+
+    def get_term(self: Any, name: str, form: Any = None, zero_padded: bool = False) -> Any:
+        key = (id(self.getroottree().getroot()), name, form, zero_padded)
+        if key not in terms:
+            try:
+                terms[key] = original_term(self, name, form, zero_padded)
+            except IndexError:
+                terms[key] = None
+        if terms[key] is None:
+            raise IndexError(name)
+        return terms[key]
+
+    def substitute(self: Any) -> Any:
+        if self not in substitutes:
+            substitutes[self] = original_substitute(self)
+        return substitutes[self]
+
+    csl_model.Locale.get_term = get_term  # type: ignore[method-assign]
+    csl_model.Names.substitute = substitute  # type: ignore[method-assign]
     element.get_macro = get_macro  # type: ignore[method-assign]
     element.get_layout = get_layout  # type: ignore[method-assign]
     csl_model.Parent.calls_variable = calls_variable  # type: ignore[method-assign]
