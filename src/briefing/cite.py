@@ -11,9 +11,14 @@ Every distinct reference and note form is formatted once and cached on its sourc
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
+import hashlib
 import html
+import importlib.metadata
+import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -402,19 +407,14 @@ class Styler:
 
     def entry(self, source: Source) -> list[Segment]:
         """The bibliography entry (or, for a style with no bibliography, its first note)."""
-        cache = _cache(source)
-        key = ("entry", self.path)
-        if key not in cache:
-            bib = self._bibliography(source)
-            if self.style.has_bibliography():
-                item = CitationItem(source.key)
-                citation = CslCitation([item])
-                bib.register(citation)
-                markup = str(self.style.render_bibliography([item])[0])
-                cache[key] = _segments(markup)
-            else:
-                cache[key] = self.note(source, first=True)
-        return list(cache[key])
+        def compute() -> list[Segment]:
+            if not self.style.has_bibliography():
+                return self.note(source, first=True)
+            item = CitationItem(source.key)
+            self._bibliography(source).register(CslCitation([item]))
+            return _segments(str(self.style.render_bibliography([item])[0]))
+
+        return self._stored(source, ("entry",), compute)
 
     def note(self, source: Source, first: bool = True, label: str = "", locator: str = "", prefix: str = "",
              suffix: str = "") -> list[Segment]:
@@ -424,9 +424,7 @@ class Styler:
             # (Ranges go through the processor each time: the style may shorten them, 101-103 -> 101-3.)
             template = self.note(source, first, label, _SENTINEL, prefix, suffix)
             return [Segment(seg.text.replace(_SENTINEL, locator), seg.style) for seg in template]
-        cache = _cache(source)
-        key = ("note", self.path, first, label, locator, prefix, suffix)
-        if key not in cache:
+        def compute() -> list[Segment]:
             bib = self._bibliography(source)
             extra: dict[str, Any] = {}
             if locator:
@@ -443,9 +441,72 @@ class Styler:
                 before = CslCitation([CitationItem(source.key), CitationItem(source.key)])
                 before.bibliography = bib
                 earlier = [before.cites[0]]
-            markup = str(self.style.render_citation(citation, earlier, lambda _item: None))
-            cache[key] = _segments(markup)
+            return _segments(str(self.style.render_citation(citation, earlier, lambda _item: None)))
+
+        return self._stored(source, ("note", first, label, locator, prefix, suffix), compute)
+
+    def _stored(self, source: Source, form: tuple[Any, ...], compute: Any) -> list[Segment]:
+        """A formatted form of a source: from memory, else from the on-disk cache, else from the processor."""
+        cache = _cache(source)
+        key = (form, self.path)
+        if key not in cache:
+            disk = _disk(self.path)
+            digest = ""
+            if disk is not None:
+                text = json.dumps([csl_json(source), list(form)], sort_keys=True, ensure_ascii=False)
+                digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
+                hit = disk.entries.get(digest)
+                if hit is not None:
+                    cache[key] = [Segment(t, st) for t, st in hit]
+                    return list(cache[key])
+            cache[key] = compute()
+            if disk is not None:
+                disk.put(digest, [[seg.text, seg.style] for seg in cache[key]])
         return list(cache[key])
+
+
+class _DiskCache:
+    """Formatted references and notes kept between runs, one file per style: the processor is slow (a few ms a
+    form) and a corpus's references rarely change. The file's name holds a digest of the style, of citeproc-py's
+    version and of this module, so any change to them starts a new cache; BRIEFING_NO_CACHE=1 turns it off."""
+
+    def __init__(self, path: Path):
+        self.path, self.dirty = path, False
+        try:
+            self.entries: dict[str, Any] = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+        atexit.register(self.save)
+
+    def put(self, digest: str, value: Any) -> None:
+        self.entries[digest], self.dirty = value, True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            temp.write_text(json.dumps(self.entries, ensure_ascii=False), "utf-8")
+            os.replace(temp, self.path)
+            self.dirty = False
+        except OSError:
+            pass  # a cache that cannot be written costs time only
+
+
+@functools.lru_cache(maxsize=16)
+def _disk(style: str) -> _DiskCache | None:
+    if os.environ.get("BRIEFING_NO_CACHE"):
+        return None
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefing"
+    digest = hashlib.sha256()
+    try:
+        digest.update(Path(style).read_bytes())
+        digest.update(Path(__file__).read_bytes())
+        digest.update(importlib.metadata.version("citeproc-py").encode())
+    except (OSError, importlib.metadata.PackageNotFoundError):
+        return None
+    return _DiskCache(base / f"csl-{digest.hexdigest()[:24]}.json")
 
 
 _CACHES: dict[tuple[Any, ...], dict[Any, Any]] = {}
