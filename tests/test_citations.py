@@ -165,6 +165,8 @@ def test_site_renders_the_export(export: Path, tmp_path: Path) -> None:
     assert entry.get_text() == CHICAGO["mullerWidgetFlows2024"]
     assert entry.select_one("em").get_text() == "Journal of Trade Studies"
     assert entry.select_one('a[href="https://doi.org/10.1234/jts.2024.0012"]') is not None
+    container = sources.select_one("li#src-widgetconf2024 .source-meta").get_text()
+    assert container.startswith("Not graded: a container")
     page = content(site, "themes/trade.html")
     tip = page.select_one('a.cite[href="../sources.html#src-mullerWidgetFlows2024"] .cite-tip')
     assert tip.get_text() == CHICAGO["mullerWidgetFlows2024"] + " \u2014 pp. 101\u2013103, table 2"

@@ -224,6 +224,7 @@ def inherit(sources: dict[str, Source], problems: Problems) -> None:
                                f"source '{key}' names '{parent_key}' in {name}, which is no source")
                 continue
             resolve(parent_key, (*path, parent_key))
+            parent.inherited_by.append(key)
             _take(child, parent, xdata=parent_key in split_keys(child.get("xdata")))
         done.add(key)
 

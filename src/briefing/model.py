@@ -29,6 +29,7 @@ class Source:
     authors: list[str] = field(default_factory=list)  # "Last, First" or a corporate name, in order
     names: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # CSL-JSON names per name field
     inherited: set[str] = field(default_factory=set)  # fields taken from a crossref or xdata parent
+    inherited_by: list[str] = field(default_factory=list)  # keys of the entries naming it in crossref or xdata
     style: str = ""  # the CSL file of the corpus's citation style ("" the default)
     rendered: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # cite.py's cache
 
