@@ -386,3 +386,8 @@ def test_check_refuses_what_build_would_refuse(minimal: Path) -> None:
     problem = only(run(minimal), "pack-empty-section")
     assert problem.loc.line == line_of(minimal, "sources/records.yml", "- id: full")
     assert "sections 'key-judgments', 'recommendations', 'evidence'" in problem.message
+
+
+def test_the_themes_overview_path_is_reserved(minimal: Path) -> None:
+    (minimal / "docs/themes/index.md").write_text("# Themes\n", encoding="utf-8")
+    assert only(run(minimal), "reserved-path").loc.path == "docs/themes/index.md"

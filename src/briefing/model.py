@@ -226,8 +226,8 @@ class Citation:
 
 # Site paths the engine generates: an analyst's page there would be replaced (index.md and methodology.md are
 # read into the generated pages of the same name).
-GENERATED_PAGES = ("claims/index.md", "timeline.md", "entities/index.md", "figures.md", "recommendations.md",
-                   "gaps.md", "sources.md", "changes.md", "downloads.md")
+GENERATED_PAGES = ("claims/index.md", "themes/index.md", "timeline.md", "entities/index.md", "figures.md",
+                   "recommendations.md", "gaps.md", "sources.md", "changes.md", "downloads.md")
 GENERATED_DIRS = ("claims/", "entities/", "downloads/", "assets/")
 
 
