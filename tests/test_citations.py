@@ -117,6 +117,8 @@ CHICAGO = {
     "Conference, edited by Giulia Rossi. Conference Press, June 10–12, 2024.",
     "kowalskiThesis2020": "Kowalski, Marta. “Dual-Use Goods and the Limits of Enforcement”. PhD diss., University "
     "of Warsaw, 2020.",
+    "handbookWidgets2022": "Okonkwo, Chidi, and Åsa Lindqvist, eds. Handbook of Widget Controls. 3rd ed. Example "
+    "University Press, 2022.",
 }
 APA = {
     "mullerWidgetFlows2024": "Müller, H., Østergaard, K., & Dvořák, T. (2024). Widget Flows through Central Asia: "
@@ -126,6 +128,8 @@ APA = {
     "its limits. Review of Economic Statistics, 41(2), 55–78.",
     "worldbankTradeOutlook2024": "World Bank. (June 10–12, 2024). Trade Outlook 2024 & Beyond: 5% Growth? (Policy "
     "Research Report WB-2024-7). World Bank. https://example.org/wb/trade_outlook%202024.pdf",
+    "handbookWidgets2022": "Okonkwo, C., & Lindqvist, Å. (eds.). (2022). Handbook of Widget Controls (3rd ed.). "
+    "Example University Press.",
 }
 
 

@@ -83,6 +83,7 @@ def _patch_citeproc() -> None:
       is not suppressed in the rest of the entry, so the title was printed twice. CSL says substituted variables
       are suppressed for the rest of the output; citeproc-py does so only for a cs:text naming the variable
       itself, so the variables a substituted macro renders are suppressed too;
+    - names substituted for a missing author were printed again later, and with initials (see names_process);
     - a cs:label prints its term even when its variable is empty ("edition" after every short note of an
       article); CSL prints a label only with its variable.
     """
@@ -126,7 +127,8 @@ def _patch_citeproc() -> None:
                 if element.get("macro") and element.get("macro") not in seen:
                     seen.add(element.get("macro"))
                     stack.append(self.get_macro(element.get("macro")))
-                if element.get("variable") and (element.tag == child.tag or not child.get("macro")):
+                text_tag = element.tag.endswith("}text")
+                if element.get("variable") and (element.tag == child.tag or (not child.get("macro") and text_tag)):
                     for variable in element.get("variable").split():
                         layout.repressed.setdefault(element.tag, []).append(variable)
 
@@ -175,6 +177,35 @@ def _patch_citeproc() -> None:
             substitutes[self] = original_substitute(self)
         return substitutes[self]
 
+    original_names = csl_model.Names.process
+    outer_names: dict[Any, Any] = {}
+
+    def names_process(self: Any, item: Any, names_context: Any = None, context: Any = None, **kwargs: Any) -> Any:
+        # Names substituted for a missing author (Chicago's editors of an edited book) are suppressed in the rest
+        # of the entry, as CSL says, and a cs:names inside a choose of a cs:substitute takes the cs:name of the
+        # cs:names that holds the substitute (citeproc-py gave it a default cs:name: initials, no "and").
+        layout = (context if context is not None else self).get_layout()
+        repressed = layout.repressed.get(self.tag, [])
+        roles = self.get("variable", "").split()
+        kept = [r for r in roles if r not in repressed]
+        if roles and not kept:
+            raise csl_model.VariableError
+        if self not in outer_names:
+            found = self.xpath_search("./ancestor::cs:substitute[1]/parent::cs:names[1]")
+            outer_names[self] = found[0] if found else None
+        substituted = outer_names[self] is not None
+        if names_context is None and self.name is None and substituted:
+            names_context = outer_names[self]
+        self.set("variable", " ".join(kept))
+        try:
+            text = original_names(self, item, names_context, context, **kwargs)
+        finally:
+            self.set("variable", " ".join(roles))
+        if text and substituted:
+            layout.repressed.setdefault(self.tag, []).extend(r for r in kept if r in item.reference)
+        return text
+
+    csl_model.Names.process = names_process  # type: ignore[method-assign]
     csl_model.Locale.get_term = get_term  # type: ignore[method-assign]
     csl_model.Names.substitute = substitute  # type: ignore[method-assign]
     element.get_macro = get_macro  # type: ignore[method-assign]
