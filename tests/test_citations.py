@@ -11,7 +11,7 @@ from pdf_helpers import render, squash, write
 from site_helpers import build, content
 
 from briefing.citations import CiteError, CiteGroup, find, scan
-from briefing.cite import reference_text, short_label, style_path, styler
+from briefing.cite import csl_json, nocase, reference_text, short_label, style_path, styler
 from briefing.model import Corpus
 from briefing.pipeline import load_and_check
 from briefing.schema import valid_source_date
@@ -138,6 +138,14 @@ def test_references_in_two_styles(corpus: Corpus, style: str, expected: dict[str
     chosen = styler(str(style_path(style, None)))
     for key, text in expected.items():
         assert "".join(s.text for s in chosen.entry(corpus.sources[key])) == text
+
+
+def test_braces_protect_words_from_the_styles_case_changes(corpus: Corpus) -> None:
+    item = csl_json(corpus.sources["mullerWidgetFlows2024"])
+    assert item["title"] == ('Widget Flows through <span class="nocase">Central Asia:</span> '
+                             '<span class="nocase">Evidence</span> from Mirror Statistics')
+    assert nocase("the {iPhone} and ({UN}) rules") == ('the <span class="nocase">iPhone</span> and '
+                                                        '<span class="nocase">(UN)</span> rules')
 
 
 def test_chicago_notes_first_full_then_short(corpus: Corpus) -> None:

@@ -73,6 +73,18 @@ def _decoder() -> LatexDecodingMiddleware:
 
 
 _DECODE = _decoder()
+_DECODE_BRACED = LatexDecodingMiddleware(keep_braced_groups=True, keep_math_mode=False)
+# Fields whose case a style may change (title case, sentence case): BibTeX's braces protect their words.
+CASED_FIELDS = ("title", "subtitle", "titleaddon", "booktitle", "booksubtitle", "booktitleaddon", "journaltitle",
+                "journalsubtitle", "journal", "maintitle", "shorttitle", "eventtitle", "series")
+
+
+def protected(value: str) -> str | None:
+    """The decoded text with BibTeX's case protection kept as ``{…}`` groups, or None when nothing is braced."""
+    if "{" not in value:
+        return None
+    text, error = _DECODE_BRACED._transform_python_value_string(value)
+    return " ".join(text.split()) if not error and "{" in text else None
 
 
 def decode(value: str) -> str:
@@ -164,6 +176,7 @@ def load_bib(path: Path, shown: str, text: str, problems: Problems, default_mark
         loc = Loc(shown, (entry.start_line or 0) + 1)
         fields = {k: verbatim(v) if k in VERBATIM_FIELDS else decode(v) for k, v in raw.items()}
         names = {k: parse_names(raw[k]) for k in NAME_FIELDS if raw.get(k, "").strip()}
+        braced = {k: v for k in CASED_FIELDS if k in raw and (v := protected(raw[k])) is not None}
         for k, people in names.items():
             fields[k] = " and ".join(name_text(n) for n in people)
         for name in (k for k in raw if k not in KNOWN_FIELDS):  # an error blocks every output
@@ -190,6 +203,7 @@ def load_bib(path: Path, shown: str, text: str, problems: Problems, default_mark
                 field_lines=lines,
                 authors=[name_text(n) for n in names.get("author", [])],
                 names=names,
+                protected=braced,
             )
         )
     return sources
@@ -254,6 +268,8 @@ def _take(child: Source, parent: Source, xdata: bool) -> None:
         if name not in child.fields:
             child.fields[name] = value
             child.inherited.add(name)
+            if field_name in parent.protected:
+                child.protected[name] = parent.protected[field_name]
             if name in parent.names:
                 child.names[name] = parent.names[name]
     if "marking" in child.inherited:

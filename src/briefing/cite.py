@@ -314,12 +314,39 @@ def year(source: Source) -> str:
     return "n.d."
 
 
+def nocase(text: str) -> str:
+    """BibTeX's case protection as CSL-JSON markup: '{UN} report' -> '<span class="nocase">UN</span> report'."""
+    out: list[str] = []
+    group: list[str] = []
+    depth = 0
+    for ch in text:
+        if ch == "{":
+            depth += 1
+            continue
+        if ch == "}":
+            depth = max(depth - 1, 0)
+            if depth == 0 and group:
+                out.append(f'<span class="nocase">{"".join(group)}</span>')
+                group = []
+            continue
+        (group if depth else out).append(ch)
+    out += group
+    # citeproc-py puts a space between a protected group and what touches it ('Asia :'): the touching characters
+    # join the group.
+    return re.sub(r'([^\s<>]*)<span class="nocase">([^<]*)</span>([^\s<>]*)', r'<span class="nocase">\1\2\3</span>',
+                  "".join(out))
+
+
+def _cased(source: Source, name: str) -> str:
+    return nocase(source.protected[name]) if name in source.protected else source.get(name)
+
+
 def _title(source: Source, main: str = "title", sub: str = "subtitle", addon: str = "titleaddon") -> str:
-    title = source.get(main)
+    title = _cased(source, main)
     if source.get(sub):
-        title = f"{title}: {source.get(sub)}" if title else source.get(sub)
+        title = f"{title}: {_cased(source, sub)}" if title else _cased(source, sub)
     if source.get(addon):
-        title = f"{title}. {source.get(addon)}" if title else source.get(addon)
+        title = f"{title}. {_cased(source, addon)}" if title else _cased(source, addon)
     return title
 
 
@@ -329,14 +356,18 @@ def csl_json(source: Source) -> dict[str, Any]:
     item: dict[str, Any] = {"id": source.key, "type": TYPES.get(kind, "article")}
     get = source.get
     item["title"] = _title(source)
-    short = get("shorttitle") or re.split(r"[:?!]\s", item["title"], maxsplit=1)[0]
-    if short and short != item["title"]:
-        item["title-short"] = short
+    if get("shorttitle"):
+        item["title-short"] = _cased(source, "shorttitle")
+    else:  # the main title before its subtitle, as written (with its {protected} words)
+        whole = source.protected.get("title", get("title"))
+        head = re.split(r"[:?!]\s", whole, maxsplit=1)[0]
+        if head != whole and head.count("{") == head.count("}"):
+            item["title-short"] = nocase(head) if "title" in source.protected else head
     for csl, name in (("author", "author"), ("editor", "editor"), ("translator", "translator"),
                       ("container-author", "bookauthor")):
         if source.names.get(name):
             item[csl] = [dict(n) for n in source.names[name]]
-    container = (_title(source, "journaltitle", "journalsubtitle", "journaltitleaddon") or get("journal")
+    container = (_title(source, "journaltitle", "journalsubtitle", "journaltitleaddon") or _cased(source, "journal")
                  or _title(source, "booktitle", "booksubtitle", "booktitleaddon") or get("maintitle"))
     publisher = get("publisher") or get("institution") or get("school") or get("organization")
     if kind in ("online", "www") and not container:

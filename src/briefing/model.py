@@ -30,6 +30,7 @@ class Source:
     names: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # CSL-JSON names per name field
     inherited: set[str] = field(default_factory=set)  # fields taken from a crossref or xdata parent
     inherited_by: list[str] = field(default_factory=list)  # keys of the entries naming it in crossref or xdata
+    protected: dict[str, str] = field(default_factory=dict)  # title-like fields with their {case-protected} words
     style: str = ""  # the CSL file of the corpus's citation style ("" the default)
     rendered: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)  # cite.py's cache
 
