@@ -56,6 +56,16 @@ def _soft(text: str) -> str:
     return (" " if text[:1].isspace() else "") + inner + (" " if text[-1:].isspace() else "")
 
 
+def _clip(text: str, limit: int) -> str:
+    """The start of a statement, cut at a word, for a list where the whole statement would not fit."""
+    words, out = text.rstrip(".").split(), ""
+    for word in words:
+        if len(out) + len(word) + 1 > limit:
+            return out + "\u2026"
+        out = f"{out} {word}".strip()
+    return out
+
+
 class Assembler:
     def __init__(self, corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None,
                  layout: tuple[str, str] = LAYOUTS[0]):
@@ -82,7 +92,7 @@ class Assembler:
             raise Unfit(f"refers to claim '{ident}', which is withheld at {self.pack.ceiling} or unknown")
         in_pack = ident in self.scope.claim_ids
         return {"t": "claim", "id": clean(ident), "status": claim.status, "statement": clean(claim.statement),
-                "link": self.linked and in_pack}
+                "short": clean(_clip(claim.statement, 60)), "named": False, "link": self.linked and in_pack}
 
     def note(self, cite: etree.Element) -> list[tree.Node]:
         """One source's part of a footnote in the corpus's CSL style: in full the first time the pack cites it,
@@ -106,7 +116,8 @@ class Assembler:
         return mark
 
     def claims_of(self, ids: list[str]) -> list[tree.Node]:
-        return [self.claim_ref(i) for i in ids if i in self.corpus.claims]
+        """Claims listed after a record ('Based on: …'): each named by the start of its statement."""
+        return [{**self.claim_ref(i), "named": True} for i in ids if i in self.corpus.claims]
 
     # --- sections ------------------------------------------------------------------------------------------
     def key_judgments(self) -> dict[str, Any]:
@@ -229,7 +240,8 @@ class Assembler:
         c = self.changes
         groups = []
         for heading, items in c.groups():
-            rows = [{"id": clean(i.id), "title": clean(i.title), "before": clean(i.before or "none"),
+            rows = [{"id": clean(i.id), "what": i.kind.split("-", 1)[0].capitalize(), "title": clean(i.title),
+                     "before": clean(i.before or "none"),
                      "after": clean(i.after or "none"), "step": i.kind in STEP_KINDS, "was": i.kind in WAS_KINDS}
                     for i in items if self._in_scope(i.kind, i.id)]
             if rows:
