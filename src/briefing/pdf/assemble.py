@@ -117,7 +117,8 @@ class Assembler:
 
     def claims_of(self, ids: list[str]) -> list[tree.Node]:
         """Claims listed after a record ('Based on: …'): each named by the start of its statement."""
-        return [{**self.claim_ref(i), "named": True} for i in ids if i in self.corpus.claims]
+        refs = [self.claim_ref(i) for i in ids if i in self.corpus.claims]
+        return [{**ref, "named": True} if isinstance(ref, dict) else ref for ref in refs]
 
     # --- sections ------------------------------------------------------------------------------------------
     def key_judgments(self) -> dict[str, Any]:
