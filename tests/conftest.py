@@ -1,8 +1,9 @@
-"""Shared fixtures: a fresh copy of the example corpus for each test that edits one."""
+"""Shared fixtures: a fresh copy of the example corpus for each test that edits one; a real browser."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,3 +18,48 @@ def minimal(tmp_path: Path) -> Path:
     root = tmp_path / "corpus"
     shutil.copytree(EXAMPLE, root)
     return root
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Debian's Chromium, headless, through Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "the browser tests need Debian's chromium: run ./scripts/test, which installs it"
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+class Recorder:
+    """Every request a page makes, and every one that failed."""
+
+    def __init__(self, page) -> None:
+        self.urls: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda r: self.urls.append(r.url))
+        page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def check(self) -> None:
+        assert self.failed == []
+        assert [u for u in self.urls if not u.startswith("file://")] == []
+        assert self.errors == []
+
+
+@pytest.fixture
+def page(browser):
+    """A desktop-sized page that fails the test on any failed load, request to another host or script error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.recorder = Recorder(page)
+    yield page
+    page.recorder.check()
+    context.close()

@@ -4,61 +4,19 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import Recorder
 from site_helpers import build, with_figure
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "minimal"
-
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("browser")
     return build(with_figure(Path(shutil.copytree(EXAMPLE, base / "corpus"))), base / "out")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), "the browser tests need Debian's chromium: run ./scripts/test, which installs it"
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-class Recorder:
-    """Every request a page makes, and every one that failed."""
-
-    def __init__(self, page) -> None:
-        self.urls: list[str] = []
-        self.failed: list[str] = []
-        self.errors: list[str] = []
-        page.on("request", lambda r: self.urls.append(r.url))
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.url}: {r.failure}"))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-    def check(self) -> None:
-        assert self.failed == []
-        assert [u for u in self.urls if not u.startswith("file://")] == []
-        assert self.errors == []
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.recorder = Recorder(page)
-    yield page
-    page.recorder.check()
-    context.close()
 
 
 def test_search_from_file_url_lands_on_the_right_page(site: Path, page) -> None:

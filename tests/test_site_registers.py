@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE
 from site_helpers import build, with_figure
-from test_site_browser import ARGS, CHROMIUM, EXAMPLE, Recorder
 
 MORE = """
   - id: ministry
@@ -34,26 +34,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = text.replace("\nevents:\n", MORE + "\nevents:\n" + EVENT.lstrip("\n"), 1)
     records.write_text(text, "utf-8")
     return build(root, root / "site")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.recorder = Recorder(page)
-    yield page
-    page.recorder.check()
-    context.close()
 
 
 def visible_texts(page, selector: str) -> list[str]:
