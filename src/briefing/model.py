@@ -76,6 +76,15 @@ class Claim:
     superseded_by: str | None
     loc: Loc
 
+    def opening(self, limit: int) -> str:
+        """The start of the statement, cut at a word: how a list names a claim where the whole would not fit."""
+        out = ""
+        for word in self.statement.rstrip(".").split():
+            if len(out) + len(word) + 1 > limit:
+                return out + "\u2026"
+            out = f"{out} {word}".strip()
+        return out
+
 
 @dataclass
 class Sanction:

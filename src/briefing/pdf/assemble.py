@@ -56,16 +56,6 @@ def _soft(text: str) -> str:
     return (" " if text[:1].isspace() else "") + inner + (" " if text[-1:].isspace() else "")
 
 
-def _clip(text: str, limit: int) -> str:
-    """The start of a statement, cut at a word, for a list where the whole statement would not fit."""
-    words, out = text.rstrip(".").split(), ""
-    for word in words:
-        if len(out) + len(word) + 1 > limit:
-            return out + "\u2026"
-        out = f"{out} {word}".strip()
-    return out
-
-
 class Assembler:
     def __init__(self, corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None,
                  layout: tuple[str, str] = LAYOUTS[0]):
@@ -92,7 +82,7 @@ class Assembler:
             raise Unfit(f"refers to claim '{ident}', which is withheld at {self.pack.ceiling} or unknown")
         in_pack = ident in self.scope.claim_ids
         return {"t": "claim", "id": clean(ident), "status": claim.status, "statement": clean(claim.statement),
-                "short": clean(_clip(claim.statement, 60)), "named": False, "link": self.linked and in_pack}
+                "short": clean(claim.opening(60)), "named": False, "link": self.linked and in_pack}
 
     def note(self, cite: etree.Element) -> list[tree.Node]:
         """One source's part of a footnote in the corpus's CSL style: in full the first time the pack cites it,

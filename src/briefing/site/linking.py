@@ -33,16 +33,6 @@ def text(value: str) -> str:
     return html.escape(" ".join(value.split())).translate(_MARKDOWN_SPECIAL)
 
 
-def _clip(statement: str, limit: int) -> str:
-    words = statement.rstrip(".").split()
-    out = ""
-    for word in words:
-        if len(out) + len(word) + 1 > limit:
-            return out + "\u2026"
-        out = f"{out} {word}".strip()
-    return out
-
-
 class PageLinks:
     """The links of one page (written at docs path ``here``); tooltip ids are numbered per page."""
 
@@ -103,7 +93,7 @@ class PageLinks:
                              "or unknown")
         uid = self._uid()
         href = html.escape(relative(self.here, self.paths.page(f"claims/{slug(ident)}.md")))
-        name = f"{text(_clip(target.statement, 70))} " if named else ""
+        name = f"{text(target.opening(70))} " if named else ""
         return Markup(f'<a class="claim-ref" data-claim="{html.escape(ident)}" href="{href}" aria-describedby="{uid}">'
                       f'{name}<span class="badge status-{html.escape(target.status)}">{text(target.status)}</span>'
                       f'<span class="cite-tip" role="tooltip" id="{uid}" data-search-exclude>'
