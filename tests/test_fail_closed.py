@@ -391,3 +391,15 @@ def test_check_refuses_what_build_would_refuse(minimal: Path) -> None:
 def test_the_themes_overview_path_is_reserved(minimal: Path) -> None:
     (minimal / "docs/themes/index.md").write_text("# Themes\n", encoding="utf-8")
     assert only(run(minimal), "reserved-path").loc.path == "docs/themes/index.md"
+
+
+def test_a_clear_entry_may_not_take_fields_from_an_amber_crossref_parent(minimal: Path) -> None:
+    with (minimal / BIB).open("a", encoding="utf-8") as f:
+        f.write(f"\n@proceedings{{amberconf,\n  title = {{{SECRET} proceedings}},\n  reliability = {{B}},\n"
+                "  marking = {TLP:AMBER},\n}\n"
+                "\n@inproceedings{clearpaper,\n  author = {Doe, Jane},\n  title = {A paper},\n"
+                "  crossref = {amberconf},\n  reliability = {B},\n  reliability_note = {Peer reviewed},\n"
+                "  marking = {TLP:CLEAR},\n}\n")
+    leak = [p for p in run(minimal) if p.rule == "marking-leak" and "clearpaper" in p.message]
+    assert len(leak) == 1 and leak[0].loc.line == line_of(minimal, BIB, "crossref = {amberconf}")
+    refused(build(minimal), minimal)

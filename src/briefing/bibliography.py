@@ -13,6 +13,7 @@ from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 
 from .model import Source
 from .problems import Loc, Problems, rule, suggest
+from .vocab import marking_rank
 
 rule("bib-syntax", "a BibTeX entry cannot be parsed")
 
@@ -239,7 +240,13 @@ def inherit(sources: dict[str, Source], problems: Problems) -> None:
                 continue
             resolve(parent_key, (*path, parent_key))
             parent.inherited_by.append(key)
-            _take(child, parent, xdata=parent_key in split_keys(child.get("xdata")))
+            name = "xdata" if parent_key in split_keys(child.get("xdata")) else "crossref"
+            _take(child, parent, xdata=name == "xdata")
+            if marking_rank(parent.marking) > marking_rank(child.marking):  # its fields would leak down
+                problems.error(field_loc(child, name), "marking-leak",
+                               f"source '{key}' is marked {child.marking} but takes fields from '{parent_key}' "
+                               f"marked {parent.marking} through {name}; raise its marking or lower the other's")
+                child.marking = parent.marking  # withheld meanwhile
         done.add(key)
 
     for key in list(sources):
