@@ -210,3 +210,9 @@ def test_fonts_embedded_and_metadata_set(packs: dict[str, Pdf]) -> None:
 
 def test_same_input_gives_byte_identical_pdf(corpus: Corpus, packs: dict[str, Pdf]) -> None:
     assert render(corpus, "full") == packs["full"].path.read_bytes()
+
+
+def test_no_source_key_or_claim_id_on_any_page(packs: dict[str, Pdf], corpus: Corpus) -> None:
+    text = "\n".join(pdf.text for pdf in packs.values())
+    assert [key for key in corpus.sources if key in text] == []
+    assert [ident for ident in corpus.claims if ident in text] == []

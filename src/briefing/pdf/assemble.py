@@ -208,7 +208,7 @@ class Assembler:
         rows = []
         for s in self.scope.sources:
             grade = s.reliability if s.reliability in vocab.RELIABILITY else "F"
-            rows.append({"key": clean(s.key), "reference": segments(reference(s)), "grade": grade,
+            rows.append({"reference": segments(reference(s)), "grade": grade,
                          "grade_text": vocab.RELIABILITY[grade], "note": clean(s.reliability_note),
                          "descriptor": clean(s.descriptor), "class": clean(s.source_class),
                          "derived": [self.label(k) for k in s.derived_from if k in self.corpus.sources]})
