@@ -72,3 +72,17 @@ def test_the_zensical_site_loads_nothing_from_another_host(sites: dict[str, Path
     for page in site.rglob("*.html"):
         html = page.read_text("utf-8")
         assert "[@" not in html and "[claim:" not in html, page
+
+
+def test_no_source_key_or_record_id_in_what_readers_see(sites: dict[str, Path]) -> None:
+    """The shipped corpus's pages name sources and claims in words; keys and ids stay in links and anchors."""
+    corpus, _ = load_and_check(REPO)
+    ids = {i for i in [*corpus.sources, *corpus.claims, *corpus.recommendations] if "-" in i or i[-1].isdigit()}
+    seen: dict[str, str] = {}
+    for page in sites["mkdocs"].rglob("*.html"):
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        for hidden in soup(["script", "style", "pre", "code"]):
+            hidden.decompose()
+        words = set(soup.get_text(" ").replace("(", " ").replace(")", " ").split())
+        seen.update(dict.fromkeys(ids & words, page.name))
+    assert seen == {}
