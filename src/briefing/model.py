@@ -9,6 +9,16 @@ from typing import Any
 from .problems import Loc
 
 
+def clip(text: str, limit: int) -> str:
+    """``text`` cut at a word to at most ``limit`` characters, never inside brackets (none is left open)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1].rsplit(" ", 1)[0] if " " in text[:limit - 1] else text[:limit - 1]
+    while cut.count("(") > cut.count(")"):
+        cut = cut[:cut.rindex("(")].rstrip()
+    return cut.rstrip(" ,;:") + "\u2026"
+
+
 @dataclass
 class Source:
     """A bibliography entry with its Admiralty reliability grade."""
@@ -77,13 +87,8 @@ class Claim:
     loc: Loc
 
     def opening(self, limit: int) -> str:
-        """The start of the statement, cut at a word: how a list names a claim where the whole would not fit."""
-        out = ""
-        for word in self.statement.rstrip(".").split():
-            if len(out) + len(word) + 1 > limit:
-                return out + "\u2026"
-            out = f"{out} {word}".strip()
-        return out
+        """The start of the statement: how a list names a claim where the whole would not fit."""
+        return clip(self.statement.rstrip("."), limit)
 
 
 @dataclass

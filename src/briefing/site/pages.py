@@ -17,7 +17,7 @@ from markupsafe import Markup
 from ..changes import STEP_KINDS, WAS_KINDS
 from ..cite import reference_text
 from ..errors import BuildError
-from ..model import Corpus, Page
+from ..model import Corpus, Page, clip
 from ..vocab import STATUSES, marking_rank
 from . import charts
 from .context import Index, SiteInput, highest, slug
@@ -114,16 +114,6 @@ def theme_paths(corpus: Corpus) -> dict[str, str]:
     return {t.id: t.page or f"themes/{slug(t.id)}.md" for t in corpus.themes.values()}
 
 
-def _clip(text: str, limit: int) -> str:
-    """``text`` cut at a word to ``limit`` characters, never inside brackets: none is left open."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit - 1].rsplit(" ", 1)[0] if " " in text[:limit - 1] else text[:limit - 1]
-    while cut.count("(") > cut.count(")"):
-        cut = cut[:cut.rindex("(")].rstrip()
-    return cut.rstrip(" ,;:") + "\u2026"
-
-
 ASIDE = re.compile(r"\s*\([^()]*\)")
 MEASURE = re.compile(r"(.{1,40}?) (?:of|in) ")
 
@@ -146,7 +136,7 @@ def _charts(corpus: Corpus) -> list[tuple[str, Markup]]:
         if len(figs) < 2:
             continue
         figs.sort(key=lambda f: (-f.value, f.label))
-        bars = [charts.Bar(f"{_clip(f.label, 90)} ({_clip(ASIDE.sub('', f.period) or f.period, 30)})", f.value,
+        bars = [charts.Bar(f"{clip(f.label, 90)} ({clip(ASIDE.sub('', f.period) or f.period, 30)})", f.value,
                            f"{f.value_text} {unit}") for f in figs]
         kinds = sorted({measure_kind(f.measures) for f in figs}, key=len)
         title = f"{kinds[0]}, in {unit}"
