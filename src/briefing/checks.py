@@ -12,7 +12,7 @@ from . import refs, schema
 from .bibliography import containers, field_loc
 from .citations import prose_lines
 from .marking import at_ceiling
-from .model import GENERATED_DIRS, GENERATED_PAGES, Claim, Corpus
+from .model import GENERATED_DIRS, GENERATED_PAGES, Claim, Corpus, clip
 from .problems import NOTE, WARNING, Loc, Problems, rule, suggest
 from .provenance import claim_origins, verifiable
 from .sanitise import safe_url, unsafe_markdown
@@ -247,7 +247,7 @@ class Checker:
             for part in parts:
                 if normalise_text(part) not in texts[key]:
                     self.p.error(loc, "excerpt-not-found",
-                                 f"excerpt \"{_short(part)}\" does not occur in the archived copy of '{key}'")
+                                 f"excerpt \"{clip(part, 60)}\" does not occur in the archived copy of '{key}'")
                     break
 
     rule("claim-no-evidence", "a claim without any evidence link")
@@ -521,10 +521,6 @@ def _says(lowered: str, words: str) -> bool:
 
 def _ident(record: object) -> str:
     return str(getattr(record, "id", None) or getattr(record, "key", None) or getattr(record, "path", ""))
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
 def check(corpus: Corpus, problems: Problems, today: dt.date | None = None) -> None:
