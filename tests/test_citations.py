@@ -264,3 +264,15 @@ def test_an_unparsable_citation_is_a_located_error(minimal: Path) -> None:
     errors = [(p.loc.path, p.loc.line, p.rule) for p in problems.errors]
     lines = page.read_text("utf-8").splitlines()
     assert errors == [("docs/themes/trade.md", len(lines), "cite-syntax")]
+
+
+def test_a_number_in_a_source_like_the_locator_stand_in_is_left_alone(minimal: Path) -> None:
+    from briefing.loader import load
+    from briefing.problems import Problems
+
+    bib = minimal / "sources/references.bib"
+    bib.write_text(bib.read_text("utf-8").replace("title = {Widgets shipped through third countries}",
+                                                  "title = {Resolution 8642 on widgets}"), "utf-8")
+    corpus = load(minimal, Problems())
+    note = "".join(seg.text for seg in styler().note(corpus.sources["agency2024widgets"], locator="7"))
+    assert "8642" in note and "Resolution 7" not in note and "7" in note
