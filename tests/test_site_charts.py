@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
+from briefing.model import clip
 from briefing.site import charts
-from briefing.site.pages import _charts, _clip, measure_kind
+from briefing.site.pages import _charts, measure_kind
 
 
 def figure(label: str, value: float, unit: str, measures: str, period: str = "2023") -> SimpleNamespace:
@@ -30,7 +31,7 @@ def test_a_growth_rate_is_not_drawn_on_the_scale_of_shares() -> None:
 def test_labels_are_cut_at_a_word_with_no_bracket_left_open() -> None:
     text = "not stated (findings cited by the MERICS–Chatham House–GMF report)"
     for limit in range(5, len(text)):
-        cut = _clip(text, limit)
+        cut = clip(text, limit)
         assert len(cut) <= limit and cut.count("(") == cut.count(")"), cut
         assert cut.endswith("\u2026") and not cut.endswith(" \u2026")
     corpus = SimpleNamespace(figures={
