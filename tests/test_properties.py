@@ -109,3 +109,13 @@ def test_comparing_a_corpus_with_itself_finds_no_change(ceiling: str) -> None:
 
 def test_a_different_excerpt_does_not_match() -> None:
     assert normalise_text("widget trade fell") not in normalise_text("widget trade rose by a fifth")
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40))
+def test_bibtex_decoding_fast_path_agrees_with_the_decoder(value: str) -> None:
+    """Field text that skips the LaTeX decoder reads exactly as the decoder would have made it."""
+    from briefing.bibliography import _DECODE, _LATEX, decode
+
+    text, error = _DECODE._transform_python_value_string(value)
+    if not _LATEX.search(value) and not error:
+        assert decode(value) == " ".join(text.split())

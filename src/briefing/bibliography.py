@@ -88,9 +88,16 @@ def protected(value: str) -> str | None:
     return " ".join(text.split()) if not error and "{" in text else None
 
 
+# What LaTeX decoding can change: specials, math, comments, ligatures of dashes, quotes and inverted marks.
+_LATEX = re.compile(r"[\\{}~$%&`]|--|''|[?!]`")
+
+
 def decode(value: str) -> str:
     """BibTeX field text as a reader sees it: LaTeX decoded to Unicode by bibtexparser's own decoding middleware
-    (pylatexenc), protective braces dropped, white space collapsed."""
+    (pylatexenc), protective braces dropped, white space collapsed. Text with nothing LaTeX would change (most
+    fields) skips the decoder, the slowest step of loading."""
+    if not _LATEX.search(value):
+        return " ".join(value.split())
     text, error = _DECODE._transform_python_value_string(value)
     if error:  # undecodable LaTeX: keep the text, without braces
         text = re.sub(r"(?<!\\)[{}]", "", value)
