@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from markupsafe import Markup
 
 from ..changes import STEP_KINDS, WAS_KINDS
-from ..cite import reference_text
+from ..cite import reference_text, year
 from ..errors import BuildError
-from ..model import Corpus, Page, clip
+from ..model import Corpus, Page, Source, clip
 from ..vocab import STATUSES, marking_rank
 from . import charts
 from .context import Index, SiteInput, highest, slug
@@ -144,6 +144,40 @@ def _charts(corpus: Corpus) -> list[tuple[str, Markup]]:
     return out
 
 
+# The sources page groups sources by the kind of document (the reader's first question), each group a contents entry
+SOURCE_GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("official", "Official records and statements",
+     frozenset({"official-record", "official-statement", "official-statistics", "government-estimate"})),
+    ("news", "News reporting", frozenset({"news-investigation", "news-report", "news-rewrite"})),
+    ("research", "Research, policy papers and data",
+     frozenset({"research", "policy-paper", "expert-estimate", "dataset"})),
+    ("commentary", "Commentary and opinion", frozenset({"commentary", "opinion"})),
+    ("unattributed", "Unnamed or unverifiable sources",
+     frozenset({"anonymous-officials", "interview-unverifiable", "unidentified-reports"})),
+)
+OTHER_SOURCES = ("other", "Other sources")
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """A source as the sources page lists it, with the keys its register sorts by."""
+
+    source: Source
+    year: str  # four digits, or '' when undated
+    cited: int  # how many records and pages cite it
+
+
+def source_groups(sources: list[Source], cited_by: dict) -> list[tuple[str, str, list[SourceEntry]]]:
+    """The sources (in the given order) under the group of their kind of document; empty groups left out."""
+    groups = [*SOURCE_GROUPS, (*OTHER_SOURCES, frozenset())]
+    found: dict[str, list[SourceEntry]] = defaultdict(list)
+    for s in sources:
+        gid = next((g for g, _, classes in SOURCE_GROUPS if s.source_class in classes), OTHER_SOURCES[0])
+        digits = re.match(r"\d{4}", year(s))
+        found[gid].append(SourceEntry(s, digits.group(0) if digits else "", len(cited_by.get(s.key, []))))
+    return [(gid, title, found[gid]) for gid, title, _ in groups if found[gid]]
+
+
 def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
     """Every page of the site, and the navigation (one entry per index, never one per claim).
 
@@ -244,9 +278,9 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
         gaps=list(c.gaps.values()))
     sources = sorted(c.sources.values(), key=lambda s: (reference_text(s).casefold(), s.key))
     add(page("sources.md"), "sources.md.j2", marking=highest([s.marking for s in sources], floor), sources=sources,
-        cited_by=index.cited_by, kind_names={"claim": "Claims", "page": "Pages", "figure": "Key figures",
-                                             "event": "Timeline", "entity": "Entities",
-                                             "recommendation": "Recommendations"})
+        groups=source_groups(sources, index.cited_by), cited_by=index.cited_by, reference_text=reference_text,
+        kind_names={"claim": "Claims", "page": "Pages", "figure": "Key figures", "event": "Timeline",
+                    "entity": "Entities", "recommendation": "Recommendations"})
     method = c.pages.get(method_doc)
     add(page("methodology.md"), "methodology.md.j2", title=method.title if method else "Methodology",
         marking=highest([method.marking] if method else [], floor), prose=Prose(method, strip_h1=False))
