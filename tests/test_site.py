@@ -181,7 +181,8 @@ def test_changes_and_downloads(site: Path) -> None:
 
 def test_no_changes_and_no_downloads_say_so(tmp_path: Path, minimal: Path) -> None:
     out = build(minimal, tmp_path / "out")
-    assert "no previous release to compare against" in content(out, "changes.html").get_text()
+    assert not (out / "changes.html").exists()  # no empty page: one line where the version is named
+    assert "no earlier release to compare version" in content(out, "downloads.html").get_text()
     assert "No briefing packs" in content(out, "downloads.html").get_text()
 
 

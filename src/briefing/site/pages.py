@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
-from ..changes import STEP_KINDS, WAS_KINDS
+from ..changes import STEP_KINDS, WAS_KINDS, word_diff
 from ..cite import reference_text, year
 from ..errors import BuildError
 from ..model import Corpus, Page, Source, clip
@@ -250,11 +250,12 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
         path = themes[theme.id]
         written = c.pages.get(path)
         members = sorted(index.claims_by_theme.get(theme.id, []), key=lambda cl: cl.id)
-        add(page(path), "theme.md.j2", title=written.title if written and written.title else theme.title,
+        title = written.title if written and written.title else theme.title
+        add(page(path), "theme.md.j2", title=title,
             summary=theme.summary,
             marking=highest([cl.marking for cl in members] + ([written.marking] if written else []), floor),
             prose=Prose(written, strip_h1=True), claims=members)
-        theme_nav.append({html.escape(theme.title): page(path)})
+        theme_nav.append({html.escape(title): page(path)})  # the menu names a page as its heading does
     events = sorted(c.events.values(), key=lambda e: (e.date, e.id))
     years: dict[str, list] = defaultdict(list)
     for event in events:
@@ -284,10 +285,11 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
     method = c.pages.get(method_doc)
     add(page("methodology.md"), "methodology.md.j2", title=method.title if method else "Methodology",
         marking=highest([method.marking] if method else [], floor), prose=Prose(method, strip_h1=False))
-    add(page("changes.md"), "changes.md.j2", marking=data.ceiling, changes=data.changes, step_kinds=STEP_KINDS,
-        was_kinds=WAS_KINDS)
+    if data.changes is not None:  # with no earlier release, the downloads page says so in a line
+        add(page("changes.md"), "changes.md.j2", marking=data.ceiling, changes=data.changes, step_kinds=STEP_KINDS,
+            was_kinds=WAS_KINDS, diff=word_diff)
     add(page("downloads.md"), "downloads.md.j2", marking=highest([d.marking for d in data.downloads], floor),
-        downloads=data.downloads)
+        downloads=data.downloads, first_release=data.changes is None)
     analysis = []
     for doc, written in sorted(c.pages.items()):
         if doc in (home_doc, method_doc) or doc in theme_docs:
@@ -298,7 +300,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
             analysis.append({html.escape(written.title): paths.doc(doc)})
     site.nav = [
         {"Overview" if paths.section else "Home": page("index.md")},
-        {"Evidence": page("claims/index.md")},
+        {"Evidence dashboard": page("claims/index.md")},
         *([{"Themes": theme_nav}] if theme_nav else []),
         *([{"Analysis": analysis}] if analysis else []),
         {"Timeline": page("timeline.md")},
@@ -308,7 +310,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
         {"Gaps": page("gaps.md")},
         {"Sources": page("sources.md")},
         {"Methodology": page("methodology.md")},
-        {"What changed": page("changes.md")},
+        *([{"What changed": page("changes.md")}] if data.changes is not None else []),
         {"Downloads": page("downloads.md")},
     ]
     return site
