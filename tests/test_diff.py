@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from checkhelp import briefing
 from gitrepo import git, make_history
+from hypothesis import given
+from hypothesis import strategies as st
 
 from briefing.changes import compare, word_diff
 from briefing.pipeline import load_and_check
@@ -105,7 +106,7 @@ def test_word_diff_spells_both_texts_and_never_repeats_an_operation(before: str,
     assert "".join(t for op, t in pieces if op != "del") == after
     assert all(t for _, t in pieces)
     ops = [op for op, _ in pieces]
-    assert all(a != b for a, b in zip(ops, ops[1:], strict=False))  # neighbours merged
+    assert all(a != b for a, b in itertools.pairwise(ops))  # neighbours merged
     assert "ins del" not in " ".join(ops)  # in a run of changes the deletion comes first
     if before == after:
         assert ops in ([], ["same"])
