@@ -194,9 +194,32 @@
     else window.addEventListener("resize", set);
   }
 
+  /* Citation and claim previews by touch: hover does not exist there and a tap follows the link at once, so the
+     first tap on a citation opens its preview (the link's class "open") and a second tap follows it; a tap
+     elsewhere or Escape closes it. Mouse and keyboard keep :hover and :focus (briefing.css). */
+  function previews() {
+    var touch = false;
+    var close = function (except) {
+      slice(document.querySelectorAll("a.cite.open, a.claim-ref.open")).forEach(function (a) {
+        if (a !== except) a.classList.remove("open");
+      });
+    };
+    document.addEventListener("pointerdown", function (e) { touch = e.pointerType === "touch" || e.pointerType === "pen"; },
+      true);
+    document.addEventListener("click", function (e) {
+      var link = e.target.closest ? e.target.closest("a.cite, a.claim-ref") : null;
+      close(link);
+      if (!link || !touch || !link.querySelector(".cite-tip") || link.classList.contains("open")) return;
+      e.preventDefault();
+      link.classList.add("open");
+    });
+    document.addEventListener("keydown", function (e) { if (e.key === "Escape") close(null); });
+  }
+
   function start() {
     bannerHeight();
     setup();
+    previews();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
