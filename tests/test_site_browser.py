@@ -150,12 +150,14 @@ def _printed(page, path: Path, tmp_path: Path, **size) -> list[str]:
 
 
 def test_every_printed_page_carries_the_marking_and_version(site: Path, page, tmp_path: Path) -> None:
-    sheets = _printed(page, site / "claims" / "index.html", tmp_path, width="105mm", height="148mm")  # A6
-    assert len(sheets) >= 2
-    for n, sheet in enumerate(sheets, 1):
-        assert "TLP:CLEAR — Disclosure is not limited." in sheet.lstrip().splitlines()[0], n
-        words = " ".join(sheet.split()).replace("\u00a0", " ")
-        assert "Version v1.1+2.gabc1234" in words and re.search(rf"\b{n} ?/ ?{len(sheets)}\b", words), n
+    claim = _printed(page, site / "claims" / "widgets-shipped.html", tmp_path, width="105mm", height="148mm")  # A6
+    sheets = _printed(page, site / "claims" / "index.html", tmp_path, width="105mm", height="148mm")
+    assert len(claim) >= 2
+    for printout in (claim, sheets):
+        for n, sheet in enumerate(printout, 1):
+            assert "TLP:CLEAR — Disclosure is not limited." in sheet.lstrip().splitlines()[0], n
+            words = " ".join(sheet.split()).replace("\u00a0", " ")
+            assert "Version v1.1+2.gabc1234" in words and re.search(rf"\b{n} ?/ ?{len(printout)}\b", words), n
     whole = "\n".join(sheets)
     assert "Reviewed" in whole and "Origins" in whole  # the dashboard's last columns are not cut off
     assert "Search" not in whole and "file://" not in whole  # no header, no URLs printed
