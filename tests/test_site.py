@@ -172,6 +172,10 @@ def test_methodology_has_the_scales(site: Path) -> None:
 def test_changes_and_downloads(site: Path) -> None:
     changes = content(site, "changes.html")
     assert changes.h1.get_text(strip=True) == "What changed since v1.0"
+    menu = soup(site, "changes.html").select("nav.md-nav--primary a.md-nav__link[href='changes.html']")
+    assert [a.get_text(strip=True) for a in menu][:1] == ["What changed since v1.0"]  # the menu names it the same
+    reworded = content(site, "changes.html").get_text(" ", strip=True)
+    assert "widgets-shipped" not in reworded and "daily2024widgets" not in reworded
     assert "reported → disputed" in changes.get_text()
     link = content(site, "downloads.html").select_one("table.downloads a[download]")
     assert link["href"] == "downloads/full.pdf"

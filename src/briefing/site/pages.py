@@ -310,7 +310,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
         {"Gaps": page("gaps.md")},
         {"Sources": page("sources.md")},
         {"Methodology": page("methodology.md")},
-        *([{"What changed": page("changes.md")}] if data.changes is not None else []),
+        *([{html.escape(f"What changed since {data.changes.base}"): page("changes.md")}] if data.changes else []),
         {"Downloads": page("downloads.md")},
     ]
     return site
