@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pytest
 from checkhelp import briefing
 from gitrepo import git, make_history
+from hypothesis import given
+from hypothesis import strategies as st
 
-from briefing.changes import compare
+from briefing.changes import compare, word_diff
 from briefing.pipeline import load_and_check
 from briefing.revisions import claim_history, corpus_at, previous_release
 from briefing.versioning import describe
@@ -83,3 +86,34 @@ def test_a_new_untracked_corpus_file_makes_the_tree_dirty(repo: Path) -> None:
     assert not describe(repo).dirty
     (repo / "sources/claims/new.yml").write_text("claims: []\n", encoding="utf-8")
     assert describe(repo).dirty and describe(repo).version.endswith(".dirty")
+
+
+words = st.lists(st.sampled_from(["widgets", "trade", "grew", "fell", "in", "2023", "by", "a", "fifth", ",", ".",
+                                  "(", ")", "<b>", "&", "é"]), max_size=14)
+spaces = st.sampled_from([" ", "  ", "\n"])
+
+
+@st.composite
+def sentences(draw: st.DrawFn) -> str:
+    parts = draw(words)
+    return "".join(p + draw(spaces) for p in parts).strip()
+
+
+@given(sentences(), sentences())
+def test_word_diff_spells_both_texts_and_never_repeats_an_operation(before: str, after: str) -> None:
+    pieces = word_diff(before, after)
+    assert "".join(t for op, t in pieces if op != "ins") == before
+    assert "".join(t for op, t in pieces if op != "del") == after
+    assert all(t for _, t in pieces)
+    ops = [op for op, _ in pieces]
+    assert all(a != b for a, b in itertools.pairwise(ops))  # neighbours merged
+    assert "ins del" not in " ".join(ops)  # in a run of changes the deletion comes first
+    if before == after:
+        assert ops in ([], ["same"])
+
+
+def test_word_diff_shows_a_reworded_phrase_as_one_change() -> None:
+    assert word_diff("Widget trade grew by 20 % in 2023.", "Widget trade grew by a fifth in 2023.") == [
+        ("same", "Widget trade grew by "), ("del", "20 %"), ("ins", "a fifth"), ("same", " in 2023.")]
+    assert word_diff("Trade grew.", "Trade grew sharply.") == [("same", "Trade grew"), ("ins", " sharply"),
+                                                                ("same", ".")]

@@ -131,9 +131,9 @@ def test_section_mode_keeps_the_project_and_adds_a_briefing_section(minimal: Pat
     assert content(site, "index.html").h1.get_text(strip=True) == "Welcome to the widget handbook"
     assert "Key judgments" not in content(site, "index.html").get_text()
     assert nav_titles(home) == ["Start", "About us", "Briefing"]
-    assert section_titles(home, "Briefing") == ["Overview", "Evidence", "Themes", "Timeline", "Entities", "Key figures",
-                                                "Recommendations", "Gaps", "Sources", "Methodology", "What changed",
-                                                "Downloads"]
+    assert section_titles(home, "Briefing") == ["Overview", "Evidence dashboard", "Themes", "Timeline", "Entities",
+                                                "Key figures", "Recommendations", "Gaps", "Sources", "Methodology",
+                                                "Downloads"]  # no earlier release: no "What changed" page
     # Every generated page in the section's folder; the analysts' theme page keeps its own path.
     for page in ("briefing/index.html", "briefing/claims/index.html", "briefing/claims/widgets-shipped.html",
                  "briefing/sources.html", "briefing/timeline.html", "briefing/entities/index.html",
@@ -196,7 +196,7 @@ def test_whole_site_mode_takes_over_name_nav_and_home(minimal: Path) -> None:
     assert result.returncode == 0, result.stderr
     home = soup(root / "site", "index.html")
     assert home.select_one(".md-header__topic").get_text(strip=True) == "Widget export controls"
-    assert "Start" not in nav_titles(home) and "Evidence" in nav_titles(home)
+    assert "Start" not in nav_titles(home) and "Evidence dashboard" in nav_titles(home)
     assert (root / "site" / "claims" / "widgets-shipped.html").is_file()
 
 

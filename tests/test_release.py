@@ -48,9 +48,9 @@ def test_every_output_names_its_version(released: Path) -> None:
 
 
 def test_changes_since_the_previous_release_in_site_and_pack(released: Path) -> None:
-    pages = [p for p in (released / "site").rglob("*.html") if "changed since v1.0" in p.read_text("utf-8").lower()]
-    assert pages, "no 'What changed since v1.0' page"
-    text = BeautifulSoup(pages[0].read_text(encoding="utf-8"), "html.parser").get_text(" ")
+    page = BeautifulSoup((released / "site" / "changes.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.h1 is not None and page.h1.get_text(strip=True) == "What changed since v1.0"
+    text = page.get_text(" ")
     assert "reported → confirmed: Widget trade grew in 2023." in " ".join(text.split())
     assert "widget-trade-grew" not in text and "customs2024widgets" not in text  # named in words, not by id
     assert "widget trade statistics 2023" in text.lower()
@@ -129,3 +129,71 @@ def test_dirty_tree_is_marked_and_each_file_keeps_its_own_version(released: Path
     versions = {f["file"]: f["version"] for f in manifest["files"]}
     released_version = manifest["version"].removesuffix(".dirty")
     assert versions == {"full.pdf": manifest["version"], f"site-{released_version}.zip": released_version}
+
+
+@pytest.fixture(scope="module")
+def reworded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """After v1.0, a claim, the key judgment and the recommendation are reworded; built with `briefing build`."""
+    from conftest import EXAMPLE
+    from gitrepo import SECOND_DATE, git
+
+    root = tmp_path_factory.mktemp("reworded") / "corpus"
+    shutil.copytree(EXAMPLE, root)
+    make_history(root)
+    claims = root / "sources/claims/widgets.yml"
+    claims.write_text(claims.read_text("utf-8").replace(
+        "statement: Acme widgets reached Ruritania through a third country.",
+        "statement: Acme widgets reached Ruritania through two neighbouring countries."), "utf-8")
+    records = root / "sources/records.yml"
+    records.write_text(records.read_text("utf-8").replace(
+        "text: Acme widgets very likely reach Ruritania despite the controls.",
+        "text: Acme widgets very likely still reach Ruritania despite the tighter controls.").replace(
+        "summary: Close the third-country route.", "summary: Close the transit route."), "utf-8")
+    git(root, "commit", "-q", "-am", "Reworded", date=SECOND_DATE)
+    result = briefing("build", "--root", str(root), *TODAY)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def test_reworded_records_show_a_word_level_difference(reworded: Path) -> None:
+    page = BeautifulSoup((reworded / "site/changes.html").read_text("utf-8"), "html.parser")
+    article = page.select_one("article")
+    diffs = {li.find_previous("h2").get_text(strip=True): li.select_one(".diff") for li in article.select("li")
+             if li.select_one(".diff")}
+    assert set(diffs) == {"Claims reworded", "Key judgments changed", "Recommendations changed"}
+    claim = diffs["Claims reworded"]
+    # only the changed words are marked, each named for a screen reader, and the whole reads in order
+    assert [d.get_text() for d in claim.select("del")] == ["[removed: a third country]"]
+    assert [i.get_text() for i in claim.select("ins")] == ["[added: two neighbouring countries]"]
+    for mark in claim.select("del, ins"):
+        assert "sr-only" in mark.select_one("span")["class"]
+    old = "".join(t for t in claim.find_all(string=True) if not t.find_parent("ins") and not t.find_parent(
+        class_="sr-only")).replace("Reworded:", "").strip()
+    assert old == "Acme widgets reached Ruritania through a third country."
+    judgment = diffs["Key judgments changed"]
+    added = [i.get_text().removeprefix("[added:").removesuffix("]").strip() for i in judgment.select("ins")]
+    assert added == ["still", "tighter"]
+    assert not judgment.select("del")
+    assert [d.get_text() for d in diffs["Recommendations changed"].select("del")] == ["[removed: third-country]"]
+
+
+def test_with_no_earlier_release_one_line_says_so_and_there_is_no_empty_page(tmp_path: Path) -> None:
+    from conftest import EXAMPLE
+    from gitrepo import git
+
+    root = tmp_path / "corpus"
+    shutil.copytree(EXAMPLE, root)
+    (root / ".gitignore").write_text("site/\ndist/\n.briefing-build-*/\n", encoding="utf-8")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "First release")
+    git(root, "tag", "-a", "v1.0", "-m", "v1.0")
+    result = briefing("build", "--root", str(root), *TODAY)
+    assert result.returncode == 0, result.stderr
+    site = root / "site"
+    assert not (site / "changes.html").exists()
+    for page in site.rglob("*.html"):
+        assert "changes.html" not in page.read_text("utf-8"), page  # no link to a page that is not there
+    downloads = BeautifulSoup((site / "downloads.html").read_text("utf-8"), "html.parser").select_one("article")
+    line = downloads.select_one("p.first-release").get_text(" ", strip=True)
+    assert line == "There is no earlier release to compare version v1.0 with, so this site has no list of changes yet."

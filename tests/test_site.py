@@ -172,6 +172,10 @@ def test_methodology_has_the_scales(site: Path) -> None:
 def test_changes_and_downloads(site: Path) -> None:
     changes = content(site, "changes.html")
     assert changes.h1.get_text(strip=True) == "What changed since v1.0"
+    menu = soup(site, "changes.html").select("nav.md-nav--primary a.md-nav__link[href='changes.html']")
+    assert [a.get_text(strip=True) for a in menu][:1] == ["What changed since v1.0"]  # the menu names it the same
+    reworded = content(site, "changes.html").get_text(" ", strip=True)
+    assert "widgets-shipped" not in reworded and "daily2024widgets" not in reworded
     assert "reported → disputed" in changes.get_text()
     link = content(site, "downloads.html").select_one("table.downloads a[download]")
     assert link["href"] == "downloads/full.pdf"
@@ -181,7 +185,8 @@ def test_changes_and_downloads(site: Path) -> None:
 
 def test_no_changes_and_no_downloads_say_so(tmp_path: Path, minimal: Path) -> None:
     out = build(minimal, tmp_path / "out")
-    assert "no previous release to compare against" in content(out, "changes.html").get_text()
+    assert not (out / "changes.html").exists()  # no empty page: one line where the version is named
+    assert "no earlier release to compare version" in content(out, "downloads.html").get_text()
     assert "No briefing packs" in content(out, "downloads.html").get_text()
 
 

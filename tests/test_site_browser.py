@@ -150,12 +150,14 @@ def _printed(page, path: Path, tmp_path: Path, **size) -> list[str]:
 
 
 def test_every_printed_page_carries_the_marking_and_version(site: Path, page, tmp_path: Path) -> None:
-    sheets = _printed(page, site / "claims" / "index.html", tmp_path, width="105mm", height="148mm")  # A6
-    assert len(sheets) >= 2
-    for n, sheet in enumerate(sheets, 1):
-        assert "TLP:CLEAR — Disclosure is not limited." in sheet.lstrip().splitlines()[0], n
-        words = " ".join(sheet.split()).replace("\u00a0", " ")
-        assert "Version v1.1+2.gabc1234" in words and re.search(rf"\b{n} ?/ ?{len(sheets)}\b", words), n
+    claim = _printed(page, site / "claims" / "widgets-shipped.html", tmp_path, width="105mm", height="148mm")  # A6
+    sheets = _printed(page, site / "claims" / "index.html", tmp_path, width="105mm", height="148mm")
+    assert len(claim) >= 2
+    for printout in (claim, sheets):
+        for n, sheet in enumerate(printout, 1):
+            assert "TLP:CLEAR — Disclosure is not limited." in sheet.lstrip().splitlines()[0], n
+            words = " ".join(sheet.split()).replace("\u00a0", " ")
+            assert "Version v1.1+2.gabc1234" in words and re.search(rf"\b{n} ?/ ?{len(printout)}\b", words), n
     whole = "\n".join(sheets)
     assert "Reviewed" in whole and "Origins" in whole  # the dashboard's last columns are not cut off
     assert "Search" not in whole and "file://" not in whole  # no header, no URLs printed
@@ -219,3 +221,39 @@ def test_chart_text_is_legible_on_a_phone(site: Path, browser) -> None:
         return parseFloat(getComputedStyle(t).fontSize) * scale; })""")
     assert sizes and min(sizes) >= 11, sizes
     context.close()
+
+
+@pytest.mark.parametrize("where", ["file", "root", "sub-folder"])
+def test_404_page_is_styled_and_loads_everything(site: Path, browser, tmp_path: Path, where: str) -> None:
+    """From file://, at a web server's root and with the site in a sub-folder of the server."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    served = tmp_path / "www"
+    shutil.copytree(site, served / "sub" if where == "sub-folder" else served)
+    server = None
+    if where == "file":
+        url = (served / "404.html").as_uri()
+    else:
+        handler = functools.partial(SimpleHTTPRequestHandler, directory=str(served))
+        handler.log_message = lambda *args: None  # type: ignore[method-assign]
+        server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/{'sub/' if where == 'sub-folder' else ''}404.html"
+    context = browser.new_context()
+    page = context.new_page()
+    failed: list[str] = []
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    try:
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        assert failed == []
+        assert page.locator(".marking-banner").is_visible()
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+        assert "not in the site" in page.inner_text("article")
+    finally:
+        context.close()
+        if server is not None:
+            server.shutdown()

@@ -44,6 +44,37 @@ def test_menu_and_page_titles_agree(site: Path) -> None:
     assert ("Gaps", "gaps.html") in nav_links(gaps)
     assert gaps.select_one("article h1").get_text(strip=True) == "Gaps"
     assert gaps.title is not None and gaps.title.get_text().startswith("Gaps - ")
+    # every entry of the menu (themes opened) names its page as the page's heading does; the home page is "Home"
+    links = nav_links(soup(site, "themes/trade.html"))
+    assert len(links) >= 12
+    for name, href in links:
+        if href.startswith("#"):
+            continue  # the page's own contents, which the menu shows under it
+        page = (site / "themes" / href).resolve().relative_to(site.resolve()).as_posix()
+        if page != "index.html":
+            assert content(site, page).h1.get_text(" ", strip=True) == name, page
+
+
+def test_breadcrumbs_are_the_themes_own_on_pages_left_out_of_the_menu(site: Path) -> None:
+    claim = soup(site, "claims/widgets-shipped.html")
+    assert [(a.get_text(strip=True), a["href"]) for a in claim.select("nav.md-path a")] == [
+        ("Home", "../index.html"), ("Evidence dashboard", "index.html")]
+    entity = soup(site, "entities/acme.html")
+    assert [a.get_text(strip=True) for a in entity.select("nav.md-path a")] == ["Home", "Entities"]
+    for page in ("claims/widgets-shipped.html", "entities/acme.html"):
+        assert content(site, page).select(".crumbs") == []  # no hand-made trail besides
+    theme = content(site, "claims/widgets-shipped.html").find("dt", string="Theme")
+    assert theme is not None and theme.find_next("dd").a["href"] == "../themes/trade.html"
+    assert soup(site, "timeline.html").select("nav.md-path") == []  # a top-level page has no trail
+
+
+def test_left_navigation_on_every_page_kind_at_desktop_width(site: Path, page) -> None:
+    for name in ("index.html", "claims/index.html", "claims/widgets-shipped.html", "themes/trade.html",
+                 "entities/acme.html", "sources.html", "gaps.html", "timeline.html", "figures.html"):
+        page.goto((site / name).as_uri())
+        nav = page.locator(".md-sidebar--primary nav.md-nav--primary")
+        assert nav.is_visible(), name
+        assert page.locator(".md-sidebar--primary a.md-nav__link", has_text="Sources").first.is_visible(), name
 
 
 def test_home_contents_list_the_key_judgments_once(site: Path) -> None:

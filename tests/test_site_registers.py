@@ -3,12 +3,13 @@ the filtered view kept in the URL (shared, and kept on reload). Debian's Chromiu
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE
-from site_helpers import build, with_figure
+from site_helpers import build, content, soup, with_figure
 
 MORE = """
   - id: ministry
@@ -100,3 +101,75 @@ def test_timeline_filters_and_reverses(site: Path, page) -> None:
     page.select_option(".register-controls select[data-filter=year]", "")
     page.select_option(".register-controls select[data-order]", "asc")
     assert visible_texts(page, "article h2") == ["2023", "2024"]
+
+
+def test_sources_are_grouped_with_a_contents_entry_per_group_and_a_heading_per_source(site: Path) -> None:
+    page = soup(site, "sources.html")
+    toc = [a.get_text(" ", strip=True) for a in page.select_one("nav.md-nav--secondary").select("a")]
+    groups = [h.get_text(strip=True) for h in content(site, "sources.html").select("h2")]
+    assert toc == groups == ["Official records and statements", "News reporting", "Research, policy papers and data"]
+    # one heading per entry, named as the citations name it, with an anchor of its own inside the entry
+    heading = content(site, "sources.html").select_one("li#src-institute2024trade > h3.source-name[id]")
+    assert heading is not None and heading.get_text() == "Roe and Poe 2024"
+    news = content(site, "sources.html").select("h2#news + ol.bibliography > li h3")
+    assert [h.get_text() for h in news] == ["Doe 2024", "Example News Agency 2024"]
+
+
+def test_search_for_an_author_lands_on_the_source_entry(site: Path) -> None:
+    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    found = [d for d in index["docs"] if "Roe, Richard" in d["text"] and d["location"].startswith("sources.html")]
+    assert [d["location"] for d in found] == ["sources.html#source-institute2024trade"]
+    assert found[0]["title"] == "Roe and Poe 2024"
+
+
+def test_search_result_for_an_author_opens_the_entry_in_view(site: Path, page) -> None:
+    page.goto((site / "index.html").as_uri())
+    page.click("input.md-search__input")
+    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('Type')")
+    page.locator("input.md-search__input").press_sequentially("Poe")
+    page.wait_for_function("[...document.querySelectorAll('.md-search-result__item a')]"
+                           ".some(a => a.href.includes('#source-institute2024trade'))")
+    page.locator(".md-search-result__item a[href*='#source-institute2024trade']").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("#source-institute2024trade")  # the register keeps the anchor
+    box = page.locator("#source-institute2024trade").bounding_box()
+    assert box is not None and 0 < box["y"] < page.viewport_size["height"] - box["height"]  # in view
+    # scrolled to the entry: at the top below the header, or as far as the page goes
+    at_end = page.evaluate("scrollY >= document.documentElement.scrollHeight - innerHeight - 1")
+    assert page.evaluate("scrollY") > 0 and (box["y"] < 200 or at_end)
+
+
+def test_sources_filter_sort_and_url(site: Path, page) -> None:
+    page.goto((site / "sources.html").as_uri())
+    names = "ol.bibliography h3.source-name"
+    everything = visible_texts(page, names)
+    assert len(everything) == 4
+    page.select_option(".register-controls select[data-filter=grade]", "C")
+    shown = visible_texts(page, names)
+    assert shown and len(shown) < 4
+    assert page.inner_text(".register-controls [data-count]") == f"{len(shown)} of 4 sources"
+    grades = page.locator("ol.bibliography > li:visible").evaluate_all("els => els.map(e => e.dataset.grade)")
+    assert set(grades) == {"C"}
+    assert all(h.is_visible() is False for h in page.locator("h2[hidden]").all())
+    page.select_option(".register-controls select[data-filter=grade]", "")
+    page.fill(".register-controls input[data-filter=q]", "ministry")
+    assert visible_texts(page, names) == ["Ministry of Trade 2024"]
+    assert visible_texts(page, "article h2") == ["Official records and statements"]  # empty groups are hidden
+    page.fill(".register-controls input[data-filter=q]", "")
+    page.select_option(".register-controls select[data-sort-list]", "cited-desc")
+    cited = page.locator("ol.bibliography > li").evaluate_all("els => els.map(e => Number(e.dataset.cited))")
+    news = page.locator("h2#news + ol > li").evaluate_all("els => els.map(e => Number(e.dataset.cited))")
+    assert news == sorted(news, reverse=True) and len(cited) == 4
+    assert "by=cited-desc" in page.url
+    page.reload()
+    assert page.input_value(".register-controls select[data-sort-list]") == "cited-desc"
+    assert page.locator("h2#news + ol > li").evaluate_all("els => els.map(e => Number(e.dataset.cited))") == news
+
+
+def test_sources_without_javascript_show_every_entry(site: Path, browser) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((site / "sources.html").as_uri())
+    assert len(visible_texts(page, "ol.bibliography h3.source-name")) == 4
+    assert not page.locator(".register-controls").is_visible()
+    context.close()

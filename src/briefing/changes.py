@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from .checks import best_grade
@@ -116,6 +118,55 @@ def compare(base: Corpus, head: Corpus, base_ref: str, base_version: str, head_v
 
 STEP_KINDS = ("claim-status", "claim-confidence", "claim-grade", "source-grade")
 WAS_KINDS = ("claim-reworded", "judgment-changed", "recommendation-changed")
+
+
+TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """The word-level difference of two texts as ``(op, text)`` pieces, op one of 'same', 'del', 'ins'.
+
+    The 'same' and 'del' pieces in order spell ``before``, the 'same' and 'ins' pieces ``after``. Words, runs of
+    white space and single punctuation marks are the tokens (Python's difflib: a longest-matching-block
+    alignment, exact and deterministic, with no dependency; autojunk off so common words still align). A
+    stretch of unchanged white space between two changes joins them, so a reworded phrase reads as one
+    deletion and one insertion, not word by word.
+    """
+    a, b = TOKEN.findall(before), TOKEN.findall(after)
+    pieces: list[tuple[str, str]] = []
+
+    def add(op: str, text: str) -> None:
+        if text:
+            if pieces and pieces[-1][0] == op:
+                pieces[-1] = (op, pieces[-1][1] + text)
+            else:
+                pieces.append((op, text))
+
+    opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for n, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        old, new = "".join(a[i1:i2]), "".join(b[j1:j2])
+        between = 0 < n < len(opcodes) - 1 and old.isspace()
+        if tag == "equal" and not between:
+            add("same", old)
+        else:  # a change, or white space alone between two changes: deleted and inserted as one
+            add("del", old)
+            add("ins", new)
+    return _ordered(pieces)
+
+
+def _ordered(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Within each run of changes, the deletion first and then the insertion, each once."""
+    out: list[tuple[str, str]] = []
+    run: dict[str, str] = {}
+    for op, text in [*pieces, ("same", "")]:
+        if op == "same":
+            out += [(k, run[k]) for k in ("del", "ins") if run.get(k)]
+            run = {}
+            if text:
+                out.append((op, text))
+        else:
+            run[op] = run.get(op, "") + text
+    return out
 
 
 def to_text(changes: Changes, markdown: bool = False) -> str:

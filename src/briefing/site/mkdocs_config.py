@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 PACKAGE = Path(__file__).parent
 OVERRIDES = PACKAGE / "overrides"
+MATERIAL_OVERRIDES = OVERRIDES / "material"  # for MkDocs with Material only (Zensical's templates differ there)
 ASSETS = PACKAGE / "assets"
 ASSET_DIR = "assets/briefing"
 CSS = f"{ASSET_DIR}/briefing.css"
@@ -129,6 +130,8 @@ def apply(config: MkDocsConfig, site: Site, data: SiteInput, whole: bool = True)
             theme["palette"] = wanted["theme"]["palette"]
     if str(OVERRIDES) not in theme.dirs:
         theme.dirs.insert(0, str(OVERRIDES))
+    if str(MATERIAL_OVERRIDES) not in theme.dirs:
+        theme.dirs.insert(theme.dirs.index(str(OVERRIDES)) + 1, str(MATERIAL_OVERRIDES))
     if CSS not in config.extra_css:
         config.extra_css.append(CSS)
     if all(str(s) != JS for s in config.extra_javascript):

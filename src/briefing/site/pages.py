@@ -14,10 +14,10 @@ from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
-from ..changes import STEP_KINDS, WAS_KINDS
-from ..cite import reference_text
+from ..changes import STEP_KINDS, WAS_KINDS, word_diff
+from ..cite import reference_text, year
 from ..errors import BuildError
-from ..model import Corpus, Page, clip
+from ..model import Corpus, Page, Source, clip
 from ..vocab import STATUSES, marking_rank
 from . import charts
 from .context import Index, SiteInput, highest, slug
@@ -144,6 +144,40 @@ def _charts(corpus: Corpus) -> list[tuple[str, Markup]]:
     return out
 
 
+# The sources page groups sources by the kind of document (the reader's first question), each group a contents entry
+SOURCE_GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("official", "Official records and statements",
+     frozenset({"official-record", "official-statement", "official-statistics", "government-estimate"})),
+    ("news", "News reporting", frozenset({"news-investigation", "news-report", "news-rewrite"})),
+    ("research", "Research, policy papers and data",
+     frozenset({"research", "policy-paper", "expert-estimate", "dataset"})),
+    ("commentary", "Commentary and opinion", frozenset({"commentary", "opinion"})),
+    ("unattributed", "Unnamed or unverifiable sources",
+     frozenset({"anonymous-officials", "interview-unverifiable", "unidentified-reports"})),
+)
+OTHER_SOURCES = ("other", "Other sources")
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """A source as the sources page lists it, with the keys its register sorts by."""
+
+    source: Source
+    year: str  # four digits, or '' when undated
+    cited: int  # how many records and pages cite it
+
+
+def source_groups(sources: list[Source], cited_by: dict) -> list[tuple[str, str, list[SourceEntry]]]:
+    """The sources (in the given order) under the group of their kind of document; empty groups left out."""
+    groups = [*SOURCE_GROUPS, (*OTHER_SOURCES, frozenset())]
+    found: dict[str, list[SourceEntry]] = defaultdict(list)
+    for s in sources:
+        gid = next((g for g, _, classes in SOURCE_GROUPS if s.source_class in classes), OTHER_SOURCES[0])
+        digits = re.match(r"\d{4}", year(s))
+        found[gid].append(SourceEntry(s, digits.group(0) if digits else "", len(cited_by.get(s.key, []))))
+    return [(gid, title, found[gid]) for gid, title, _ in groups if found[gid]]
+
+
 def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
     """Every page of the site, and the navigation (one entry per index, never one per claim).
 
@@ -216,11 +250,12 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
         path = themes[theme.id]
         written = c.pages.get(path)
         members = sorted(index.claims_by_theme.get(theme.id, []), key=lambda cl: cl.id)
-        add(page(path), "theme.md.j2", title=written.title if written and written.title else theme.title,
+        title = written.title if written and written.title else theme.title
+        add(page(path), "theme.md.j2", title=title,
             summary=theme.summary,
             marking=highest([cl.marking for cl in members] + ([written.marking] if written else []), floor),
             prose=Prose(written, strip_h1=True), claims=members)
-        theme_nav.append({html.escape(theme.title): page(path)})
+        theme_nav.append({html.escape(title): page(path)})  # the menu names a page as its heading does
     events = sorted(c.events.values(), key=lambda e: (e.date, e.id))
     years: dict[str, list] = defaultdict(list)
     for event in events:
@@ -244,16 +279,17 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
         gaps=list(c.gaps.values()))
     sources = sorted(c.sources.values(), key=lambda s: (reference_text(s).casefold(), s.key))
     add(page("sources.md"), "sources.md.j2", marking=highest([s.marking for s in sources], floor), sources=sources,
-        cited_by=index.cited_by, kind_names={"claim": "Claims", "page": "Pages", "figure": "Key figures",
-                                             "event": "Timeline", "entity": "Entities",
-                                             "recommendation": "Recommendations"})
+        groups=source_groups(sources, index.cited_by), cited_by=index.cited_by, reference_text=reference_text,
+        kind_names={"claim": "Claims", "page": "Pages", "figure": "Key figures", "event": "Timeline",
+                    "entity": "Entities", "recommendation": "Recommendations"})
     method = c.pages.get(method_doc)
     add(page("methodology.md"), "methodology.md.j2", title=method.title if method else "Methodology",
         marking=highest([method.marking] if method else [], floor), prose=Prose(method, strip_h1=False))
-    add(page("changes.md"), "changes.md.j2", marking=data.ceiling, changes=data.changes, step_kinds=STEP_KINDS,
-        was_kinds=WAS_KINDS)
+    if data.changes is not None:  # with no earlier release, the downloads page says so in a line
+        add(page("changes.md"), "changes.md.j2", marking=data.ceiling, changes=data.changes, step_kinds=STEP_KINDS,
+            was_kinds=WAS_KINDS, diff=word_diff)
     add(page("downloads.md"), "downloads.md.j2", marking=highest([d.marking for d in data.downloads], floor),
-        downloads=data.downloads)
+        downloads=data.downloads, first_release=data.changes is None)
     analysis = []
     for doc, written in sorted(c.pages.items()):
         if doc in (home_doc, method_doc) or doc in theme_docs:
@@ -264,7 +300,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
             analysis.append({html.escape(written.title): paths.doc(doc)})
     site.nav = [
         {"Overview" if paths.section else "Home": page("index.md")},
-        {"Evidence": page("claims/index.md")},
+        {"Evidence dashboard": page("claims/index.md")},
         *([{"Themes": theme_nav}] if theme_nav else []),
         *([{"Analysis": analysis}] if analysis else []),
         {"Timeline": page("timeline.md")},
@@ -274,7 +310,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
         {"Gaps": page("gaps.md")},
         {"Sources": page("sources.md")},
         {"Methodology": page("methodology.md")},
-        {"What changed": page("changes.md")},
+        *([{html.escape(f"What changed since {data.changes.base}"): page("changes.md")}] if data.changes else []),
         {"Downloads": page("downloads.md")},
     ]
     return site

@@ -1,12 +1,14 @@
 /* Registers in the page: sort a table by any column, filter its rows (or a list's items) by words and by the
    values in data attributes, the view kept in the URL so that it can be shared and survives a reload.
-   One implementation for the dashboard, entities, key figures and the timeline, driven by data attributes:
+   One implementation for the dashboard, entities, key figures, the timeline and the sources, driven by data attributes:
 
    <div class="register-controls" data-for="ID" data-noun="claims" data-items="CSS" data-groups="CSS" hidden>
    (without data-for, the items are looked for in the element that holds the controls)
      <input data-filter="q">                 words, all found in the item's data-search (else its text)
      <select data-filter="status">            the item's data-status equals the value (empty: any)
      <select data-order>                      for a list: "asc" or "desc" (the document's order is "asc")
+     <select data-sort-list>                  for a list: "" (the document's order), "KEY" or "KEY-desc": the items
+                                              of each group by their data-KEY (numbers as numbers; empty last)
      <output data-count>
    The target #ID is a <table> (its body's rows are the items; headers become sort buttons when it has
    data-sortable: th data-type text, number, rank; a cell's data-sort is its key) or any element whose items
@@ -26,6 +28,8 @@
     var groups = controls.dataset.groups ? slice(target.querySelectorAll(controls.dataset.groups)) : [];
     var fields = slice(controls.querySelectorAll("[data-filter]"));
     var order = controls.querySelector("[data-order]");
+    var sorter = controls.querySelector("[data-sort-list]");
+    var original = items.slice(); // the document's order
     var count = controls.querySelector("[data-count]");
     var noun = controls.dataset.noun || "items";
     var headers = table && table.hasAttribute("data-sortable") ? slice(table.tHead.rows[0].cells) : [];
@@ -105,13 +109,33 @@
       }
     }
 
+    function sortList(value) {
+      var how = /^([a-z]+)(-desc)?$/.exec(value || "");
+      var blocks = groups.length ? groups : [target];
+      blocks.forEach(function (group) {
+        var members = original.filter(function (item) { return item.parentNode === group; });
+        if (how) {
+          members.sort(function (a, b) {
+            var x = a.dataset[how[1]] || "", y = b.dataset[how[1]] || "";
+            if (x === "" || y === "") return (x === "") - (y === "") || original.indexOf(a) - original.indexOf(b);
+            var nx = Number(x), ny = Number(y);
+            var o = !isNaN(nx) && !isNaN(ny) ? nx - ny : x < y ? -1 : x > y ? 1 : 0;
+            return (how[2] ? -o : o) || original.indexOf(a) - original.indexOf(b);
+          });
+        }
+        members.forEach(function (item) { group.appendChild(item); });
+      });
+    }
+
     /* The view in the URL's fragment: #q=words&status=reported&sort=2-desc (file:// keeps it on reload) */
     function save() {
       var params = new URLSearchParams();
       fields.forEach(function (f) { if ((f.value || "").trim()) params.set(f.dataset.filter, f.value.trim()); });
       if (sorted) params.set("sort", (sorted[0] + 1) + (sorted[1] ? "" : "-desc"));
       if (order && order.value !== "asc") params.set("order", order.value);
+      if (sorter && sorter.value) params.set("by", sorter.value);
       var fragment = params.toString();
+      if (!fragment && location.hash.indexOf("=") === -1) return; // an anchor (#src-x) is not a view: keep it
       var url = location.pathname + location.search + (fragment ? "#" + fragment : "");
       if (url !== location.pathname + location.search + location.hash) history.replaceState(null, "", url);
     }
@@ -128,6 +152,11 @@
       var sort = /^(\d+)(-desc)?$/.exec(params.get("sort") || "");
       if (sort) sortBy(parseInt(sort[1], 10) - 1, !sort[2]);
       if (order && params.get("order") === "desc") { order.value = "desc"; reorder("desc"); }
+      var by = params.get("by");
+      if (sorter && by && slice(sorter.options).some(function (o) { return o.value === by; })) {
+        sorter.value = by;
+        sortList(by);
+      }
     }
 
     headers.forEach(function (th, index) {
@@ -144,6 +173,7 @@
     });
     fields.forEach(function (el) { el.addEventListener("input", apply); });
     if (order) order.addEventListener("input", function () { reorder(order.value); save(); });
+    if (sorter) sorter.addEventListener("input", function () { sortList(sorter.value); save(); });
     load();
     apply();
   }
@@ -164,9 +194,32 @@
     else window.addEventListener("resize", set);
   }
 
+  /* Citation and claim previews by touch: hover does not exist there and a tap follows the link at once, so the
+     first tap on a citation opens its preview (the link's class "open") and a second tap follows it; a tap
+     elsewhere or Escape closes it. Mouse and keyboard keep :hover and :focus (briefing.css). */
+  function previews() {
+    var touch = false;
+    var close = function (except) {
+      slice(document.querySelectorAll("a.cite.open, a.claim-ref.open")).forEach(function (a) {
+        if (a !== except) a.classList.remove("open");
+      });
+    };
+    document.addEventListener("pointerdown", function (e) { touch = e.pointerType === "touch" || e.pointerType === "pen"; },
+      true);
+    document.addEventListener("click", function (e) {
+      var link = e.target.closest ? e.target.closest("a.cite, a.claim-ref") : null;
+      close(link);
+      if (!link || !touch || !link.querySelector(".cite-tip") || link.classList.contains("open")) return;
+      e.preventDefault();
+      link.classList.add("open");
+    });
+    document.addEventListener("keydown", function (e) { if (e.key === "Escape") close(null); });
+  }
+
   function start() {
     bannerHeight();
     setup();
+    previews();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
