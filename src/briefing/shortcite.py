@@ -58,11 +58,27 @@ def short_title(source: Source) -> str:
 
 
 def _balanced(text: str) -> str:
-    """No quotation left open by a cut (it goes, with what follows it); inner quotes become single ones."""
-    while text.count('"') % 2 or text.count("\u201c") > text.count("\u201d"):
-        cut = max(text.rfind('"'), text.rfind("\u201c"))
-        text = text[:cut].rstrip(" ,;:\u2026") + "\u2026"
+    """No bracket or quotation left open (the opener goes, with what follows it); inner quotes become single."""
+    while True:
+        opener = _open(text)
+        if opener < 0:
+            break
+        text = text[:opener].rstrip(" ,;:\u2026") + "\u2026"
     return re.sub(r'"([^"]*)"', "\u2018\\1\u2019", text).replace("\u201c", "\u2018").replace("\u201d", "\u2019")
+
+
+def _open(text: str) -> int:
+    """Where the last bracket or quotation mark that is never closed opens; -1 when every one is closed."""
+    stack: list[int] = []
+    straight = -1
+    for i, ch in enumerate(text):
+        if ch in "(\u201c":
+            stack.append(i)
+        elif ch in ")\u201d" and stack:
+            stack.pop()
+        elif ch == '"':
+            straight = -1 if straight >= 0 else i
+    return max(stack[-1] if stack else -1, straight)
 
 
 def short_citation(source: Source) -> str:

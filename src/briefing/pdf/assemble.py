@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from typing import Any
 
@@ -34,6 +35,7 @@ TITLES = {
     "annex-scales": "Scales and statuses",
     "annex-changes": "Changes since the previous version",
 }
+RANGE = re.compile(r"(?<=\d)-(?=\d)")  # a hyphen between digits in a locator: a range, set with an en dash
 ALTERNATIVES = 2  # alternatives shown beside a recommended course
 BRIEF_SECTIONS = {"bottom-line", "recommended"}  # either one sets the ministerial layout
 COMPACT_PAGES = 4  # a pack of at most this many pages starts in the compact layout
@@ -95,8 +97,9 @@ class Assembler:
         source = self.source(cite.get("data-key", ""))
         first = source.key not in self._noted
         self._noted.add(source.key)
+        locator = RANGE.sub("\u2013", cite.get("data-locator", ""))  # 'pp. 3-5' -> 'pp. 3–5'
         return segments(styler(source.style).note(source, first, cite.get("data-label", ""),
-                                                  cite.get("data-locator", ""), cite.get("data-prefix", ""),
+                                                  locator, cite.get("data-prefix", ""),
                                                   cite.get("data-suffix", "")))
 
     def cite_group(self, span: etree.Element) -> tree.Node:
@@ -209,7 +212,7 @@ class Assembler:
             source = self.source(f.source)
             rows.append({"label": clean(f.label), "value": clean(f.value_text), "unit": clean(f.unit),
                          "period": clean(f.period), "measures": clean(f.measures),
-                         "source": self.label(f.source), "locator": clean(f.locator),
+                         "source": self.label(f.source), "locator": RANGE.sub("\u2013", clean(f.locator)),
                          "grade": source.reliability or "F", "excerpt": clean(f.excerpt)})
         return {"rows": rows}
 
