@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections import defaultdict
 from typing import Any
 
 from .. import vocab
@@ -11,11 +12,12 @@ from ..changes import STEP_KINDS, WAS_KINDS, Changes
 from ..checks import best_grade
 from ..cite import Segment, long_date, reference, styler, who
 from ..errors import Unfit
-from ..model import Claim, Corpus, Option, Pack, Source
+from ..model import Claim, Corpus, Figure, Option, Pack, Source, clip
 from ..provenance import claim_origins
 from ..sanitise import external_url
 from ..scope import Scope, select
 from ..shortcite import short_citation
+from ..site.pages import ASIDE, measure_kind
 from ..versioning import VersionInfo
 from . import tree
 from .text import clean, language
@@ -206,6 +208,25 @@ class Assembler:
                           "summary": clean(theme.summary) if theme else "", "nodes": nodes})
         return {"pages": pages}
 
+    def charts(self) -> list[dict[str, Any]]:
+        """The site's key-figure charts (``site.pages``): one per kind of measure in one unit shared by two figures
+        or more, never a share and a growth rate on one axis; each with its sources."""
+        groups: dict[tuple[str, str], list[Figure]] = defaultdict(list)
+        for f in self.scope.figures:
+            groups[(f.unit, measure_kind(f.measures).casefold())].append(f)
+        out = []
+        for (unit, _), figs in sorted(groups.items(), key=lambda kv: (kv[0][0].casefold(), kv[0][1])):
+            if len(figs) < 2:
+                continue
+            figs = sorted(figs, key=lambda f: (-f.value, f.label))
+            kind = sorted({measure_kind(f.measures) for f in figs}, key=len)[0]
+            bars = [{"label": clean(f"{clip(f.label, 90)} ({clip(ASIDE.sub('', f.period) or f.period, 30)})"),
+                     "value": f.value, "text": clean(f"{f.value_text} {unit}")} for f in figs]
+            out.append({"title": clean(f"{kind}, in {unit}"), "bars": bars,
+                        "desc": "; ".join(f"{b['label']}: {b['text']}" for b in bars),
+                        "sources": list(dict.fromkeys(self.label(f.source) for f in figs))})
+        return out
+
     def figures(self) -> dict[str, Any]:
         rows = []
         for f in self.scope.figures:
@@ -214,7 +235,7 @@ class Assembler:
                          "period": clean(f.period), "measures": clean(f.measures),
                          "source": self.label(f.source), "locator": RANGE.sub("\u2013", clean(f.locator)),
                          "grade": source.reliability or "F", "excerpt": clean(f.excerpt)})
-        return {"rows": rows}
+        return {"rows": rows, "charts": self.charts()}
 
     def gaps(self) -> dict[str, Any]:
         chosen = self.scope.gaps
