@@ -215,10 +215,10 @@ class Assembler:
         for f in self.scope.figures:
             groups[(f.unit, measure_kind(f.measures).casefold())].append(f)
         out = []
-        for (unit, _), figs in sorted(groups.items(), key=lambda kv: (kv[0][0].casefold(), kv[0][1])):
-            if len(figs) < 2:
+        for (unit, _), group in sorted(groups.items(), key=lambda kv: (kv[0][0].casefold(), kv[0][1])):
+            if len(group) < 2:
                 continue
-            figs = sorted(figs, key=lambda f: (-f.value, f.label))
+            figs = sorted(group, key=lambda f: (-f.value, f.label))
             kind = sorted({measure_kind(f.measures) for f in figs}, key=len)[0]
             bars = [{"label": clean(f"{clip(f.label, 90)} ({clip(ASIDE.sub('', f.period) or f.period, 30)})"),
                      "value": f.value, "text": clean(f"{f.value_text} {unit}")} for f in figs]
