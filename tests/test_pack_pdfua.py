@@ -86,3 +86,18 @@ def test_recommendation_titles_are_headings_and_bookmarks(packs: dict[str, Pdf],
         for title in titles:
             assert title in tags, (pid, title)
             assert title in marks, (pid, title)
+
+
+def test_link_descriptions_name_their_target(packs: dict[str, Pdf], corpus: Corpus) -> None:
+    openings = {c.opening(60) for c in corpus.claims.values()}
+    for pid, pdf in packs.items():
+        described = [str(ref.get_object().get("/Contents", "")) for page in pdf.reader.pages
+                     for ref in page.get("/Annots") or [] if ref.get_object().get("/Subtype") == "/Link"]
+        assert described, pid
+        # a footnote mark is described by its number (Typst's own, not settable from the template); every other
+        # link names its target: a contents entry its heading, a claim reference the claim
+        assert [d for d in described if d.startswith("page ") or not d.strip()] == [], pid
+        claims = [d for d in described if d.startswith("Claim \u201c")]
+        assert claims or pid == "brief", pid
+        for d in claims:
+            assert d.split("\u201c", 1)[1].rsplit("\u201d", 1)[0] in openings, d

@@ -188,7 +188,8 @@ class Assembler:
 
     def claim_row(self, claim: Claim) -> dict[str, Any]:
         grade = best_grade(self.corpus, claim)
-        return {"id": clean(claim.id), "statement": clean(claim.statement), "status": claim.status,
+        return {"id": clean(claim.id), "statement": clean(claim.statement), "short": clean(claim.opening(60)),
+                "status": claim.status,
                 "confidence": clean(claim.confidence or "\u2014"), "grade": grade or "\u2014",
                 "origins": len(claim_origins(self.corpus, claim)),
                 "against": len(claim_origins(self.corpus, claim, "contradicts"))}
