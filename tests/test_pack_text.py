@@ -7,7 +7,7 @@ import re
 from collections import Counter
 
 import pytest
-from pdf_helpers import SHIPPED, Pdf, load_corpus, shipped_packs
+from pdf_helpers import SHIPPED, Pdf, load_corpus, shipped_packs, squash
 
 from briefing import schema
 from briefing.model import Corpus
@@ -60,3 +60,16 @@ def test_no_record_id_key_or_field_name_in_any_pack(packs: dict[str, Pdf], corpu
         assert sorted(ids & words) == [], pid
         assert sorted(fields & words) == [], pid
         assert not re.search(r"\b\w+\.(ya?ml|bib|md)\b", pdf.text), pid
+
+
+def test_each_pack_has_its_own_subtitle_and_an_unbroken_title(packs: dict[str, Pdf], corpus: Corpus) -> None:
+    corpus_subtitle = squash(corpus.config.subtitle)
+    for pid, pdf in packs.items():
+        cover = squash(pdf.pages[0])
+        pack = corpus.packs[pid]
+        assert squash(pack.title) in cover, pid  # never broken inside a compound ('deep-/dive')
+        if pack.subtitle:
+            assert squash(pack.subtitle) in cover, pid
+        if pack.themes or pack.tags:  # a narrowed pack never carries the whole corpus's subtitle
+            assert corpus_subtitle not in cover, pid
+    assert corpus.packs["drones"].subtitle
