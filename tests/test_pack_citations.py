@@ -59,4 +59,7 @@ def test_a_short_citation_is_cut_at_a_word_and_leaves_no_bracket_or_quote_open(t
     assert inner == short and not any(q in inner for q in '"\u201c\u201d'), label
     if short.endswith("\u2026"):  # cut: at a word, and no bracket left open by the cut
         assert len(short) <= 49
-    assert short.count("(") <= short.count(")") or short.count("(") <= title.count("(") - title.count(")")
+    depth = 0
+    for ch in short:  # every bracket it opens, it closes
+        depth = max(depth + (ch == "(") - (ch == ")"), 0)
+    assert depth == 0, short

@@ -69,16 +69,21 @@ def _balanced(text: str) -> str:
 
 def _open(text: str) -> int:
     """Where the last bracket or quotation mark that is never closed opens; -1 when every one is closed."""
-    stack: list[int] = []
+    brackets: list[int] = []
+    quotes: list[int] = []
     straight = -1
     for i, ch in enumerate(text):
-        if ch in "(\u201c":
-            stack.append(i)
-        elif ch in ")\u201d" and stack:
-            stack.pop()
+        if ch == "(":
+            brackets.append(i)
+        elif ch == ")" and brackets:
+            brackets.pop()
+        elif ch == "\u201c":
+            quotes.append(i)
+        elif ch == "\u201d" and quotes:
+            quotes.pop()
         elif ch == '"':
             straight = -1 if straight >= 0 else i
-    return max(stack[-1] if stack else -1, straight)
+    return max([*brackets[-1:], *quotes[-1:], straight])
 
 
 def short_citation(source: Source) -> str:
