@@ -63,3 +63,13 @@ def test_a_short_citation_is_cut_at_a_word_and_leaves_no_bracket_or_quote_open(t
     for ch in short:  # every bracket it opens, it closes
         depth = max(depth + (ch == "(") - (ch == ")"), 0)
     assert depth == 0, short
+
+
+def test_number_ranges_in_every_shipped_pack_have_an_en_dash(tmp_path: Path) -> None:
+    from pdf_helpers import shipped_packs
+
+    for pid, pdf in shipped_packs(tmp_path / "shipped").items():
+        hyphened = re.findall(r"(?<![\d-])\d+-\d+(?:-\d+)?(?![\d-])", pdf.text)
+        dates = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-\d{2})?")
+        assert [h for h in hyphened if not dates.fullmatch(h)] == [], pid
+        assert "25\u201350" in pdf.text or pid != "full"  # 'footnotes 25-50' in a gap's question
