@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -191,3 +192,56 @@ def footnote_pages(pdf: Pdf) -> dict[str, int]:
         if rect[2] - rect[0] < 8:  # a footnote mark or note number links to its partner
             assert page == target, f"footnote link on page {page + 1} goes to page {target + 1}"
     return seen
+
+
+SHIPPED = Path(__file__).resolve().parent.parent  # the repository's own corpus (sources/, docs/)
+_shipped: dict[str, Pdf] = {}
+
+
+def shipped_packs(out: Path) -> dict[str, Pdf]:
+    """Every pack of the shipped corpus, rendered once per test session (written under out the first time)."""
+    if not _shipped:
+        corpus = load_corpus(SHIPPED)
+        out.mkdir(parents=True, exist_ok=True)
+        for pid in corpus.packs:
+            _shipped[pid] = write(out / f"{pid}.pdf", render(corpus, pid))
+    return _shipped
+
+
+def words(path: Path, number: int | None = None) -> list[tuple[float, float, float, float, str]]:
+    """(xMin, yMin, xMax, yMax, word) of every word, from pdftotext -bbox; y grows downwards. One page or all."""
+    pages = ["-f", str(number), "-l", str(number)] if number else []
+    out = subprocess.run(["pdftotext", "-bbox", *pages, str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    found = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out)
+    return [(float(a), float(b), float(c), float(d), html.unescape(w)) for a, b, c, d, w in found]
+
+
+def struct_pages(reader: PdfReader, kind: str) -> list[tuple[str, set[int]]]:
+    """(text of its first marked content's role, pages its content lies on) of every structure element of a kind
+    ('/TR', '/H1' ...) in the tagged PDF's structure tree; a page is inherited from the nearest element that names
+    one, as PDF 1.7 14.7.4 says."""
+    pages = {p.indirect_reference.idnum: i + 1 for i, p in enumerate(reader.pages)}
+    found: list[tuple[str, set[int]]] = []
+
+    def content(node, page: int | None) -> set[int]:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, int):
+            return {page} if page else set()
+        if not isinstance(node, dict):
+            return set()
+        if "/Pg" in node:
+            page = pages.get(node.raw_get("/Pg").idnum, page)
+        if node.get("/Type") in ("/MCR", "/OBJR"):
+            return {page} if page else set()
+        kids = node.get("/K")
+        kids = kids if isinstance(kids, list) else [] if kids is None else [kids]
+        held: set[int] = set()
+        for kid in kids:
+            held |= content(kid, page)
+        if node.get("/S") == kind:
+            found.append((str(node.get("/S")), held))
+        return held
+
+    content(reader.trailer["/Root"]["/StructTreeRoot"], None)
+    return found

@@ -20,6 +20,7 @@ from pdf_helpers import (
     render,
     runs,
     squash,
+    words,
     write,
 )
 
@@ -87,7 +88,10 @@ def test_contents_page_numbers_and_bookmarks_match_the_headings(packs: dict[str,
     toc_page = next(i for i, t in enumerate(pdf.pages) if t.lstrip().startswith("Contents")
                     or "\nContents\n" in t[:200])
     entries = []
-    for line in pdf.pages[toc_page].replace("\u2060", "").splitlines():
+    toc_lines = pdf.pages[toc_page].replace("\u2060", "").splitlines()
+    for line in toc_lines:
+        if entries and squash(line) == entries[0][0]:  # a short contents runs on into the first section
+            break
         match = re.match(r"^(\S.*?)[\s.]+(\d+)$", line.strip())
         if match and not line.startswith("Page "):
             entries.append((squash(match.group(1)), int(match.group(2))))
@@ -96,7 +100,7 @@ def test_contents_page_numbers_and_bookmarks_match_the_headings(packs: dict[str,
     assert "Annex A. Scales and statuses" in titles
     for title, page in entries:
         lines = [[squash(x) for x in text.splitlines()] for text in pdf.pages]
-        found = [n + 1 for n, ls in enumerate(lines) if title in ls and n != toc_page]
+        found = [n + 1 for n, ls in enumerate(lines) if title in ls]
         assert found and found[0] == page, f"'{title}': contents says page {page}, heading is on {found}"
     bookmarks = []
     stack = list(pdf.reader.outline)
@@ -111,8 +115,12 @@ def test_contents_page_numbers_and_bookmarks_match_the_headings(packs: dict[str,
 
 def test_claim_references_link_to_the_claim_row(packs: dict[str, Pdf]) -> None:
     pdf = packs["full"]
-    evidence = next(i for i, t in enumerate(pdf.pages) if "3 Evidence at a glance" in t.splitlines() and i > 1)
-    claim_links = [(p, t) for p, t, rect in link_targets(pdf.reader) if rect[2] - rect[0] >= 8 and p > 1]
+    evidence = next(i for i, t in enumerate(pdf.pages) if "3 Evidence at a glance" in t.splitlines() and i > 0)
+    height = float(pdf.reader.pages[1].mediabox.height)
+    # the contents (page 2) runs on into the key judgments: its own links lie above their heading
+    heading = max(y for _, y, _, _, w in words(pdf.path, 2) if w == "judgments")
+    claim_links = [(p, t) for p, t, rect in link_targets(pdf.reader) if rect[2] - rect[0] >= 8 and p > 0
+                   and (p > 1 or rect[3] < height - heading)]
     assert len(claim_links) >= 4  # key judgment (2), recommendation, discussion, gap
     for _, target in claim_links:
         assert target == evidence
@@ -178,7 +186,9 @@ def test_a_section_empty_at_this_scope_fails_the_build(corpus: Corpus) -> None:
 
 
 def test_changes_annex(corpus: Corpus, packs: dict[str, Pdf], tmp_path: Path) -> None:
-    assert "There is no previous release to compare with" in squash(packs["amber"].text)
+    amber = squash(packs["amber"].text)  # no previous release: no annex and no contents entry for it
+    assert "previous release" not in amber and "Changes since" not in amber
+    assert "Annex A. Scales and statuses" in amber
     changes = Changes(base="v1.0", base_version="v1.0", head_version=VERSION.version, items=[
         Change("claim-status", "widget-trade-grew", "Widget trade grew in 2023.", "reported", "confirmed"),
         Change("claim-reworded", "widgets-shipped", "Acme widgets reached Ruritania.", "Acme widgets went.",

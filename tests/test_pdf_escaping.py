@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -21,7 +22,8 @@ TEXTS = st.lists(st.lists(PIECES, min_size=1, max_size=16).map("".join).filter(s
 
 
 def bare(text: str) -> str:
-    return "".join(text.split())
+    """Without whitespace; a range of numbers is set with an en dash ('3-4' prints '3\u20134'), so it reads as '-'."""
+    return re.sub(r"(?<=\d)\u2013(?=\d)", "-", "".join(text.split()))
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

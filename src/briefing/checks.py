@@ -12,7 +12,7 @@ from . import refs, schema
 from .bibliography import containers, field_loc
 from .citations import prose_lines
 from .marking import at_ceiling
-from .model import GENERATED_DIRS, GENERATED_PAGES, Claim, Corpus, clip
+from .model import GENERATED_DIRS, GENERATED_PAGES, Claim, Corpus, Pack, clip
 from .problems import NOTE, WARNING, Loc, Problems, rule, suggest
 from .provenance import claim_origins, verifiable
 from .sanitise import safe_url, unsafe_markdown
@@ -31,6 +31,7 @@ ID_FORMAT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 OFFICIAL_CLASSES = ("official-record",)
+BOTTOM_LINE_WORDS = 80  # a minister reads it in half a minute
 
 
 def normalise_text(text: str) -> str:
@@ -318,6 +319,7 @@ class Checker:
     rule("judgment-no-claims", "a key judgment that cites no claim")
     rule("recommendation-no-options", "a recommendation without options")
     rule("unresolved-page", "a theme page that does not exist in docs/")
+    rule("recommended-option", "a recommendation whose 'recommended' names none of its options")
 
     def check_records(self) -> None:
         c = self.c
@@ -330,6 +332,10 @@ class Checker:
             if not rec.options:
                 self.p.error(rec.loc, "recommendation-no-options",
                              f"recommendation '{rec.id}' has no options (each with pros, cons and risks)")
+            if rec.recommended and rec.recommended not in {o.id for o in rec.options}:
+                self.p.error(rec.loc, "recommended-option",
+                             f"recommendation '{rec.id}' recommends '{rec.recommended}', which is not one of its "
+                             f"options ({', '.join(o.id for o in rec.options) or 'none'})")
         for j in c.judgments.values():
             self.check_judgment_terms(j.loc, j.id, j.text, j.term)
             if not j.claims:
@@ -409,6 +415,8 @@ class Checker:
 
     rule("pack-ceiling", "a pack that explicitly includes content above its ceiling")
     rule("pack-empty-section", "a pack section that would have nothing to show at the pack's ceiling and scope")
+    rule("unresolved-gap", "a pack's gaps list names no gap")
+    rule("bottom-line-long", f"a pack's bottom line longer than {BOTTOM_LINE_WORDS} words")
 
     def check_packs(self) -> None:
         cut: dict[str, Corpus] = {}  # the corpus at each pack ceiling, cut once
@@ -416,6 +424,7 @@ class Checker:
             if not pack.sections:
                 self.p.error(pack.loc, "missing-field", f"pack '{pack.id}' has no 'sections' (in order, from: "
                              f"{', '.join(PACK_SECTIONS)})")
+            self.check_bottom_line(pack)
             repeated = sorted({s for s in pack.sections if pack.sections.count(s) > 1})
             if repeated:
                 self.p.error(pack.loc, "invalid-value", f"pack '{pack.id}' lists section(s) {', '.join(repeated)} "
@@ -440,6 +449,19 @@ class Checker:
                                  f"pack '{pack.id}': section{'s' if len(empty) > 1 else ''} {', '.join(empty)} "
                                  f"would be empty at {pack.ceiling}; drop {'them' if len(empty) > 1 else 'it'}, "
                                  "widen the pack or raise its ceiling")
+
+    def check_bottom_line(self, pack: Pack) -> None:
+        words = len(pack.bottom_line.split())
+        if "bottom-line" in pack.sections and not words:
+            self.p.error(pack.loc, "missing-field", f"pack '{pack.id}' has a 'bottom-line' section but no "
+                         "'bottom_line' text")
+        for gid in pack.gaps:
+            if gid not in self.c.gaps:
+                self.p.error(pack.loc, "unresolved-gap", f"pack '{pack.id}' lists gap '{gid}', which names no gap"
+                             + suggest(gid, self.c.gaps))
+        if words > BOTTOM_LINE_WORDS:
+            self.p.error(pack.loc, "bottom-line-long", f"pack '{pack.id}': bottom line of {words} words; a minister "
+                         f"reads at most {BOTTOM_LINE_WORDS}")
 
     rule("source-uncited", "a source that nothing cites", WARNING)
 

@@ -177,6 +177,7 @@ class Recommendation:
     divergence: str
     marking: str
     loc: Loc
+    recommended: str = ""  # id of the option the analysts advise
 
 
 @dataclass
@@ -230,6 +231,9 @@ class Pack:
     tags: list[str]
     max_pages: int | None
     loc: Loc
+    subtitle: str = ""
+    bottom_line: str = ""
+    gaps: list[str] = field(default_factory=list)
 
 
 @dataclass

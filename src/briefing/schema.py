@@ -152,6 +152,8 @@ RECOMMENDATION = Kind("recommendations", "recommendation", model.Recommendation,
     CLAIMS_REF,
     Field("options", RECORDS, item=OPTION, doc="the options, side by side"),
     Field("divergence", doc="where the sources disagree"),
+    Field("recommended", doc="id of the one option the analysts advise (the 'recommended' pack section shows it "
+          "first, the others as alternatives)"),
 ), doc="A policy question with options side by side.")
 
 JUDGMENT = Kind("judgments", "key judgment", model.Judgment, (
@@ -182,6 +184,8 @@ THEME = Kind("themes", "theme", model.Theme, (
 PACK = Kind("packs", "pack", model.Pack, (
     _id("names the PDF: dist/ID.pdf"),
     Field("title", required=True),
+    Field("subtitle", doc="under the title on the cover (default: the corpus subtitle, for a pack of the whole "
+          "corpus)"),
     Field("audience"),
     Field("purpose"),
     Field("ceiling", MARKING, doc="the highest marking it may hold (default: the corpus ceiling)"),
@@ -191,6 +195,9 @@ PACK = Kind("packs", "pack", model.Pack, (
     Field("themes", TEXTS, refers="theme", doc="narrow it to these themes"),
     Field("tags", TEXTS, doc="narrow it to claims with these tags"),
     Field("max_pages", INT, minimum=1, doc="the build fails if it cannot fit"),
+    Field("gaps", TEXTS, doc="ids of the gaps its 'gaps' section shows, in order (default: every gap in scope)"),
+    Field("bottom_line", doc="the 'bottom-line' section: at most 80 words of analysis that follows from the key "
+          "judgments (no new facts)"),
 ), doc="A PDF briefing pack.", marked=False)
 
 KINDS: dict[str, Kind] = {k.key: k for k in (CLAIM, ENTITY, EVENT, FIGURE, RECOMMENDATION, JUDGMENT, GAP, THEME, PACK)}

@@ -32,6 +32,7 @@ class Scope:
     def empty(self, section: str) -> bool:
         """True when a pack section would have nothing to show (annexes always have something)."""
         held = {"key-judgments": self.judgments, "recommendations": self.recommendations, "evidence": self.claims,
+                "recommended": [r for r in self.recommendations if r.recommended],
                 "discussion": self.pages, "figures": self.figures, "gaps": self.gaps, "timeline": self.events,
                 "entities": self.entities, "sources": self.sources}
         return section in held and not held[section]

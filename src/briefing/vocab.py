@@ -107,7 +107,9 @@ SOURCE_CLASSES = ("official-record", "official-statement", "official-statistics"
 ENTITY_KINDS = ("state-body", "company", "institution", "person", "programme", "place", "group", "state")
 
 PACK_SECTIONS = (
+    "bottom-line",
     "key-judgments",
+    "recommended",
     "recommendations",
     "evidence",
     "discussion",

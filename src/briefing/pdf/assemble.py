@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
+from collections import defaultdict
 from typing import Any
 
 from .. import vocab
 from ..changes import STEP_KINDS, WAS_KINDS, Changes
 from ..checks import best_grade
-from ..cite import Segment, long_date, reference, short_label, styler, who
+from ..cite import Segment, long_date, reference, styler, who
 from ..errors import Unfit
-from ..model import Claim, Corpus, Pack, Source
+from ..model import Claim, Corpus, Figure, Option, Pack, Source, clip
 from ..provenance import claim_origins
 from ..sanitise import external_url
 from ..scope import Scope, select
+from ..shortcite import short_citation
+from ..site.pages import ASIDE, measure_kind
 from ..versioning import VersionInfo
 from . import tree
 from .text import clean, language
 
 TITLES = {
+    "bottom-line": "Bottom line",
     "key-judgments": "Key judgments",
+    "recommended": "Recommended course",
     "recommendations": "Recommendations",
     "evidence": "Evidence at a glance",
     "discussion": "Discussion",
@@ -31,6 +37,9 @@ TITLES = {
     "annex-scales": "Scales and statuses",
     "annex-changes": "Changes since the previous version",
 }
+RANGE = re.compile(r"(?<=\d)-(?=\d)")  # a hyphen between digits in a locator: a range, set with an en dash
+ALTERNATIVES = 2  # alternatives shown beside a recommended course
+BRIEF_SECTIONS = {"bottom-line", "recommended"}  # either one sets the ministerial layout
 COMPACT_PAGES = 4  # a pack of at most this many pages starts in the compact layout
 LAYOUTS = (("full", "table"), ("compact", "table"), ("compact", "matrix"))  # ever shorter, tried in order
 
@@ -74,7 +83,7 @@ class Assembler:
         return source
 
     def label(self, key: str) -> str:
-        return clean(short_label(self.source(key)))
+        return clean(short_citation(self.source(key)))
 
     def claim_ref(self, ident: str) -> tree.Node:
         claim = self.corpus.claims.get(ident)
@@ -90,8 +99,9 @@ class Assembler:
         source = self.source(cite.get("data-key", ""))
         first = source.key not in self._noted
         self._noted.add(source.key)
+        locator = RANGE.sub("\u2013", cite.get("data-locator", ""))  # 'pp. 3-5' -> 'pp. 3–5'
         return segments(styler(source.style).note(source, first, cite.get("data-label", ""),
-                                                  cite.get("data-locator", ""), cite.get("data-prefix", ""),
+                                                  locator, cite.get("data-prefix", ""),
                                                   cite.get("data-suffix", "")))
 
     def cite_group(self, span: etree.Element) -> tree.Node:
@@ -118,16 +128,40 @@ class Assembler:
             items.append({"id": clean(j.id), "text": clean(j.text), "confidence": clean(j.confidence),
                           "term": clean(j.term or ""),
                           "range": f"{low_high[0]}\u2013{low_high[1]} %" if low_high else "",
-                          "claims": self.claims_of(j.claims)})
+                          "claims": self.claims_of(j.claims), "sources": self.sources_of(j.claims)})
+        return {"items": items}
+
+    def sources_of(self, ids: list[str]) -> list[str]:
+        """Short citations of the sources whose evidence supports these claims, in order of first use."""
+        keys = [e.source for i in ids if i in self.corpus.claims for e in self.corpus.claims[i].evidence
+                if e.stance == "supports" and e.source in self.corpus.sources]
+        return [self.label(k) for k in dict.fromkeys(keys)]
+
+    def bottom_line(self) -> dict[str, Any]:
+        return {"text": clean(self.pack.bottom_line)}
+
+    def option(self, o: Option) -> dict[str, Any]:
+        return {"title": clean(o.title), "description": clean(o.description),
+                "pros": [clean(x) for x in o.pros], "cons": [clean(x) for x in o.cons],
+                "risks": [clean(x) for x in o.risks], "advocates": [self.label(k) for k in o.advocated_by]}
+
+    def recommended(self) -> dict[str, Any]:
+        """Each question with an advised option: that option in full, at most two alternatives in brief."""
+        items = []
+        for r in self.scope.recommendations:
+            chosen = next((o for o in r.options if o.id == r.recommended), None)
+            if chosen is None:
+                continue
+            others = [self.option(o) for o in r.options if o is not chosen]
+            items.append({"title": clean(r.title), "summary": clean(r.summary), "divergence": clean(r.divergence),
+                          "course": self.option(chosen), "alternatives": others[:ALTERNATIVES],
+                          "more": max(len(others) - ALTERNATIVES, 0)})
         return {"items": items}
 
     def recommendations(self) -> dict[str, Any]:
         items = []
         for r in self.scope.recommendations:
-            options = [{"title": clean(o.title), "description": clean(o.description),
-                        "pros": [clean(x) for x in o.pros], "cons": [clean(x) for x in o.cons],
-                        "risks": [clean(x) for x in o.risks],
-                        "advocates": [self.label(k) for k in o.advocated_by]} for o in r.options]
+            options = [{**self.option(o), "recommended": o.id == r.recommended} for o in r.options]
             items.append({"id": clean(r.id), "title": clean(r.title), "summary": clean(r.summary),
                           "divergence": clean(r.divergence), "options": options, "claims": self.claims_of(r.claims)})
         return {"items": items}
@@ -154,7 +188,8 @@ class Assembler:
 
     def claim_row(self, claim: Claim) -> dict[str, Any]:
         grade = best_grade(self.corpus, claim)
-        return {"id": clean(claim.id), "statement": clean(claim.statement), "status": claim.status,
+        return {"id": clean(claim.id), "statement": clean(claim.statement), "short": clean(claim.opening(60)),
+                "status": claim.status,
                 "confidence": clean(claim.confidence or "\u2014"), "grade": grade or "\u2014",
                 "origins": len(claim_origins(self.corpus, claim)),
                 "against": len(claim_origins(self.corpus, claim, "contradicts"))}
@@ -174,19 +209,42 @@ class Assembler:
                           "summary": clean(theme.summary) if theme else "", "nodes": nodes})
         return {"pages": pages}
 
+    def charts(self) -> list[dict[str, Any]]:
+        """The site's key-figure charts (``site.pages``): one per kind of measure in one unit shared by two figures
+        or more, never a share and a growth rate on one axis; each with its sources."""
+        groups: dict[tuple[str, str], list[Figure]] = defaultdict(list)
+        for f in self.scope.figures:
+            groups[(f.unit, measure_kind(f.measures).casefold())].append(f)
+        out = []
+        for (unit, _), group in sorted(groups.items(), key=lambda kv: (kv[0][0].casefold(), kv[0][1])):
+            if len(group) < 2:
+                continue
+            figs = sorted(group, key=lambda f: (-f.value, f.label))
+            kind = sorted({measure_kind(f.measures) for f in figs}, key=len)[0]
+            bars = [{"label": clean(f"{clip(f.label, 90)} ({clip(ASIDE.sub('', f.period) or f.period, 30)})"),
+                     "value": f.value, "text": clean(f"{f.value_text} {unit}")} for f in figs]
+            out.append({"title": clean(f"{kind}, in {unit}"), "bars": bars,
+                        "desc": "; ".join(f"{b['label']}: {b['text']}" for b in bars),
+                        "sources": list(dict.fromkeys(self.label(f.source) for f in figs))})
+        return out
+
     def figures(self) -> dict[str, Any]:
         rows = []
         for f in self.scope.figures:
             source = self.source(f.source)
             rows.append({"label": clean(f.label), "value": clean(f.value_text), "unit": clean(f.unit),
                          "period": clean(f.period), "measures": clean(f.measures),
-                         "source": self.label(f.source), "locator": clean(f.locator),
+                         "source": self.label(f.source), "locator": RANGE.sub("\u2013", clean(f.locator)),
                          "grade": source.reliability or "F", "excerpt": clean(f.excerpt)})
-        return {"rows": rows}
+        return {"rows": rows, "charts": self.charts()}
 
     def gaps(self) -> dict[str, Any]:
+        chosen = self.scope.gaps
+        if self.pack.gaps:  # the pack's own choice, in its order
+            held = {g.id: g for g in chosen}
+            chosen = [held[i] for i in self.pack.gaps if i in held]
         return {"items": [{"question": clean(g.question), "why": clean(g.why), "would_change": clean(g.would_change),
-                           "claims": self.claims_of(g.claims)} for g in self.scope.gaps]}
+                           "claims": self.claims_of(g.claims)} for g in chosen]}
 
     def timeline(self) -> dict[str, Any]:
         return {"rows": [{"date": clean(long_date(e.date)), "title": clean(e.title),
@@ -258,7 +316,9 @@ class Assembler:
         for kind in self.pack.sections:
             if kind not in TITLES:
                 raise Unfit(f"unknown section '{kind}' (sections: {', '.join(vocab.PACK_SECTIONS)})")
-            if self.scope.empty(kind):
+            if kind == "annex-changes" and self.changes is None:
+                continue  # nothing to compare with: no annex, no contents entry
+            if self.scope.empty(kind) or (kind == "bottom-line" and not self.pack.bottom_line.strip()):
                 scope = self.scope_text()
                 raise Unfit(f"section '{kind}' would be empty at {self.pack.ceiling}{scope}; drop the section, "
                             "widen the pack or raise its ceiling")
@@ -282,10 +342,11 @@ class Assembler:
         cfg, pack = self.corpus.config, self.pack
         lang, region = language(cfg.language)
         title = clean(pack.title) or clean(cfg.title) or clean(pack.id)
+        subtitle = clean(pack.subtitle) or ("" if self.scope.filtered else clean(cfg.subtitle))
         scope = [clean(self.corpus.themes[t].title if t in self.corpus.themes else t) for t in pack.themes]
         keywords = [clean(k) for k in (pack.id, self.version.version, pack.ceiling, *pack.themes, *pack.tags) if k]
         return {
-            "title": title, "corpus": clean(cfg.title), "subtitle": clean(cfg.subtitle),
+            "title": title, "corpus": clean(cfg.title), "subtitle": subtitle,
             "author": clean(cfg.originator) or clean(cfg.title) or "briefing",
             "originator": clean(cfg.originator), "lang": lang, "region": region,
             "description": clean(pack.purpose), "purpose": clean(pack.purpose), "keywords": keywords,
@@ -294,6 +355,7 @@ class Assembler:
             "date_long": long_date(self.version.date), "cutoff": clean(long_date(pack.cutoff or "")),
             "audience": clean(pack.audience), "distribution": clean(pack.distribution),
             "scope": scope, "tags": [clean(t) for t in pack.tags], "compact": self.compact, "glance": self.glance,
+            "brief": bool(BRIEF_SECTIONS & set(pack.sections)),
         }
 
 

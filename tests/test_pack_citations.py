@@ -1,0 +1,75 @@
+"""Citations in the packs: footnotes with several sources and ranges, and short citations that are never cut
+mid-word and always balanced."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+from conftest import EXAMPLE
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pdf_helpers import SHIPPED, load_corpus, make_corpus, render, squash, write
+
+from briefing.shortcite import short_citation, short_title
+
+
+def test_several_citations_in_one_note_and_a_range(tmp_path: Path) -> None:
+    root = make_corpus(tmp_path / "corpus", EXAMPLE)
+    page = root / "docs" / "themes" / "trade.md"
+    text = page.read_text(encoding="utf-8").replace("[@institute2024trade, p. 3]", "[@institute2024trade, pp. 3-5]")
+    page.write_text(text, encoding="utf-8")
+    pdf = write(tmp_path / "full.pdf", render(load_corpus(root), "full"))
+    notes = squash(pdf.text)
+    assert "3–5" in notes and "3-5" not in notes
+    assert not re.search(r"[^.]\w\.;", notes)  # no sentence stop before the semicolon between two sources
+    assert re.search(r"Widget[^;]{5,200}; ", notes)  # the two sources of one mark share one note
+
+
+def test_every_shipped_short_citation_is_whole_and_balanced() -> None:
+    corpus = load_corpus(SHIPPED)
+    for source in corpus.sources.values():
+        label = short_citation(source)
+        assert label.count("\u201c") == label.count("\u201d") == 1 or "\u201c" not in label
+        assert label.count("(") == label.count(")"), label
+        assert re.search(r"(\d{4}|n\.d\.)$", label), label
+        title = " ".join(source.title.replace("{", "").replace("}", "").split())
+        shown = short_title(source).removesuffix("\u2026")
+        assert title.startswith(shown.replace("\u2018", '"').replace("\u2019", '"')) or \
+            title.replace("\u201c", '"').replace("\u201d", '"').startswith(shown.replace("\u2018", '"').replace(
+                "\u2019", '"')), (shown, title)
+        cut = title[len(shown):len(shown) + 1]
+        assert cut in ("", " ", ":", ",", ".", ";") or not shown, (shown, title)  # cut at a word
+
+
+TITLE = st.text(alphabet=st.sampled_from(list("abc XY():\"\u201c\u201d-,.")), min_size=1, max_size=120)
+MODEL = load_corpus(EXAMPLE).sources["ministry2024statement"]
+
+
+@settings(deadline=None)
+@given(TITLE, st.sampled_from(["", "Org (Unit), Town", "Publisher"]))
+def test_a_short_citation_is_cut_at_a_word_and_leaves_no_bracket_or_quote_open(title: str, org: str) -> None:
+    fields = {k: v for k, v in MODEL.fields.items() if k not in ("author", "institution", "title")}
+    fields.update({"title": title, **({"institution": org} if org else {})})
+    source = replace(MODEL, fields=fields, names={})
+    label, short = short_citation(source), short_title(source)
+    assert label.endswith("2024") and (org == "" or label.startswith(org.split(",", maxsplit=1)[0]))
+    inner = label[label.find("\u201c") + 1:label.rfind("\u201d")] if "\u201c" in label else ""
+    assert inner == short and not any(q in inner for q in '"\u201c\u201d'), label
+    if short.endswith("\u2026"):  # cut: at a word, and no bracket left open by the cut
+        assert len(short) <= 49
+    depth = 0
+    for ch in short:  # every bracket it opens, it closes
+        depth = max(depth + (ch == "(") - (ch == ")"), 0)
+    assert depth == 0, short
+
+
+def test_number_ranges_in_every_shipped_pack_have_an_en_dash(tmp_path: Path) -> None:
+    from pdf_helpers import shipped_packs
+
+    for pid, pdf in shipped_packs(tmp_path / "shipped").items():
+        hyphened = re.findall(r"(?<![\d-])\d+-\d+(?:-\d+)?(?![\d-])", pdf.text)
+        dates = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-\d{2})?")
+        assert [h for h in hyphened if not dates.fullmatch(h)] == [], pid
+        assert "25\u201350" in pdf.text or pid != "full"  # 'footnotes 25-50' in a gap's question
