@@ -57,7 +57,8 @@ def timed(args: list[str], runs: int) -> list[float]:
 CITATIONS = """
 import random, sys, time
 from pathlib import Path
-from briefing.cite import reference, short_label, styler
+from briefing.cite import reference, styler
+from briefing.shortcite import short_label
 from briefing.loader import load
 from briefing.problems import Problems
 sources = list(load(Path(sys.argv[1]), Problems()).sources.values())

@@ -11,10 +11,11 @@ from pdf_helpers import render, squash, write
 from site_helpers import build, content
 
 from briefing.citations import CiteError, CiteGroup, find, scan
-from briefing.cite import csl_json, nocase, reference_text, short_label, style_path, styler
+from briefing.cite import csl_json, nocase, reference_text, style_path, styler
 from briefing.model import Corpus
 from briefing.pipeline import load_and_check
 from briefing.schema import valid_source_date
+from briefing.shortcite import short_label
 
 EXPORT = Path(__file__).parent / "fixtures" / "zotero-export.bib"
 

@@ -668,25 +668,3 @@ def long_date(value: str) -> str:
     except (ValueError, IndexError):
         pass
     return value
-
-
-def _family(name: dict[str, str]) -> str:
-    if "literal" in name:
-        return name["literal"]
-    return " ".join(p for p in (name.get("non-dropping-particle", ""), name.get("family", "")) if p)
-
-
-def who(source: Source) -> str:
-    """The author part of a short label: 'Balazs', 'Doe and Roe', 'Doe et al.', the editors, or the title's first
-    words when there is no author or editor."""
-    names = source.names.get("author") or source.names.get("editor") or []
-    if names:
-        first = _family(names[0])
-        return first + (" et al." if len(names) > 2 else f" and {_family(names[1])}" if len(names) == 2 else "")
-    words = source.title.split()
-    return " ".join(words[:4]) + ("\u2026" if len(words) > 4 else "")
-
-
-def short_label(source: Source) -> str:
-    """'Balazs 2025', 'Reuters 2024', or the title's first words when there is no author."""
-    return f"{who(source)} {year(source)}"

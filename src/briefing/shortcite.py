@@ -2,7 +2,7 @@
 
 'Balazs, “China-Russia Dual-Use Cooperation Stays Resilient…”, 2025'. Cut only at a word, never inside brackets,
 the title always inside its own pair of quotation marks. Built on ``cite``'s public functions; one place for the
-site and the packs.
+site and the packs (and the site's in-text labels, 'Balazs 2025').
 """
 
 from __future__ import annotations
@@ -21,6 +21,17 @@ def _family(name: dict[str, str]) -> str:
     if "literal" in name:
         return name["literal"]
     return " ".join(p for p in (name.get("non-dropping-particle", ""), name.get("family", "")) if p)
+
+
+def who(source: Source) -> str:
+    """The author part of an in-text label: the authors or publisher, else the short title in quotation marks."""
+    title = short_title(source)
+    return author_or_publisher(source) or (f"\u201c{title}\u201d" if title else "")
+
+
+def short_label(source: Source) -> str:
+    """The in-text label of a citation on the site: 'Balazs 2025', 'Reuters 2024', '“Exclusive…” 2024'."""
+    return f"{who(source)} {year(source)}".strip()
 
 
 def author_or_publisher(source: Source) -> str:

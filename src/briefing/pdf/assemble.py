@@ -10,13 +10,13 @@ from typing import Any
 from .. import vocab
 from ..changes import STEP_KINDS, WAS_KINDS, Changes
 from ..checks import best_grade
-from ..cite import Segment, long_date, reference, styler, who
+from ..cite import Segment, long_date, reference, styler
 from ..errors import Unfit
 from ..model import Claim, Corpus, Figure, Option, Pack, Source, clip
 from ..provenance import claim_origins
 from ..sanitise import external_url
 from ..scope import Scope, select
-from ..shortcite import short_citation
+from ..shortcite import short_citation, who
 from ..site.pages import ASIDE, measure_kind
 from ..versioning import VersionInfo
 from . import tree

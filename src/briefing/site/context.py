@@ -11,9 +11,9 @@ from .. import refs
 from ..bundle import sha256
 from ..changes import Changes, HistoryEntry
 from ..checks import best_grade
-from ..cite import short_label
 from ..model import Claim, Corpus, Evidence
 from ..provenance import chain, independent_links, link_origins, verifiable
+from ..shortcite import short_label
 from ..versioning import VersionInfo
 from ..vocab import RELIABILITY, marking_rank
 

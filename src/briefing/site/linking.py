@@ -16,9 +16,10 @@ from collections.abc import Iterable
 from markupsafe import Markup
 
 from ..citations import CLAIM_REF, FENCE, CiteError, CiteGroup, CiteItem, find
-from ..cite import reference_text, short_label, who, year
+from ..cite import reference_text, year
 from ..errors import BuildError
 from ..model import Corpus
+from ..shortcite import short_label, who
 from .context import slug
 from .render import WHOLE_SITE, SitePaths, relative
 

@@ -13,8 +13,9 @@ import jinja2
 from markupsafe import Markup
 
 from .. import vocab
-from ..cite import reference, short_label
+from ..cite import reference
 from ..sanitise import safe_url
+from ..shortcite import short_label
 from .context import slug
 
 TEMPLATES = Path(__file__).parent / "templates"
