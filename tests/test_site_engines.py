@@ -75,9 +75,11 @@ def test_the_zensical_site_loads_nothing_from_another_host(sites: dict[str, Path
 
 
 def test_no_source_key_or_record_id_in_what_readers_see(sites: dict[str, Path]) -> None:
-    """The shipped corpus's pages name sources and claims in words; keys and ids stay in links and anchors."""
+    """The shipped corpus's pages name sources and claims in words, and kinds of source in words too; keys, ids
+    and vocabulary values stay in links, anchors and data attributes."""
     corpus, _ = load_and_check(REPO)
     ids = {i for i in [*corpus.sources, *corpus.claims, *corpus.recommendations] if "-" in i or i[-1].isdigit()}
+    ids |= {s.source_class for s in corpus.sources.values() if "-" in s.source_class}
     seen: dict[str, str] = {}
     for page in sites["mkdocs"].rglob("*.html"):
         soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")

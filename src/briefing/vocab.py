@@ -99,10 +99,17 @@ CLASSIFIED_MARKINGS = (
 
 # What kind of source a document is. 'official-record' (a primary record of the body concerned: a register, a
 # gazette, a sanctions listing) confirms a claim on its own; the others say how a reader should weigh it.
-SOURCE_CLASSES = ("official-record", "official-statement", "official-statistics", "government-estimate",
-                  "news-investigation", "news-report", "news-rewrite", "research", "policy-paper", "expert-estimate",
-                  "commentary", "opinion", "anonymous-officials", "interview-unverifiable", "unidentified-reports",
-                  "dataset", "other")
+SOURCE_CLASS_LABELS = {
+    "official-record": "Official record", "official-statement": "Official statement",
+    "official-statistics": "Official statistics", "government-estimate": "Government estimate",
+    "news-investigation": "Investigative report", "news-report": "News report",
+    "news-rewrite": "Rewrite of another outlet's report", "research": "Research", "policy-paper": "Policy paper",
+    "expert-estimate": "Expert estimate", "commentary": "Commentary", "opinion": "Opinion",
+    "anonymous-officials": "Officials speaking anonymously",
+    "interview-unverifiable": "Interview that cannot be checked",
+    "unidentified-reports": "Reports of unidentified origin", "dataset": "Dataset", "other": "Other",
+}  # value in the corpus -> what a reader sees
+SOURCE_CLASSES = tuple(SOURCE_CLASS_LABELS)
 
 ENTITY_KINDS = ("state-body", "company", "institution", "person", "programme", "place", "group", "state")
 

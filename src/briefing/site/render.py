@@ -148,6 +148,7 @@ def environment() -> jinja2.Environment:
         confidence=vocab.CONFIDENCE,
         terms=vocab.ESTIMATIVE_TERMS,
         stances=vocab.STANCES,
+        source_kinds=vocab.SOURCE_CLASS_LABELS,
         markings=vocab.MARKING_TEXT,
         reliability_text=lambda g: vocab.RELIABILITY.get(g or "F", "?"),
         credibility_text=lambda n: vocab.CREDIBILITY.get(n or 6, "?"),
