@@ -63,3 +63,17 @@ def page(browser):
     yield page
     page.recorder.check()
     context.close()
+
+
+@pytest.fixture(scope="session")
+def shipped_corpus():
+    """The shipped corpus, loaded and checked once."""
+    from pdf_helpers import SHIPPED, load_corpus
+    return load_corpus(SHIPPED)
+
+
+@pytest.fixture(scope="session")
+def shipped_pdfs(tmp_path_factory: pytest.TempPathFactory):
+    """The shipped corpus's packs, rendered once for every test that reads them."""
+    from pdf_helpers import shipped_packs
+    return shipped_packs(tmp_path_factory.mktemp("shipped"))

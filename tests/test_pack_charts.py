@@ -6,23 +6,12 @@ from __future__ import annotations
 import re
 import subprocess
 
-import pytest
-from pdf_helpers import SHIPPED, Pdf, load_corpus, shipped_packs, squash
+from pdf_helpers import Pdf, squash
 
 from briefing.model import Corpus
 from briefing.site.pages import measure_kind
 
 CAPTION = re.compile(r"Chart (\d+): (.+?), in (.+)")
-
-
-@pytest.fixture(scope="module")
-def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pdf]:
-    return shipped_packs(tmp_path_factory.mktemp("shipped"))
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load_corpus(SHIPPED)
 
 
 def charts(pdf: Pdf) -> list[tuple[str, str, str]]:
@@ -36,28 +25,29 @@ def charts(pdf: Pdf) -> list[tuple[str, str, str]]:
     return out
 
 
-def test_one_chart_per_measure_and_unit_with_every_value_and_source(packs: dict[str, Pdf], corpus: Corpus) -> None:
-    shown = charts(packs["full"])
+def test_one_chart_per_measure_and_unit_with_every_value_and_source(
+        shipped_pdfs: dict[str, Pdf], shipped_corpus: Corpus) -> None:
+    shown = charts(shipped_pdfs["full"])
     assert len(shown) >= 2
     for measure, unit, body in shown:
-        figs = [f for f in corpus.figures.values() if f.unit == unit
+        figs = [f for f in shipped_corpus.figures.values() if f.unit == unit
                 and measure_kind(f.measures).casefold() == measure.casefold()]
         assert len(figs) >= 2, (measure, unit)
         for f in figs:
             assert f"{f.value_text} {unit}" in squash(body), (measure, f.label)
-        others = [f for f in corpus.figures.values() if f not in figs]
+        others = [f for f in shipped_corpus.figures.values() if f not in figs]
         assert [f.label for f in others if f.label in squash(body)] == []  # nothing of another measure or unit
         assert "Sources: " in body
     kinds = {(m.casefold(), u) for m, u, _ in shown}
     assert len(kinds) == len(shown)
-    growth = [f for f in corpus.figures.values() if measure_kind(f.measures).lower().startswith("year-on-year")]
+    growth = [f for f in shipped_corpus.figures.values() if measure_kind(f.measures).lower().startswith("year-on-year")]
     assert growth and all(f.label not in squash(b) for f in growth for _, _, b in shown)
 
 
-def test_charts_are_vector_with_a_text_alternative(packs: dict[str, Pdf]) -> None:
-    for pid, pdf in packs.items():
+def test_charts_are_vector_with_a_text_alternative(shipped_pdfs: dict[str, Pdf]) -> None:
+    for pid, pdf in shipped_pdfs.items():
         images = subprocess.run(["pdfimages", "-list", str(pdf.path)], capture_output=True, text=True,
                                 check=True).stdout.splitlines()[2:]
         assert images == [], pid
-    raw = packs["full"].path.read_bytes()
+    raw = shipped_pdfs["full"].path.read_bytes()
     assert b"/Alt (Share, in percent: " in raw or b"/Alt(Share, in percent: " in raw

@@ -3,29 +3,23 @@ that ends near its top (text positions)."""
 
 from __future__ import annotations
 
-import pytest
-from pdf_helpers import Pdf, shipped_packs, struct_pages, words
+from pdf_helpers import Pdf, struct_pages, words
 
 from briefing.vocab import STATUSES
 
 PAGE_MARGIN = 70  # pt: the running header and footer lie outside this band
 
 
-@pytest.fixture(scope="module")
-def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pdf]:
-    return shipped_packs(tmp_path_factory.mktemp("shipped"))
-
-
-def test_no_table_row_split_across_pages(packs: dict[str, Pdf]) -> None:
-    for pid, pdf in packs.items():
+def test_no_table_row_split_across_pages(shipped_pdfs: dict[str, Pdf]) -> None:
+    for pid, pdf in shipped_pdfs.items():
         rows = struct_pages(pdf.reader, "/TR")
         assert rows or pid == "brief", pid
         split = [pages for _, pages in rows if len(pages) > 1]
         assert split == [], f"{pid}: rows on pages {split}"
 
 
-def test_no_page_but_the_last_ends_above_a_third_of_its_height(packs: dict[str, Pdf]) -> None:
-    for pid, pdf in packs.items():
+def test_no_page_but_the_last_ends_above_a_third_of_its_height(shipped_pdfs: dict[str, Pdf]) -> None:
+    for pid, pdf in shipped_pdfs.items():
         height = float(pdf.reader.pages[0].mediabox.height)
         for number in range(1, pdf.count):
             body = [w for w in words(pdf.path, number) if PAGE_MARGIN < w[1] < height - PAGE_MARGIN]
@@ -33,9 +27,9 @@ def test_no_page_but_the_last_ends_above_a_third_of_its_height(packs: dict[str, 
             assert bottom > height / 3, f"{pid} page {number} ends at {bottom / height:.0%} of its height"
 
 
-def test_claim_statements_in_the_evidence_tables_are_set_flush_left(packs: dict[str, Pdf]) -> None:
+def test_claim_statements_in_the_evidence_tables_are_set_flush_left(shipped_pdfs: dict[str, Pdf]) -> None:
     for pid in ("full", "drones"):
-        pdf = packs[pid]
+        pdf = shipped_pdfs[pid]
         checked = 0
         for number in range(1, pdf.count + 1):
             found = words(pdf.path, number)

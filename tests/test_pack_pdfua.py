@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-import pytest
-from pdf_helpers import SHIPPED, Pdf, load_corpus, shipped_packs, squash, struct_pages
+from pdf_helpers import Pdf, squash, struct_pages
 from pdfua import validate
 
 from briefing.model import Corpus
@@ -15,18 +14,8 @@ from briefing.model import Corpus
 KNOWN_BROKEN = {"UA-14-001"}  # pdfua 0.1.3 raises on Typst's heading tags; test_headings_* below checks the same
 
 
-@pytest.fixture(scope="module")
-def packs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pdf]:
-    return shipped_packs(tmp_path_factory.mktemp("shipped"))
-
-
-@pytest.fixture(scope="module")
-def corpus() -> Corpus:
-    return load_corpus(SHIPPED)
-
-
-def test_pdfua_checker_finds_nothing(packs: dict[str, Pdf]) -> None:
-    for pid, pdf in packs.items():
+def test_pdfua_checker_finds_nothing(shipped_pdfs: dict[str, Pdf]) -> None:
+    for pid, pdf in shipped_pdfs.items():
         report = validate(str(pdf.path))
         assert [(f.rule_id, f.message) for f in report.findings] == [], pid
         assert {s.rule_id for s in report.skipped} <= KNOWN_BROKEN, (pid, report.skipped)
@@ -63,23 +52,25 @@ def bookmarks(pdf: Pdf) -> list[str]:
     return found
 
 
-def test_headings_start_with_the_cover_title_and_never_skip_a_level(packs: dict[str, Pdf], corpus: Corpus) -> None:
-    for pid, pdf in packs.items():
+def test_headings_start_with_the_cover_title_and_never_skip_a_level(
+        shipped_pdfs: dict[str, Pdf], shipped_corpus: Corpus) -> None:
+    for pid, pdf in shipped_pdfs.items():
         found = headings(pdf)
-        assert found[0] == (1, corpus.packs[pid].title), pid
+        assert found[0] == (1, shipped_corpus.packs[pid].title), pid
         assert all(text.strip() for _, text in found), pid
         levels = [level for level, _ in found]
         assert all(b <= a + 1 for a, b in pairwise(levels)), (pid, found)
         assert all(pages for _, pages in struct_pages(pdf.reader, "/H1")), pid
 
 
-def test_recommendation_titles_are_headings_and_bookmarks(packs: dict[str, Pdf], corpus: Corpus) -> None:
-    for pid, pdf in packs.items():
-        sections = corpus.packs[pid].sections
-        titles = [r.title for r in corpus.recommendations.values()
+def test_recommendation_titles_are_headings_and_bookmarks(
+        shipped_pdfs: dict[str, Pdf], shipped_corpus: Corpus) -> None:
+    for pid, pdf in shipped_pdfs.items():
+        sections = shipped_corpus.packs[pid].sections
+        titles = [r.title for r in shipped_corpus.recommendations.values()
                   if "recommendations" in sections or ("recommended" in sections and r.recommended)]
         if pid == "drones":
-            titles = [r.title for r in corpus.recommendations.values() if r.theme == "drones"]
+            titles = [r.title for r in shipped_corpus.recommendations.values() if r.theme == "drones"]
         assert titles, pid
         marks = " | ".join(bookmarks(pdf))
         tags = [text for level, text in headings(pdf) if level == 2]
@@ -88,9 +79,10 @@ def test_recommendation_titles_are_headings_and_bookmarks(packs: dict[str, Pdf],
             assert title in marks, (pid, title)
 
 
-def test_link_descriptions_name_their_target(packs: dict[str, Pdf], corpus: Corpus) -> None:
-    openings = {c.opening(60) for c in corpus.claims.values()}
-    for pid, pdf in packs.items():
+def test_link_descriptions_name_their_target(
+        shipped_pdfs: dict[str, Pdf], shipped_corpus: Corpus) -> None:
+    openings = {c.opening(60) for c in shipped_corpus.claims.values()}
+    for pid, pdf in shipped_pdfs.items():
         described = [str(ref.get_object().get("/Contents", "")) for page in pdf.reader.pages
                      for ref in page.get("/Annots") or [] if ref.get_object().get("/Subtype") == "/Link"]
         assert described, pid
