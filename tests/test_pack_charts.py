@@ -8,8 +8,8 @@ import subprocess
 
 from pdf_helpers import Pdf, squash
 
+from briefing.figcharts import measure_kind
 from briefing.model import Corpus
-from briefing.site.pages import measure_kind
 
 CAPTION = re.compile(r"Chart (\d+): (.+?), in (.+)")
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
+from briefing.figcharts import measure_kind
 from briefing.model import clip
 from briefing.site import charts
-from briefing.site.pages import _charts, measure_kind
+from briefing.site.pages import _charts
 
 
 def figure(label: str, value: float, unit: str, measures: str, period: str = "2023") -> SimpleNamespace:

@@ -6,6 +6,7 @@ claim links, the same marking on every page, the version footer, and no request 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,12 @@ def test_no_source_key_or_record_id_in_what_readers_see(sites: dict[str, Path]) 
         words = set(soup.get_text(" ").replace("(", " ").replace(")", " ").split())
         seen.update(dict.fromkeys(ids & words, page.name))
     assert seen == {}
+
+
+def test_figure_periods_are_written_in_words(sites: dict[str, Path]) -> None:
+    """'2022-09' in the corpus is 'September 2022' on the key-figures page, in the table and the charts."""
+    soup = BeautifulSoup((sites["mkdocs"] / "figures.html").read_text("utf-8"), "html.parser")
+    periods = [td.get_text(" ", strip=True) for td in soup.select('td[data-label="Period"]')]
+    assert any("September 2022" in p for p in periods)
+    shown = " ".join(periods) + " " + " ".join(t.get_text(" ") for t in soup.select("svg text"))
+    assert not re.search(r"\b\d{4}-\d{2}\b", shown)

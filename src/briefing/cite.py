@@ -668,3 +668,12 @@ def long_date(value: str) -> str:
     except (ValueError, IndexError):
         pass
     return value
+
+
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}(?:-\d{2})?\b")
+
+
+def dates_in_words(text: str) -> str:
+    """Every ISO date or month inside free text as a reader writes it: 'contracts signed 2022-09' -> 'contracts
+    signed September 2022'."""
+    return _ISO_DATE.sub(lambda m: long_date(m.group(0)), text)

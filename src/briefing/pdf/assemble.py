@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from collections import defaultdict
 from typing import Any
 
-from .. import vocab
+from .. import figcharts, vocab
 from ..changes import STEP_KINDS, WAS_KINDS, Changes
 from ..checks import best_grade
-from ..cite import Segment, long_date, reference, styler
+from ..cite import Segment, dates_in_words, long_date, reference, styler
 from ..errors import Unfit
-from ..model import Claim, Corpus, Figure, Option, Pack, Source, clip
+from ..model import Claim, Corpus, Option, Pack, Source
 from ..provenance import claim_origins
 from ..sanitise import external_url
 from ..scope import Scope, select
 from ..shortcite import short_citation, who
-from ..site.pages import ASIDE, measure_kind
 from ..versioning import VersionInfo
 from . import tree
 from .text import clean, language
@@ -210,22 +208,13 @@ class Assembler:
         return {"pages": pages}
 
     def charts(self) -> list[dict[str, Any]]:
-        """The site's key-figure charts (``site.pages``): one per kind of measure in one unit shared by two figures
-        or more, never a share and a growth rate on one axis; each with its sources."""
-        groups: dict[tuple[str, str], list[Figure]] = defaultdict(list)
-        for f in self.scope.figures:
-            groups[(f.unit, measure_kind(f.measures).casefold())].append(f)
+        """The site's key-figure charts (``figcharts``), drawn by the template."""
         out = []
-        for (unit, _), group in sorted(groups.items(), key=lambda kv: (kv[0][0].casefold(), kv[0][1])):
-            if len(group) < 2:
-                continue
-            figs = sorted(group, key=lambda f: (-f.value, f.label))
-            kind = sorted({measure_kind(f.measures) for f in figs}, key=len)[0]
-            bars = [{"label": clean(f"{clip(f.label, 90)} ({clip(ASIDE.sub('', f.period) or f.period, 30)})"),
-                     "value": f.value, "text": clean(f"{f.value_text} {unit}")} for f in figs]
-            out.append({"title": clean(f"{kind}, in {unit}"), "bars": bars,
+        for chart in figcharts.charts(self.scope.figures):
+            bars = [{"label": clean(b.label), "value": b.value, "text": clean(b.text)} for b in chart.bars]
+            out.append({"title": clean(chart.title), "bars": bars,
                         "desc": "; ".join(f"{b['label']}: {b['text']}" for b in bars),
-                        "sources": list(dict.fromkeys(self.label(f.source) for f in figs))})
+                        "sources": list(dict.fromkeys(self.label(f.source) for f in chart.figures))})
         return out
 
     def figures(self) -> dict[str, Any]:
@@ -233,7 +222,7 @@ class Assembler:
         for f in self.scope.figures:
             source = self.source(f.source)
             rows.append({"label": clean(f.label), "value": clean(f.value_text), "unit": clean(f.unit),
-                         "period": clean(f.period), "measures": clean(f.measures),
+                         "period": clean(dates_in_words(f.period)), "measures": clean(f.measures),
                          "source": self.label(f.source), "locator": RANGE.sub("\u2013", clean(f.locator)),
                          "grade": source.reliability or "F", "excerpt": clean(f.excerpt)})
         return {"rows": rows, "charts": self.charts()}

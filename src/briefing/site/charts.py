@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from ..figcharts import Bar
 
 WIDTH = 400
 LINE_H = 17  # one label line
@@ -19,13 +20,6 @@ GAP = 10  # between rows
 PAD = 6
 CHAR_W = 7.6  # the widest average advance of a 13-unit bold value, for the room right of the bars
 LABEL_CHARS = 50  # a label line's length at 14 units
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: float
-    value_text: str
 
 
 def _fmt(n: float) -> str:
@@ -41,12 +35,12 @@ def bar_chart(title: str, bars: Sequence[Bar], ident: str) -> str:
     low = min(0.0, *(b.value for b in bars))
     high = max(0.0, *(b.value for b in bars))
     span = (high - low) or 1.0
-    value_w = 8 + CHAR_W * max(len(b.value_text) for b in bars)
+    value_w = 8 + CHAR_W * max(len(b.text) for b in bars)
     plot = max(WIDTH - 2 * PAD - value_w, WIDTH / 3)
     zero = PAD + plot * (-low / span)
     labels = [textwrap.wrap(b.label, LABEL_CHARS, break_on_hyphens=False) or [""] for b in bars]
     height = PAD * 2 + sum(LINE_H * len(lines) + BAR_H + GAP for lines in labels)
-    desc = "; ".join(f"{b.label}: {b.value_text}" for b in bars)
+    desc = "; ".join(f"{b.label}: {b.text}" for b in bars)
     out = [
         f'<svg class="bar-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-labelledby="{ident}-t {ident}-d">',
@@ -65,7 +59,7 @@ def bar_chart(title: str, bars: Sequence[Bar], ident: str) -> str:
         out.append(f'<rect class="bar" x="{_fmt(x)}" y="{bar_top}" width="{_fmt(max(width, 1))}" '
                    f'height="{BAR_H}" rx="2"/>')
         out.append(f'<text class="bar-value" x="{_fmt(end + 5)}" y="{bar_top + 11}">'
-                   f'{html.escape(b.value_text)}</text>')
+                   f'{html.escape(b.text)}</text>')
         top = bar_top + BAR_H + GAP
     if low < 0:
         out.append(f'<line class="axis" x1="{_fmt(zero)}" x2="{_fmt(zero)}" y1="{PAD}" y2="{height - PAD}"/>')

@@ -14,10 +14,11 @@ from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
 
+from .. import figcharts
 from ..changes import STEP_KINDS, WAS_KINDS, word_diff
 from ..cite import reference_text, year
 from ..errors import BuildError
-from ..model import Corpus, Page, Source, clip
+from ..model import Corpus, Page, Source
 from ..vocab import STATUSES, marking_rank
 from . import charts
 from .context import Index, SiteInput, highest, slug
@@ -114,34 +115,10 @@ def theme_paths(corpus: Corpus) -> dict[str, str]:
     return {t.id: t.page or f"themes/{slug(t.id)}.md" for t in corpus.themes.values()}
 
 
-ASIDE = re.compile(r"\s*\([^()]*\)")
-MEASURE = re.compile(r"(.{1,40}?) (?:of|in) ")
-
-
-def measure_kind(measures: str) -> str:
-    """What a figure measures, in a word or two ('Share', 'Year-on-year change', 'Value'), from its description."""
-    match = MEASURE.match(measures)
-    return (match.group(1) if match else measures).strip()
-
-
 def _charts(corpus: Corpus) -> list[tuple[str, Markup]]:
-    """One bar chart per kind of measure in one unit shared by two figures or more: a share and a growth rate
-    both in percent are not drawn on one scale (and one bar says nothing a table does not)."""
-    groups: dict[tuple[str, str], list] = defaultdict(list)
-    for figure in corpus.figures.values():
-        groups[(figure.unit, measure_kind(figure.measures).casefold())].append(figure)
-    out = []
-    ordered = sorted(groups.items(), key=lambda kv: (kv[0][0].casefold(), kv[0][1]))
-    for n, ((unit, _), figs) in enumerate(ordered):
-        if len(figs) < 2:
-            continue
-        figs.sort(key=lambda f: (-f.value, f.label))
-        bars = [charts.Bar(f"{clip(f.label, 90)} ({clip(ASIDE.sub('', f.period) or f.period, 30)})", f.value,
-                           f"{f.value_text} {unit}") for f in figs]
-        kinds = sorted({measure_kind(f.measures) for f in figs}, key=len)
-        title = f"{kinds[0]}, in {unit}"
-        out.append((title, Markup(charts.bar_chart(title, bars, f"chart-{n}"))))
-    return out
+    """The key-figure charts (``figcharts``) as inline SVG."""
+    return [(chart.title, Markup(charts.bar_chart(chart.title, chart.bars, f"chart-{n}")))
+            for n, chart in enumerate(figcharts.charts(corpus.figures.values()))]
 
 
 # The sources page groups sources by the kind of document (the reader's first question), each group a contents entry

@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from .. import vocab
-from ..cite import reference
+from ..cite import dates_in_words, reference
 from ..sanitise import safe_url
 from ..shortcite import short_label
 from .context import slug
@@ -138,7 +138,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(t=text, yaml=yaml_scalar, slug=slug, tlp_class=tlp_class)
+    env.filters.update(t=text, yaml=yaml_scalar, slug=slug, tlp_class=tlp_class, dates=dates_in_words)
     env.globals.update(
         link=link,
         href=href,
