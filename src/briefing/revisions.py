@@ -121,17 +121,15 @@ def _file_statuses(root: Path, blob: str, default: str, ceiling: str, cache_dir:
     cached = _read_cache(cache_dir, name)
     if cached is not None:
         return cached
-    data = _yaml(_blob(root, blob))
-    claims = data.get("claims") if isinstance(data, dict) else None
     top = marking_rank(ceiling)
     out: dict[str, str] = {}
-    for record in claims if isinstance(claims, list) else []:
-        if not isinstance(record, dict) or not record.get("id"):
+    for record in _claim_nodes(_blob(root, blob)):
+        if not record.get("id"):
             continue
-        raw = record.get("marking")
-        marking = normalise_marking(str(raw)) if raw not in (None, "") else default
+        raw = record.get("marking", "")
+        marking = normalise_marking(raw) if raw not in ("", "~", "null", "Null", "NULL") else default
         if marking is not None and marking_rank(marking) <= top:
-            out.setdefault(str(record["id"]), str(record.get("status") or ""))
+            out.setdefault(record["id"], record.get("status", ""))
     _write_cache(cache_dir, name, out)
     return out
 
@@ -154,6 +152,23 @@ def _record_files(root: Path, tree: str) -> dict[str, str]:
 def _blob(root: Path, blob: str) -> str:
     return subprocess.run(["git", "-C", str(root), "cat-file", "blob", blob], capture_output=True, text=True,
                           check=False).stdout
+
+
+def _claim_nodes(text: str) -> list[dict[str, str]]:
+    """The plain scalar fields of each record under 'claims' in a YAML text, read from the parser's nodes (the C
+    parser, no object construction: a claims file of 600 claims in a few hundredths of a second)."""
+    try:
+        root = yaml.compose(text, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    claims = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "claims"), None)
+    if not isinstance(claims, yaml.SequenceNode):
+        return []
+    return [{k.value: v.value for k, v in item.value
+             if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
+            for item in claims.value if isinstance(item, yaml.MappingNode)]
 
 
 def _yaml(text: str) -> object:
