@@ -7,7 +7,8 @@ Cases (``--only`` picks by name): check and build of the shipped corpus and of t
 ``--claims`` size (peak memory of each build), a rebuild after editing one claim, the same build in a git
 repository of ``--commits`` commits (history and changes since v1.0), bare MkDocs + Material and bare Typst with
 the same number of pages, and search in Chromium from file:// (page load to results, a further query, the
-longest main-thread task, JS heap). Peak memory is the build process's maximum resident set (``wait4``).
+longest main-thread task, JS heap). Peak memory is the highest sum of resident memory of the command and its
+worker processes (sampled every 50 ms).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -58,19 +60,51 @@ def timed(args: list[str], runs: int, name: str = "") -> list[float]:
     return times
 
 
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants now (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return total
+
+
 def run_briefing(args: list[str]) -> tuple[float, float]:
-    """Seconds and peak MiB of one ``briefing`` command (resource usage of the child, read as it ends)."""
+    """Seconds and peak MiB of one ``briefing`` command: the highest sum of resident memory of the process and
+    its worker processes, sampled every 50 ms (a pack rendered in a worker counts while the site builds)."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "briefing", *args], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     err = proc.stderr.read() if proc.stderr else ""
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc.wait()
+    sampler.join()
     seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         tail = "\n".join(err.splitlines()[-5:])
         raise RuntimeError(f"briefing {' '.join(args)} failed ({proc.returncode}):\n{tail}")
-    return seconds, usage.ru_maxrss / 1024
+    return seconds, peak[0] / 2**20
 
 
 # Formatting alone (cite.py, citeproc-py): every reference of a corpus once, then 10,000 footnote citations drawn
