@@ -149,7 +149,7 @@ def history(out: Path, commits: int, seed: int = 2) -> None:
     as an analyst's day of work would; dates are one day apart, from 2025-01-01.
     """
     rng = random.Random(seed)
-    (out / ".gitignore").write_text("site/\ndist/\n.briefing-build-*/\n.briefing-cache/\n", encoding="utf-8")
+    (out / ".gitignore").write_text("site/\ndist/\n.briefing-build-*/\n", encoding="utf-8")
     files = sorted((out / "sources" / "claims").glob("*.yml"))
     base = 1735725600  # 2025-01-01T10:00:00Z
 

@@ -70,7 +70,7 @@
       loadScript(document, source).then(function () {
         var code = (window.__briefingWorkerSources || {})[name];
         if (typeof code !== "string") throw new Error("no code for " + name);
-        self._native(code);
+        self._native(code);  /* throws where a browser refuses blob: workers: then the frame below */
       }).catch(function () { self._inFrame(href); });
     }
 
