@@ -2,6 +2,13 @@
 
 Run through ./scripts/bench (which sets up .venv). Synthetic corpora come from briefing.synthetic and are kept
 in a cache folder between runs. Output sizes (search index, PDFs, page counts) are printed after the timings.
+
+Cases (``--only`` picks by name): check and build of the shipped corpus and of the synthetic corpus at each
+``--claims`` size (peak memory of each build), a rebuild after editing one claim, the same build in a git
+repository of ``--commits`` commits (history and changes since v1.0), bare MkDocs + Material and bare Typst with
+the same number of pages, and search in Chromium from file:// (page load to results, a further query, the
+longest main-thread task, JS heap). Peak memory is the highest sum of resident memory of the command and its
+worker processes (sampled every 50 ms).
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,17 +48,63 @@ def copy_of(root: Path, work: Path) -> Path:
     return target
 
 
-def timed(args: list[str], runs: int) -> list[float]:
+PEAKS: dict[str, list[float]] = {}  # case -> peak resident memory of each run, MiB
+
+
+def timed(args: list[str], runs: int, name: str = "") -> list[float]:
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "briefing", *args], capture_output=True, text=True,
-                                check=False)
-        times.append(time.perf_counter() - start)
-        if result.returncode != 0:
-            tail = "\n".join(result.stderr.splitlines()[-5:])
-            raise RuntimeError(f"briefing {' '.join(args)} failed ({result.returncode}):\n{tail}")
+        seconds, peak = run_briefing(args)
+        times.append(seconds)
+        PEAKS.setdefault(name, []).append(peak)
     return times
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants now (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                parent = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+        except OSError:
+            continue
+        total += next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+    return total
+
+
+def run_briefing(args: list[str]) -> tuple[float, float]:
+    """Seconds and peak MiB of one ``briefing`` command: the highest sum of resident memory of the process and
+    its worker processes, sampled every 50 ms (a pack rendered in a worker counts while the site builds)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "briefing", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss(proc.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    err = proc.stderr.read() if proc.stderr else ""
+    proc.wait()
+    sampler.join()
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        tail = "\n".join(err.splitlines()[-5:])
+        raise RuntimeError(f"briefing {' '.join(args)} failed ({proc.returncode}):\n{tail}")
+    return seconds, peak[0] / 2**20
 
 
 # Formatting alone (cite.py, citeproc-py): every reference of a corpus once, then 10,000 footnote citations drawn
@@ -100,7 +155,7 @@ def report_outputs(root: Path, pack: str | None = None) -> None:
         pdf = root / "dist" / f"{pack}.pdf"
         print(f"  {pdf.name}: {pages(pdf)} pages, {pdf.stat().st_size / 1024:,.0f} KiB")
         return
-    index = root / "site" / "search" / "search_index.json"
+    index = root / "site" / "search" / "search_index.js"
     if index.is_file():
         print(f"  search index: {index.stat().st_size / 1024:,.0f} KiB; site files: "
               f"{sum(1 for p in (root / 'site').rglob('*') if p.is_file()):,}")
@@ -110,47 +165,232 @@ def report_outputs(root: Path, pack: str | None = None) -> None:
         print(f"  {zipped.name}: {zipped.stat().st_size / 1024:,.0f} KiB")
 
 
+def edit_one_claim(root: Path, n: int) -> None:
+    """Rewrite the statement of one claim (a different one each run), as an analyst's edit would."""
+    path = sorted((root / "sources" / "claims").glob("*.yml"))[0]
+    text = path.read_text("utf-8")
+    marker = "statement: "
+    at = text.index(marker) + len(marker)
+    end = text.index("\n", at)
+    path.write_text(f"{text[:at]}Edited statement number {n} of the benchmark.{text[end:]}", encoding="utf-8")
+
+
+def timed_rebuild(root: Path, runs: int, name: str) -> list[float]:
+    """A clean build, then per run: edit one claim and build again (the rebuild is timed)."""
+    run_briefing(["build", "--root", str(root), "--no-changes"])
+    times = []
+    for n in range(runs):
+        edit_one_claim(root, n)
+        seconds, peak = run_briefing(["build", "--root", str(root), "--no-changes"])
+        times.append(seconds)
+        PEAKS.setdefault(name, []).append(peak)
+    return times
+
+
+def history_copy(cache: Path, claims: int, sources: int, commits: int) -> Path:
+    """The synthetic corpus in a git repository of ``commits`` commits (v1.0 on the first), warmed once."""
+    root = cache / f"synthetic-{claims}-{sources}-git{commits}"
+    if not (root / ".git").is_dir():
+        subprocess.run([sys.executable, "-m", "briefing.synthetic", str(root), "--claims", str(claims),
+                        "--sources", str(sources), "--commits", str(commits)], check=True)
+        started = time.perf_counter()
+        run_briefing(["build", "--root", str(root)])  # fills .git/briefing-cache (each revision read once)
+        print(f"  (first build in the repository, cold history cache: {time.perf_counter() - started:.1f} s)")
+    return root
+
+
+BARE_MKDOCS = """site_name: Bare
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - offline
+nav:
+  - index.md
+"""
+
+
+def bare_mkdocs(cache: Path, pages: int) -> Path:
+    """A plain MkDocs + Material project of ``pages`` pages (a heading, a paragraph and a small table each)."""
+    root = cache / f"bare-mkdocs-{pages}"
+    docs = root / "docs"
+    if not (docs / "index.md").is_file():
+        docs.mkdir(parents=True, exist_ok=True)
+        (root / "mkdocs.yml").write_text(BARE_MKDOCS, encoding="utf-8")
+        (docs / "index.md").write_text("# Bare\n\nA page.\n", encoding="utf-8")
+        for n in range(pages):
+            (docs / f"p{n:05d}.md").write_text(
+                f"# Page {n}\n\nSatellite shipment sensor sanction engine drone shipment tool network {n}.\n\n"
+                "## Evidence\n\n| Source | Grade | Excerpt |\n|---|---|---|\n| Institute | A2 | route cargo |\n"
+                "| Agency | B3 | payment port |\n", encoding="utf-8")
+    return root
+
+
+def timed_mkdocs(root: Path, runs: int) -> list[float]:
+    times = []
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root, env=env, check=True,
+                       capture_output=True)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+BARE_TYPST = r"""
+import sys, time, typst
+pages = int(sys.argv[1])
+body = "\n".join(f"= Section {n}\n#lorem(380)\n#pagebreak()" for n in range(pages))
+start = time.perf_counter()
+head = '#set page(paper: "a4")\n#set text(size: 10pt)\n'
+typst.compile((head + body).encode())
+print(time.perf_counter() - start)
+"""
+
+
+def timed_typst(pages_wanted: int, runs: int) -> list[float]:
+    """Seconds for bare Typst to compile a text document of the same page count as a pack."""
+    out = []
+    for _ in range(runs):
+        result = subprocess.run([sys.executable, "-c", BARE_TYPST, str(pages_wanted)], capture_output=True,
+                                text=True, check=True)
+        out.append(float(result.stdout.strip().splitlines()[-1]))
+    return out
+
+
+def timed_search(site: Path, runs: int, queries: tuple[str, ...]) -> dict[str, list[float]]:
+    """Search from file:// in Chromium: seconds from navigation to the first results, from the load event to
+    them, of each further query; the longest main-thread task (s) and the page's JS heap (MiB)."""
+    from playwright.sync_api import sync_playwright
+
+    longtasks = ("window.__longest = 0; new PerformanceObserver(l => l.getEntries().forEach(e => "
+                 "window.__longest = Math.max(window.__longest, e.duration))).observe({type: 'longtask', "
+                 "buffered: true});")
+    got: dict[str, list[float]] = {"results after navigation": [], "results after load": [], "further query": [],
+                                   "longest main-thread task": [], "JS heap MiB": []}
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        for _ in range(runs):
+            context = browser.new_context()
+            page = context.new_page()
+            page.add_init_script(longtasks)
+            start = time.perf_counter()
+            page.goto((site / "index.html").as_uri())
+            loaded = time.perf_counter()
+            field = page.locator("input.md-search__input")
+            field.click()
+            page.wait_for_function("(document.querySelector('.md-search-result__meta') || {}).textContent"
+                                   ".includes('Type')", timeout=120_000)
+            field.press_sequentially(queries[0])
+            page.wait_for_function("document.querySelectorAll('.md-search-result__item').length > 0",
+                                   timeout=120_000)
+            got["results after navigation"].append(time.perf_counter() - start)
+            got["results after load"].append(time.perf_counter() - loaded)
+            for query in queries[1:]:
+                before = page.evaluate("document.querySelector('.md-search-result__list').innerHTML")
+                field.fill("")
+                field.press_sequentially(query[:-1])
+                page.wait_for_timeout(300)
+                before = page.evaluate("document.querySelector('.md-search-result__list').innerHTML")
+                started = time.perf_counter()
+                field.press_sequentially(query[-1])  # one keystroke: the time a reader waits for new results
+                page.wait_for_function("b => document.querySelector('.md-search-result__list').innerHTML !== b",
+                                       arg=before, timeout=120_000)
+                got["further query"].append(time.perf_counter() - started)
+            got["longest main-thread task"].append(page.evaluate("window.__longest") / 1000)
+            heap = context.new_cdp_session(page).send("Runtime.getHeapUsage")
+            got["JS heap MiB"].append(heap["usedSize"] / 2**20)
+            context.close()
+        browser.close()
+    return got
+
+
+def row(name: str, values: list[float], unit: str = "s") -> None:
+    print(f"{name:60} {len(values):>4} {min(values):>8.2f} {statistics.median(values):>9.2f} {max(values):>8.2f}"
+          + (f"  ({unit})" if unit != "s" else ""))
+
+
+Case = Callable[[str], "list[float] | dict[str, list[float]]"]
+
+
+def synthetic_cases(args: argparse.Namespace, claims: int) -> list[tuple[str, Case]]:
+    """The cases of one synthetic corpus size; each is called with its own name (peaks are kept under it)."""
+    n_sources = args.sources or max(1, claims // 5)
+    label = f"synthetic {claims}/{n_sources}"
+    root = synthetic(args.cache, claims, n_sources)
+
+    def site_pages() -> int:
+        return sum(1 for _ in (root / "site").rglob("*.html")) if (root / "site").is_dir() else claims
+
+    def build(name: str) -> list[float]:
+        times = timed(["build", "--root", str(root), "--no-changes"], args.runs, name)
+        report_outputs(root)
+        return times
+
+    def git_build(name: str) -> list[float]:
+        repo = history_copy(args.cache, claims, n_sources, args.commits)
+        return timed(["build", "--root", str(repo)], args.runs, name)
+
+    return [
+        (f"check: {label}", lambda name: timed(["check", "--root", str(root)], args.runs, name)),
+        (f"build: {label} (site + packs)", build),
+        (f"rebuild after editing one claim: {label}",
+         lambda name: timed_rebuild(copy_of(root, args.cache / "edited"), args.runs, name)),
+        (f"build in git, {args.commits} commits, changes since v1.0: {label}", git_build),
+        (f"bare MkDocs + Material, as many pages: {label}",
+         lambda name: timed_mkdocs(bare_mkdocs(args.cache, site_pages()), args.runs)),
+        (f"bare Typst, page count of the full pack: {label}",
+         lambda name: timed_typst(pages(root / "dist" / "full.pdf") or 100, args.runs)),
+        (f"search in Chromium from file://: {label}",
+         lambda name: timed_search(root / "site", args.runs, ("satellite", "institute", "drone"))),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="runs per case (default 5)")
-    parser.add_argument("--claims", type=int, default=5000, help="claims in the synthetic corpus (default 5000)")
-    parser.add_argument("--sources", type=int, default=1000, help="sources in the synthetic corpus (default 1000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per case (default 3)")
+    parser.add_argument("--claims", default="5000", help="claims of the synthetic corpora, comma-separated "
+                        "(default 5000; e.g. 5000,10000)")
+    parser.add_argument("--sources", type=int, default=0, help="sources of the synthetic corpora (default: claims/5)")
+    parser.add_argument("--commits", type=int, default=200, help="commits of the synthetic history (default 200)")
     parser.add_argument("--only", help="run only cases whose name contains this text")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "briefing-bench")
     args = parser.parse_args()
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     args.cache.mkdir(parents=True, exist_ok=True)
     shipped = copy_of(REPO, args.cache / "shipped")
-    big = synthetic(args.cache, args.claims, args.sources)
-    label = f"synthetic {args.claims}/{args.sources}"
-    cases = [
-        ("check: shipped corpus", ["check", "--root", str(shipped)], shipped),
-        (f"check: {label}", ["check", "--root", str(big)], big),
-        ("build: shipped corpus (site + packs)", ["build", "--root", str(shipped), "--no-changes"], shipped),
-        (f"build: {label} (site + packs)", ["build", "--root", str(big), "--no-changes"], big),
-        ("build --engine zensical: shipped corpus", ["build", "--root", str(shipped), "--no-changes", "--engine",
-                                                      "zensical"], shipped),
-        (f"build --engine zensical: {label}", ["build", "--root", str(big), "--no-changes", "--engine", "zensical"],
-         big),
+    cases: list[tuple[str, Case]] = [
+        ("check: shipped corpus", lambda name: timed(["check", "--root", str(shipped)], args.runs, name)),
+        ("build: shipped corpus (site + packs)",
+         lambda name: timed(["build", "--root", str(shipped), "--no-changes"], args.runs, name)),
+        ("pack full: shipped corpus",
+         lambda name: timed(["pack", "full", "--root", str(shipped), "--no-changes"], args.runs, name)),
+        ("format 10,000 citations: shipped corpus", lambda name: timed_citations(shipped, args.runs)),
     ]
-    for pack in ("brief", "drones", "full"):
-        cases.append((f"pack {pack}: shipped corpus", ["pack", pack, "--root", str(shipped), "--no-changes"], shipped))
-    cases.append((f"pack full: {label}", ["pack", "full", "--root", str(big), "--no-changes"], big))
-    cases.append((f"format 10,000 citations: {label}", ["@citations"], big))
-    print(f"{'case':52} {'runs':>4} {'min s':>8} {'median s':>9} {'max s':>8}")
+    for claims in (int(n) for n in args.claims.split(",") if n.strip()):
+        cases += synthetic_cases(args, claims)
+    print(f"{'case':60} {'runs':>4} {'min':>8} {'median':>9} {'max':>8}")
     failed = 0
-    for name, command, root in cases:
+    for name, case in cases:
         if args.only and args.only not in name:
             continue
         try:
-            times = timed_citations(root, args.runs) if command == ["@citations"] else timed(command, args.runs)
-        except RuntimeError as exc:
-            print(f"{name:52} failed: {exc}")
+            result = case(name)
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            print(f"{name:60} failed: {exc}")
             failed += 1
             continue
-        print(f"{name:52} {len(times):>4} {min(times):>8.2f} {statistics.median(times):>9.2f} {max(times):>8.2f}")
-        if command[0] in ("build", "pack"):
-            report_outputs(root, command[1] if command[0] == "pack" else None)
+        if isinstance(result, dict):
+            print(name)
+            for what, values in result.items():
+                row(f"  {what}", values, "MiB" if "MiB" in what else "s")
+            continue
+        row(name, result)
+        if name in PEAKS:
+            row("  peak memory", PEAKS.pop(name), "MiB")
     return 1 if failed else 0
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import posixpath
 import shutil
 from pathlib import Path
@@ -27,6 +26,7 @@ from briefing.build import BuildError
 from briefing.marking import at_ceiling
 from briefing.pipeline import load_and_check
 from briefing.site import build_site
+from briefing.site.search import read_index
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "minimal"
 
@@ -234,7 +234,7 @@ def test_every_internal_link_resolves(site: Path) -> None:
 
 
 def test_search_index_holds_the_corpus(site: Path) -> None:
-    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    index = read_index(site)
     locations = {d["location"].split("#")[0] for d in index["docs"]}
     assert "claims/widgets-shipped.html" in locations
     assert "claims/index.html" not in locations  # the dashboard repeats every claim: left out

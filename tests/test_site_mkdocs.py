@@ -52,7 +52,7 @@ def test_content_above_the_ceiling_is_absent_everywhere(tmp_path: Path, minimal:
 def test_content_at_the_ceiling_is_present(tmp_path: Path, minimal: Path) -> None:
     out = build(with_amber(minimal), tmp_path / "amber", "TLP:AMBER")
     hits = grep(out, SECRET)
-    for expected in ("claims/amber-claim.html", "amber-notes.html", "sources.html", "search/search_index.json",
+    for expected in ("claims/amber-claim.html", "amber-notes.html", "sources.html", "search/search_index.js",
                      "claims/index.html"):
         assert f"{expected}: {SECRET}" in hits
     banner = content(out, "claims/amber-claim.html").find_parent("body").select_one(".marking-banner").get_text()
@@ -86,8 +86,8 @@ def test_mkdocs_build_strict_gives_the_same_pages_as_build_site(tmp_path: Path, 
     assert pages == sorted(p.relative_to(by_mkdocs) for p in by_mkdocs.rglob("*.html"))
     differ = [p for p in pages if (by_briefing / p).read_bytes() != (by_mkdocs / p).read_bytes()]
     assert differ == [], first_difference(by_briefing / differ[0], by_mkdocs / differ[0])
-    assert (by_mkdocs / "search" / "search_index.json").read_bytes() == \
-        (by_briefing / "search" / "search_index.json").read_bytes()
+    assert (by_mkdocs / "search" / "search_index.js").read_bytes() == \
+        (by_briefing / "search" / "search_index.js").read_bytes()
 
 
 def test_mkdocs_plugin_honours_its_ceiling_in_sitemap_and_index(minimal: Path) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import console, outputs
+from . import console, outputs, parallel
 from .bundle import SIGNATURE, site_zip_name, write_manifest, zip_site
 from .changes import Changes
 from .errors import BuildError
@@ -102,9 +102,11 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
         (dist / SIGNATURE).unlink(missing_ok=True)
     dist.mkdir(exist_ok=True)
     written: set[str] = set()
+    jobs = [(pack, changelog.at(pack.ceiling)) for pack in plan.packs]
     for pack in plan.packs:
         console.say(f"rendering pack '{pack.id}' ...", "progress")
-        (dist / f"{pack.id}.pdf").write_bytes(render_pack(corpus, pack, version, changelog.at(pack.ceiling)))
+    for pack, pdf in zip(plan.packs, parallel.render_packs(corpus, version, jobs), strict=True):
+        (dist / f"{pack.id}.pdf").write_bytes(pdf)
         written.add(f"{pack.id}.pdf")
     if plan.site:
         console.say("building site ...", "progress")

@@ -162,6 +162,12 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
     def on_post_template(self, output_content: str, template_name: str, config) -> str:
         return mkdocs_config.relative_404(output_content) if template_name == "404.html" else output_content
 
+    @event_priority(-110)  # after Material's offline plugin has written search_index.js
+    def on_post_build(self, *, config) -> None:
+        from .site.search import shape_site
+
+        shape_site(Path(config.site_dir))
+
     def on_serve(self, server, config, builder):
         if self.root is not None and (self.root / "sources").is_dir():
             server.watch(str(self.root / "sources"))

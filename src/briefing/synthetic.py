@@ -8,7 +8,9 @@ judgments, recommendations, gaps, themes with narrative pages, and three packs.
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -140,14 +142,50 @@ def generate(out: Path, n_claims: int = 5000, n_sources: int = 1000, n_themes: i
                                                  encoding="utf-8")
 
 
+def history(out: Path, commits: int, seed: int = 2) -> None:
+    """Make out a git repository with ``commits`` commits: the corpus tagged v1.0, then one edited claim each.
+
+    Each later commit rewrites one claim's statement (and every tenth also its confidence) in one claims file,
+    as an analyst's day of work would; dates are one day apart, from 2025-01-01.
+    """
+    rng = random.Random(seed)
+    (out / ".gitignore").write_text("site/\ndist/\n.briefing-build-*/\n", encoding="utf-8")
+    files = sorted((out / "sources" / "claims").glob("*.yml"))
+    base = 1735725600  # 2025-01-01T10:00:00Z
+
+    def git(*args: str, day: int = 0) -> None:
+        date = f"@{base + day * 86400} +0000"
+        env = {**os.environ, "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "Analyst",
+               "GIT_AUTHOR_EMAIL": "analyst@example.org", "GIT_COMMITTER_NAME": "Analyst",
+               "GIT_COMMITTER_EMAIL": "analyst@example.org", "GIT_CONFIG_GLOBAL": "/dev/null"}
+        subprocess.run(["git", "-C", str(out), *args], check=True, capture_output=True, env=env)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "Corpus")
+    git("tag", "-a", "v1.0", "-m", "v1.0")
+    for day in range(1, commits):
+        path = rng.choice(files)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        claim = rng.choice(data["claims"])
+        claim["statement"] = f"{_sentence(rng, 10)} (claim {claim['id']}, revision {day})."
+        if day % 10 == 0:
+            claim["confidence"] = rng.choice(("low", "moderate", "high"))
+        path.write_text(_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        git("commit", "-q", "-am", f"Revise a claim ({day})", day=day)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m briefing.synthetic", description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder to write sources/ and docs/ into")
     parser.add_argument("--claims", type=int, default=5000)
     parser.add_argument("--sources", type=int, default=1000)
     parser.add_argument("--themes", type=int, default=10)
+    parser.add_argument("--commits", type=int, default=0, help="make OUT a git repository with this many commits")
     args = parser.parse_args(argv)
     generate(args.out, args.claims, args.sources, args.themes)
+    if args.commits > 0:
+        history(args.out, args.commits)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from .context import Download, SiteInput
 from .export import export
 from .mkdocs_config import relative_404
 from .pages import generate
+from .search import shape_site
 
 __all__ = ["Download", "build_site", "render"]
 
@@ -114,6 +115,7 @@ def _zensical(data: SiteInput, out: Path) -> None:
         done = subprocess.run([tool, "build", "--clean"], cwd=source, capture_output=True, text=True, check=False)
         if done.returncode != 0 or not (source / "site" / "index.html").is_file():
             raise BuildError(f"Zensical could not build the site:\n{(done.stderr or done.stdout).strip()}")
+        shape_site(source / "site")
         page_404 = source / "site" / "404.html"
         if page_404.is_file():
             page_404.write_text(relative_404(page_404.read_text("utf-8")), encoding="utf-8")

@@ -1,14 +1,22 @@
-/* Web Workers for pages opened from file://.
+/* Web Workers for pages opened from file://, and one search index for every protocol.
  *
  * Browsers refuse `new Worker(url)` for file:// URLs, so the search of an offline site never starts.
- * This replaces window.Worker (only on file://) with a stand-in that runs the worker script inside a
- * hidden same-origin iframe and bridges the messages both ways. Written for this project; it supports
- * what a classic worker script needs: postMessage, addEventListener/onmessage, importScripts, close.
+ * This replaces window.Worker (only on file://) with a stand-in. When the build wrote the worker's code
+ * as a string (`<worker>.source.js`, see briefing/site/search.py), the stand-in starts a real worker
+ * from that code (a blob: URL), so the search index is built off the page's main thread. Otherwise it
+ * runs the worker script inside a hidden same-origin iframe and bridges the messages both ways. Written
+ * for this project; it supports what a classic worker script needs: postMessage,
+ * addEventListener/onmessage, importScripts, close.
+ *
+ * The site ships its search index once, as search/search_index.js (what Material reads from file://).
+ * On a web server Material asks for search/search_index.json instead: that request is answered from
+ * the .js file (and goes out unchanged when there is none).
  */
 (function () {
   "use strict";
-  if (location.protocol !== "file:" || window.__briefingWorkerShim) return;
+  if (window.__briefingWorkerShim) return;
   window.__briefingWorkerShim = true;
+  var INDEX = /\/search\/search_index\.json(?=$|[?#])/;
 
   function loadScript(doc, url) {
     return new Promise(function (resolve, reject) {
@@ -18,6 +26,28 @@
       script.onerror = function () { reject(new Error("cannot load " + url)); };
       doc.head.appendChild(script);
     });
+  }
+
+  if (location.protocol !== "file:") {
+    var open = XMLHttpRequest.prototype.open;
+    var send = XMLHttpRequest.prototype.send;
+    XMLHttpRequest.prototype.open = function (method, url) {
+      var target = new URL(String(url), location.href);
+      this.__briefingIndex = String(method).toUpperCase() === "GET" && target.origin === location.origin &&
+        INDEX.test(target.pathname) ? target.href.replace(/\.json(?=$|[?#])/, ".js") : null;
+      return open.apply(this, arguments);
+    };
+    XMLHttpRequest.prototype.send = function () {
+      var xhr = this, script = xhr.__briefingIndex, args = arguments;
+      if (!script) return send.apply(xhr, args);
+      loadScript(document, script).then(function () {
+        if (typeof window.__index === "undefined") throw new Error("no index in " + script);
+        var blob = new Blob([JSON.stringify(window.__index)], { type: "application/json" });
+        open.call(xhr, "GET", URL.createObjectURL(blob));
+        send.call(xhr);
+      }).catch(function () { send.apply(xhr, args); });
+    };
+    return;
   }
 
   function clone(data) {
@@ -31,7 +61,36 @@
       this.onerror = null;
       this._queue = [];
       this._ready = false;
+      this._frame = null;
+      this._worker = null;
+      var self = this;
       var href = new URL(String(url), location.href).href;
+      var name = href.split(/[?#]/)[0].split("/").pop();
+      var source = href.split(/[?#]/)[0].replace(/\.js$/, ".source.js");
+      loadScript(document, source).then(function () {
+        var code = (window.__briefingWorkerSources || {})[name];
+        if (typeof code !== "string") throw new Error("no code for " + name);
+        self._native(code);  /* throws where a browser refuses blob: workers: then the frame below */
+      }).catch(function () { self._inFrame(href); });
+    }
+
+    /* A real worker, started from the worker's code (the page's main thread stays free). */
+    _native(code) {
+      var self = this;
+      var worker = new NativeWorker(URL.createObjectURL(new Blob([code], { type: "text/javascript" })));
+      worker.onmessage = function (event) {
+        self._emit("message", new MessageEvent("message", { data: event.data }));
+      };
+      worker.onerror = function (event) {
+        self._emit("error", new ErrorEvent("error", { message: event.message, filename: event.filename,
+          lineno: event.lineno, colno: event.colno }));
+      };
+      this._worker = worker;
+      this._flush();
+    }
+
+    /* The worker script in a hidden iframe, on the page's thread. */
+    _inFrame(href) {
       var frame = document.createElement("iframe");
       frame.setAttribute("aria-hidden", "true");
       frame.setAttribute("tabindex", "-1");
@@ -61,14 +120,16 @@
         self._emit("error", new ErrorEvent("error", { message: String(message), filename: source,
           lineno: line, colno: column, error: error }));
       };
-      loadScript(doc, href).then(function () {
-        self._ready = true;
-        var queued = self._queue;
-        self._queue = [];
-        queued.forEach(function (data) { self._deliver(data); });
-      }, function (error) {
+      loadScript(doc, href).then(function () { self._flush(); }, function (error) {
         self._emit("error", new ErrorEvent("error", { message: error.message, filename: href }));
       });
+    }
+
+    _flush() {
+      this._ready = true;
+      var queued = this._queue;
+      this._queue = [];
+      queued.forEach(function (data) { this._deliver(data); }, this);
     }
 
     _emit(type, event) {
@@ -78,6 +139,10 @@
     }
 
     _deliver(data) {
+      if (this._worker) {
+        this._worker.postMessage(data);
+        return;
+      }
       var scope = this._frame && this._frame.contentWindow;
       if (!scope) return;
       var event = new scope.MessageEvent("message", { data: clone(data) });
@@ -91,10 +156,13 @@
     }
 
     terminate() {
+      if (this._worker) this._worker.terminate();
       if (this._frame) this._frame.remove();
       this._frame = null;
+      this._worker = null;
     }
   }
 
+  var NativeWorker = window.Worker;
   window.Worker = IframeWorker;
 })();

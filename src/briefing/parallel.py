@@ -1,0 +1,56 @@
+"""The packs of one build rendered side by side, one process per core (``BRIEFING_JOBS`` sets how many).
+
+Each pack is an independent Typst document, so packs are rendered by forked worker processes that inherit the
+loaded corpus (nothing is pickled but the pack's index and the PDF's bytes). The PDFs are the bytes a
+sequential build writes: each is rendered by the same function from the same inputs. Where ``fork`` is not
+available, with one pack, or with one job, packs are rendered one after another in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .changes import Changes
+    from .model import Corpus, Pack
+    from .versioning import VersionInfo
+
+JOBS_ENV = "BRIEFING_JOBS"
+_WORK: tuple[Corpus, VersionInfo, list[tuple[Pack, Changes | None]]] | None = None  # what forked workers inherit
+
+
+def jobs() -> int:
+    """How many processes may render at once: ``BRIEFING_JOBS``, else the cores this process may use."""
+    wanted = os.environ.get(JOBS_ENV, "").strip()
+    if wanted.isdigit() and int(wanted) > 0:
+        return int(wanted)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def render_packs(corpus: Corpus, version: VersionInfo, work: list[tuple[Pack, Changes | None]]) -> list[bytes]:
+    """The PDF of each (pack, changes), in order."""
+    global _WORK
+    count = min(jobs(), len(work))
+    if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [_render(corpus, version, pack, changes) for pack, changes in work]
+    _WORK = (corpus, version, work)
+    try:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            return pool.map(_render_at, range(len(work)), chunksize=1)  # a free worker takes the next pack
+    finally:
+        _WORK = None
+
+
+def _render_at(index: int) -> bytes:
+    assert _WORK is not None, "a worker process inherits its work from the build"
+    corpus, version, work = _WORK
+    pack, changes = work[index]
+    return _render(corpus, version, pack, changes)
+
+
+def _render(corpus: Corpus, version: VersionInfo, pack: Pack, changes: Changes | None) -> bytes:
+    from .build import render_pack
+
+    return render_pack(corpus, pack, version, changes)

@@ -1,0 +1,84 @@
+"""Claim history read file by file and batched: the same answer as loading each revision whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from gitrepo import git, make_history
+
+from briefing.marking import at_ceiling
+from briefing.pipeline import load_and_check
+from briefing.revisions import _cache_dir, _names, _statuses, _trees, claim_history, corpus_at
+from briefing.versioning import describe, name_of
+
+AMBER = """
+  - id: amber-only
+    statement: A claim marked above the site.
+    theme: trade
+    status: reported
+    confidence: low
+    reviewed: 2024-10-05
+    marking: amber
+    evidence:
+      - source: agency2024widgets
+        locator: p. 1
+        excerpt: "Acme widgets"
+        stance: supports
+        credibility: 3
+"""
+
+
+@pytest.fixture
+def repo(minimal: Path) -> Path:
+    """The history of gitrepo, then a marked claim, then the same ids again in a file of a subfolder."""
+    make_history(minimal)
+    claims = minimal / "sources" / "claims" / "widgets.yml"
+    claims.write_text(claims.read_text("utf-8") + AMBER, encoding="utf-8")
+    git(minimal, "commit", "-q", "-am", "A marked claim", date="2024-10-21T10:00:00+00:00")
+    (minimal / "sources" / "claims" / "more").mkdir()
+    moved = (minimal / "sources" / "claims" / "more" / "other.yml")
+    moved.write_text(claims.read_text("utf-8").replace("status: confirmed", "status: reported"), encoding="utf-8")
+    git(minimal, "add", "-A")
+    git(minimal, "commit", "-q", "-m", "Same ids in a later file", date="2024-10-22T10:00:00+00:00")
+    return minimal
+
+
+def commits(root: Path) -> list[str]:
+    return git(root, "log", "--reverse", "--format=%H").split()
+
+
+@pytest.mark.parametrize("ceiling", ["TLP:CLEAR", "TLP:AMBER"])
+def test_statuses_per_file_equal_the_whole_revision_loaded(repo: Path, ceiling: str) -> None:
+    every = commits(repo)
+    trees = _trees(repo, every, "sources")
+    assert trees == [git(repo, "rev-parse", f"{c}:sources") for c in every]
+    for commit, tree in zip(every, trees, strict=True):
+        whole = at_ceiling(corpus_at(repo, commit, ("sources",)), ceiling, verify=False)
+        expected = {k: c.status for k, c in whole.claims.items()}
+        assert _statuses(repo, tree, ceiling, None) == expected, commit
+        assert _statuses(repo, tree, ceiling, _cache_dir(repo)) == expected  # written to the cache
+        assert _statuses(repo, tree, ceiling, _cache_dir(repo)) == expected  # and read back
+    assert "amber-only" in _statuses(repo, trees[-1], "TLP:AMBER", None)
+    assert "amber-only" not in _statuses(repo, trees[-1], "TLP:CLEAR", None)
+
+
+def test_version_names_in_one_call_equal_one_by_one(repo: Path) -> None:
+    every = commits(repo)
+    assert _names(repo, every, "v*") == [name_of(repo, c, "v*")[0] for c in every]
+    git(repo, "tag", "-d", "v1.0")  # no tag before any commit: the one-by-one path
+    assert _names(repo, every, "v*") == [name_of(repo, c, "v*")[0] for c in every]
+    assert _names(repo, every, "v*")[0].startswith("0.0+g")
+
+
+def test_history_is_the_same_with_a_cold_and_a_warm_cache(repo: Path) -> None:
+    head, _ = load_and_check(repo, dt.date(2024, 11, 1))
+    cold = claim_history(repo, head, describe(repo), "TLP:AMBER")
+    cached = list(_cache_dir(repo).iterdir())
+    assert cached
+    assert claim_history(repo, head, describe(repo), "TLP:AMBER") == cold
+    assert [(h.date, h.status) for h in cold["widget-trade-grew"]] == [
+        ("2024-10-01", "reported"), ("2024-10-20", "confirmed"),
+        ("2024-10-22", "reported")]  # claims/more/other.yml is read first (the loader's order) and keeps the id
+    assert [h.date for h in cold["amber-only"]] == ["2024-10-21"]

@@ -1,0 +1,65 @@
+"""Packs rendered side by side give the same bytes as packs rendered one after another."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing.parallel import jobs
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "minimal"
+MORE_PACKS = """
+  - id: brief
+    title: Widget export controls — brief
+    audience: Ministers
+    purpose: The judgments on one page
+    ceiling: TLP:CLEAR
+    distribution: Unlimited
+    sections: [key-judgments, recommendations]
+  - id: trade
+    title: Widget trade
+    audience: Desk officers
+    purpose: The trade theme
+    ceiling: TLP:CLEAR
+    distribution: Unlimited
+    sections: [key-judgments, evidence, sources]
+    themes: [trade]
+"""
+
+
+def build(root: Path, jobs: str) -> dict[str, bytes]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "BRIEFING_JOBS": jobs, "SOURCE_DATE_EPOCH": "1728000000"}
+    done = subprocess.run([sys.executable, "-m", "briefing", "build", "--root", str(root)], capture_output=True,
+                          text=True, env=env, check=False)
+    assert done.returncode == 0, done.stderr
+    return {str(p.relative_to(root)): p.read_bytes() for folder in ("site", "dist")
+            for p in sorted((root / folder).rglob("*")) if p.is_file()}
+
+
+def test_three_packs_in_parallel_are_byte_identical_to_one_by_one(tmp_path: Path) -> None:
+    root = Path(shutil.copytree(EXAMPLE, tmp_path / "corpus"))
+    records = root / "sources" / "records.yml"
+    text = records.read_text("utf-8")
+    at = text.index("packs:\n") + len("packs:\n")
+    records.write_text(text[:at] + MORE_PACKS.lstrip("\n") + text[at:], encoding="utf-8")
+    one = build(root, "1")
+    two = build(root, "2")
+    assert {"dist/full.pdf", "dist/brief.pdf", "dist/trade.pdf"} <= set(one)
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
+
+
+@pytest.mark.parametrize(("value", "expected"), [("3", 3), ("1", 1)])
+def test_jobs_follow_the_environment(monkeypatch: pytest.MonkeyPatch, value: str, expected: int) -> None:
+    monkeypatch.setenv("BRIEFING_JOBS", value)
+    assert jobs() == expected
+
+
+def test_jobs_default_to_the_usable_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BRIEFING_JOBS", raising=False)
+    assert jobs() == len(os.sched_getaffinity(0))

@@ -1,0 +1,65 @@
+"""The shaped search index: what it keeps, how it cuts text, and the one file a built site ships."""
+
+from __future__ import annotations
+
+import html
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from site_helpers import build
+
+from briefing.site.search import PAGE_TEXT, RECURRING, SECTION_TEXT, read_index, shape, short_text
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "minimal"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("index")
+    return build(Path(shutil.copytree(EXAMPLE, base / "corpus")), base / "out")
+
+
+@given(st.text(), st.text(max_size=40), st.integers(min_value=1, max_value=300))
+def test_short_text_is_escaped_plain_text_within_its_limit(text: str, title: str, limit: int) -> None:
+    out = short_text(text, title, limit)
+    plain = html.unescape(out)
+    assert "<" not in out and ">" not in out
+    assert len(plain) <= limit + 2  # the cut and " …"
+    assert plain == " ".join(plain.split())
+
+
+@given(st.lists(st.text(alphabet="abc xyz", min_size=1, max_size=12), min_size=1, max_size=30))
+def test_short_text_keeps_the_start_of_the_words(words: list[str]) -> None:
+    text = " ".join(words)
+    out = html.unescape(short_text(text, "", 40))
+    assert " ".join(text.split()).startswith(out.removesuffix(" …"))
+
+
+def test_recurring_section_headings_are_left_out_and_own_headings_kept() -> None:
+    docs = [{"location": f"claims/c{i}.html", "title": f"Claim {i}", "text": "<p>x</p>"} for i in range(RECURRING)]
+    docs += [{"location": f"claims/c{i}.html#evidence", "title": "Evidence", "text": "a table"}
+             for i in range(RECURRING)]
+    docs += [{"location": "sources.html#doe2024", "title": "Doe 2024", "text": "Cited by " + "claim " * 500}]
+    shaped = shape(docs)
+    assert [d["location"] for d in shaped] == [*(f"claims/c{i}.html" for i in range(RECURRING)),
+                                               "sources.html#doe2024"]
+    assert len(shaped[-1]["text"]) <= SECTION_TEXT + 2
+    assert shaped[0]["text"] == "x"
+
+
+def test_a_built_site_ships_one_short_index(site: Path) -> None:
+    assert not (site / "search" / "search_index.json").exists()
+    index = read_index(site)
+    assert index["config"]["fields"]  # Material's own settings are kept
+    docs = index["docs"]
+    assert all(len(html.unescape(d["text"])) <= (SECTION_TEXT if "#" in d["location"] else PAGE_TEXT) + 2 for d in docs)
+    titles = {d["title"] for d in docs}
+    assert "Acme widgets reached Ruritania through a third country." in titles
+    assert "Evidence" not in titles or sum(1 for d in docs if d["title"] == "Evidence") < RECURRING
+    workers = list((site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    assert len(workers) == 1
+    source = workers[0].with_name(workers[0].name[:-3] + ".source.js").read_text("utf-8")
+    assert workers[0].read_text("utf-8").strip()[:200].replace('"', '\\"') in source
