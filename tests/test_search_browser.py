@@ -62,13 +62,6 @@ def test_finds_a_source_by_its_author(site: Path, page) -> None:
     assert "Doe" in page.inner_text("article") and page.url.split("?")[0].endswith("/sources.html")
 
 
-@pytest.mark.xfail(strict=True, reason="needs one heading per source entry on the sources page (templates, issue "
-                                       "in progress on another branch): then the result is the entry's section")
-def test_a_source_author_lands_on_the_entry(site: Path, page) -> None:
-    links = search(page, (site / "index.html").as_uri(), "Doe")
-    assert [link for link in links if "/sources.html" in link and "#" in link]
-
-
 def test_falls_back_to_the_frame_when_the_worker_code_is_missing(site: Path, tmp_path: Path, page) -> None:
     copy = Path(shutil.copytree(site, tmp_path / "site"))
     for source in (copy / "assets" / "javascripts" / "workers").glob("*.source.js"):

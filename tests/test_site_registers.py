@@ -3,13 +3,14 @@ the filtered view kept in the URL (shared, and kept on reload). Debian's Chromiu
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE
 from site_helpers import build, content, soup, with_figure
+
+from briefing.site.search import read_index
 
 MORE = """
   - id: ministry
@@ -116,7 +117,7 @@ def test_sources_are_grouped_with_a_contents_entry_per_group_and_a_heading_per_s
 
 
 def test_search_for_an_author_lands_on_the_source_entry(site: Path) -> None:
-    index = json.loads((site / "search" / "search_index.json").read_text("utf-8"))
+    index = read_index(site)
     found = [d for d in index["docs"] if "Roe, Richard" in d["text"] and d["location"].startswith("sources.html")]
     assert [d["location"] for d in found] == ["sources.html#source-institute2024trade"]
     assert found[0]["title"] == "Roe and Poe 2024"
