@@ -63,3 +63,13 @@ def test_a_built_site_ships_one_short_index(site: Path) -> None:
     assert len(workers) == 1
     source = workers[0].with_name(workers[0].name[:-3] + ".source.js").read_text("utf-8")
     assert workers[0].read_text("utf-8").strip()[:200].replace('"', '\\"') in source
+
+
+def test_a_claim_is_indexed_by_its_statement_status_and_theme_not_its_tables(site: Path) -> None:
+    """Search reads a claim page as its statement, status, theme and tags; the page itself keeps its tables."""
+    docs = [d for d in read_index(site)["docs"] if d["location"].startswith("claims/widgets-shipped.html")]
+    assert [(d["location"], d["title"]) for d in docs] == [
+        ("claims/widgets-shipped.html", "Acme widgets reached Ruritania through a third country.")]
+    assert docs[0]["text"].startswith("Disputed: Credible evidence both for and against. Theme: Widget trade.")
+    page = (site / "claims" / "widgets-shipped.html").read_text("utf-8")
+    assert '<h2 id="evidence">' in page and "<table" in page

@@ -21,7 +21,7 @@ from pathlib import Path
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
 from mkdocs.utils import nest_paths
 
@@ -53,6 +53,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         self.site: Site | None = None
         self.root: Path | None = None
         self.own_nav: list | None = None  # section mode: the project's own navigation, when it declares one
+        self._kept_content: str | None = None  # a page's HTML while the search plugin reads its stand-in
 
     @event_priority(100)  # before Material's offline plugin looks for a worker shim
     def on_config(self, config):
@@ -153,6 +154,22 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
                             if f.inclusion.is_in_nav() and f.src_uri not in listed), key=file_sort_key)
             theirs = nest_paths(f.src_uri for f in pages)
         return [*theirs, {self.config.section_title: ours}]
+
+    @event_priority(100)  # before Material's search plugin reads the page
+    def _page_context_for_search(self, context, *, page, config, nav):
+        """A page with a search stand-in (a claim) is read by the search plugin as that stand-in."""
+        generated = self.site.pages.get(page.file.src_uri) if self.site is not None else None
+        if generated is not None and generated.search:
+            self._kept_content, page.content = page.content, generated.search
+        return context
+
+    @event_priority(-100)  # after it: the page gets its own content back
+    def _page_context_restore(self, context, *, page, config, nav):
+        if self._kept_content is not None:
+            page.content, self._kept_content = self._kept_content, None
+        return context
+
+    on_page_context = CombinedEvent(_page_context_for_search, _page_context_restore)
 
     def on_page_content(self, html: str, page, config, files) -> str:
         assert self.site is not None

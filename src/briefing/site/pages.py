@@ -18,7 +18,7 @@ from .. import figcharts
 from ..changes import STEP_KINDS, WAS_KINDS, word_diff
 from ..cite import reference_text, year
 from ..errors import BuildError
-from ..model import Corpus, Page, Source
+from ..model import Claim, Corpus, Page, Source
 from ..vocab import STATUSES, marking_rank
 from . import charts
 from .context import Index, SiteInput, highest, slug
@@ -36,6 +36,7 @@ class SitePage:
     text: str
     in_nav: bool = True
     html_blocks: list[str] = field(default_factory=list)
+    search: str = ""  # HTML that stands for the page in the search index ("": the page itself)
 
     @property
     def markdown(self) -> str:
@@ -69,6 +70,16 @@ def stash_html(text: str) -> tuple[str, list[str]]:
 
 def unstash_html(html: str, blocks: list[str]) -> str:
     return STASH.sub(lambda m: blocks[int(m.group(1))], html) if blocks else html
+
+
+def claim_search(claim: Claim, theme: str) -> str:
+    """What search finds of a claim page: its statement as the title, then its status, theme and tags. The page's
+    tables (evidence, related records, history) repeat other pages: indexing them cost a third of a large site's
+    build and made the index too big to load."""
+    facts = [f"{claim.status.capitalize()}: {STATUSES.get(claim.status, '')}".rstrip(": "),
+             f"Theme: {theme}" if theme else "", f"Tags: {', '.join(claim.tags)}" if claim.tags else ""]
+    summary = ". ".join(f for f in facts if f)
+    return f"<h1>{html.escape(claim.statement)}</h1>\n<p>{html.escape(summary)}.</p>"
 
 
 @dataclass
@@ -175,7 +186,8 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
     common = {"corpus": c, "facts": index.facts, "claims_by_entity": index.claims_by_entity, "version": data.version,
                   "ceiling": data.ceiling}
 
-    def add(path: str, template: str, in_nav: bool = True, prose: Prose | None = None, **ctx: object) -> None:
+    def add(path: str, template: str, in_nav: bool = True, prose: Prose | None = None, search: str = "",
+            **ctx: object) -> None:
         """A page at docs path ``path`` (already placed by ``paths``)."""
         if path in site.pages:
             raise BuildError(f"docs/{path} is a page the site generates; rename it")
@@ -185,7 +197,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
         text, blocks = render(template, path, paths, links=links, **common, **ctx), list[str]()
         if prose is None:
             text, blocks = stash_html(text)
-        site.pages[path] = SitePage(path, text, in_nav, blocks)
+        site.pages[path] = SitePage(path, text, in_nav, blocks, search)
 
     page = paths.page
     theme_docs = set(themes.values())
@@ -211,7 +223,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
             theme=theme, theme_page=themes.get(claim.theme, ""), fact=index.facts[claim.id],
             events=sorted(index.events_by_claim.get(claim.id, []), key=lambda e: e.date),
             figures=index.figures_by_claim.get(claim.id, []), judgments=judgments_of,
-            history=data.history.get(claim.id, []))
+            history=data.history.get(claim.id, []), search=claim_search(claim, theme.title if theme else ""))
     theme_nav: list = []
     if c.themes:
         overview = []
