@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -32,8 +33,9 @@ MORE_PACKS = """
 """
 
 
-def build(root: Path, jobs: str) -> dict[str, bytes]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "BRIEFING_JOBS": jobs, "SOURCE_DATE_EPOCH": "1728000000"}
+def build(root: Path, jobs: str, **extra: str) -> dict[str, bytes]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "BRIEFING_JOBS": jobs, "SOURCE_DATE_EPOCH": "1728000000",
+           **extra}
     done = subprocess.run([sys.executable, "-m", "briefing", "build", "--root", str(root)], capture_output=True,
                           text=True, env=env, check=False)
     assert done.returncode == 0, done.stderr
@@ -41,12 +43,17 @@ def build(root: Path, jobs: str) -> dict[str, bytes]:
             for p in sorted((root / folder).rglob("*")) if p.is_file()}
 
 
-def test_three_packs_in_parallel_are_byte_identical_to_one_by_one(tmp_path: Path) -> None:
+def three_packs(tmp_path: Path) -> Path:
     root = Path(shutil.copytree(EXAMPLE, tmp_path / "corpus"))
     records = root / "sources" / "records.yml"
     text = records.read_text("utf-8")
     at = text.index("packs:\n") + len("packs:\n")
     records.write_text(text[:at] + MORE_PACKS.lstrip("\n") + text[at:], encoding="utf-8")
+    return root
+
+
+def test_three_packs_in_parallel_are_byte_identical_to_one_by_one(tmp_path: Path) -> None:
+    root = three_packs(tmp_path)
     one = build(root, "1")
     two = build(root, "2")
     assert {"dist/full.pdf", "dist/brief.pdf", "dist/trade.pdf"} <= set(one)
@@ -63,3 +70,15 @@ def test_jobs_follow_the_environment(monkeypatch: pytest.MonkeyPatch, value: str
 def test_jobs_default_to_the_usable_cores(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("BRIEFING_JOBS", raising=False)
     assert jobs() == len(os.sched_getaffinity(0))
+
+
+def test_notes_formatted_in_a_worker_are_kept_for_the_next_build(tmp_path: Path) -> None:
+    """A pack's worker process saves the references and notes it formatted, as a one-process build does."""
+    root = three_packs(tmp_path)
+    kept = {}
+    for count in ("1", "2"):
+        cache = tmp_path / f"cache-{count}"
+        build(root, count, XDG_CACHE_HOME=str(cache))
+        [file] = (cache / "briefing").glob("csl-*.json")
+        kept[count] = set(json.loads(file.read_text("utf-8")))
+    assert kept["2"] == kept["1"] and kept["1"]

@@ -12,6 +12,7 @@ Every distinct reference and note form is formatted once and cached on its sourc
 from __future__ import annotations
 
 import atexit
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -584,6 +585,9 @@ class Styler:
         return list(cache[key])
 
 
+_OPENED: list[_DiskCache] = []
+
+
 class _DiskCache:
     """Formatted references and notes kept between runs, one file per style: the processor is slow (a few ms a
     form) and a corpus's references rarely change. The file's name holds a digest of the style, of citeproc-py's
@@ -596,15 +600,19 @@ class _DiskCache:
         except (OSError, ValueError):
             self.entries = {}
         atexit.register(self.save)
+        _OPENED.append(self)
 
     def put(self, digest: str, value: Any) -> None:
         self.entries[digest], self.dirty = value, True
 
     def save(self) -> None:
+        """Write the cache, with what another process (a pack rendered in parallel) wrote meanwhile."""
         if not self.dirty:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(OSError, ValueError):
+                self.entries = {**json.loads(self.path.read_text("utf-8")), **self.entries}
             temp = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
             temp.write_text(json.dumps(self.entries, ensure_ascii=False), "utf-8")
             os.replace(temp, self.path)
@@ -626,6 +634,12 @@ def _disk(style: str) -> _DiskCache | None:
     except (OSError, importlib.metadata.PackageNotFoundError):
         return None
     return _DiskCache(base / f"csl-{digest.hexdigest()[:24]}.json")
+
+
+def save_cache() -> None:
+    """Write what this process formatted to the on-disk cache now (a forked worker exits without atexit)."""
+    for disk in _OPENED:
+        disk.save()
 
 
 _CACHES: dict[tuple[Any, ...], dict[Any, Any]] = {}

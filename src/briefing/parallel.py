@@ -47,7 +47,11 @@ def _render_at(index: int) -> bytes:
     assert _WORK is not None, "a worker process inherits its work from the build"
     corpus, version, work = _WORK
     pack, changes = work[index]
-    return _render(corpus, version, pack, changes)
+    pdf = _render(corpus, version, pack, changes)
+    from .cite import save_cache
+
+    save_cache()  # a pool's worker ends without running atexit: keep the notes it formatted for the next build
+    return pdf
 
 
 def _render(corpus: Corpus, version: VersionInfo, pack: Pack, changes: Changes | None) -> bytes:
