@@ -49,7 +49,11 @@ EPILOG_BUILD = """examples:
   briefing build --since v1.0    report changes since v1.0 (default: the previous release tag)
 
 dist/ then holds the packs, site-VERSION.zip, manifest.json and SHA256SUMS (check with: sha256sum -c SHA256SUMS).
-Nothing is written when the check finds an error; the previous output is left untouched."""
+Nothing is written when the check finds an error; the previous output is left untouched.
+
+environment:
+  BRIEFING_JOBS=N      render at most N packs at once (default: the usable cores; 1: one after another)
+  BRIEFING_NO_CACHE=1  format every reference afresh instead of using ~/.cache/briefing"""
 
 EPILOG_PACK = """examples:
   briefing pack brief            check, then render dist/brief.pdf only (other files in dist/ are kept)
