@@ -31,6 +31,8 @@ def cli_check(root: Path) -> subprocess.CompletedProcess[str]:
         ("claims:\n\t- id: x\n", "yaml-syntax", 2, "invalid YAML"),
         (b"claims: []\n# caf\xe9\n", "file-encoding", 2, "not UTF-8: byte 0xe9"),
         (b"", "file-empty", 1, "file is empty"),
+        ("# nothing yet\n", "file-empty", 1, "only comments"),
+        ("---\n~\n", "file-empty", 1, "only comments or an empty document"),
         ("- a\n- b\n", "wrong-type", 1, "must be a mapping"),
         ("claims: {id: x}\n", "wrong-type", 1, "'claims' must be a list of claim records"),
         ("claims:\n  - just a string\n", "wrong-type", 2, "each item of 'claims' must be a mapping"),
@@ -41,7 +43,7 @@ def cli_check(root: Path) -> subprocess.CompletedProcess[str]:
         ("figures:\n  - {id: f, label: L, value: '1,000 t', unit: t, period: '2024', measures: M,\n"
          "     source: institute2024trade, locator: p. 1, excerpt: x}\n", "wrong-type", 2, "must be a number"),
     ],
-    ids=["unclosed-flow", "tab-indent", "latin-1", "empty", "top-list", "claims-mapping", "item-string",
+    ids=["unclosed-flow", "tab-indent", "latin-1", "empty", "comments-only", "null-document", "top-list", "claims-mapping", "item-string",
          "evidence-string", "duplicate-key", "unknown-kind", "number-with-comma"],
 )
 def test_malformed_yaml(minimal: Path, data: str | bytes, rule: str, line: int | None, message: str) -> None:
@@ -102,3 +104,14 @@ def test_a_20000_record_file_loads_without_a_traceback(minimal: Path) -> None:
     assert f"sources/big.yml:{20_002}: error: " in result.stderr
     assert "[invalid-date]" in result.stderr
     assert result.returncode == 1
+
+
+def test_a_file_of_comments_fails_the_check_it_would_have_silenced(minimal: Path) -> None:
+    """A records file holding nothing is an error: it cannot pass as a file whose records are unknown, which would
+    have let an unresolved reference through as unjudged (and its id onto a page)."""
+    write(minimal, BAD, "# nothing yet\n")
+    claims = minimal / "sources/claims/widgets.yml"
+    claims.write_text(claims.read_text("utf-8").replace("theme: trade", "theme: nosuchtheme", 1), "utf-8")
+    done = cli_check(minimal)
+    assert done.returncode == 1
+    assert f"{BAD}:1: error: file holds no data" in done.stderr

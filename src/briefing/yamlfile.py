@@ -175,7 +175,11 @@ def load_yaml(path: Path, shown: str, problems: Problems) -> Any:
     if not text.strip():
         problems.error(Loc(shown, 1), "file-empty", "file is empty")
         return None
-    return parse_yaml(text, shown, problems)
+    reported = len(problems.items)
+    data = parse_yaml(text, shown, problems)
+    if data is None and len(problems.items) == reported:  # only comments, '---' or '~': nothing to trust
+        problems.error(Loc(shown, 1), "file-empty", "file holds no data (only comments or an empty document)")
+    return data
 
 
 def parse_yaml(text: str, shown: str, problems: Problems, offset: int = 0) -> Any:
