@@ -22,6 +22,7 @@ from briefing.build import _os_message
 from briefing.loader import load
 from briefing.marking import at_ceiling
 from briefing.problems import Problems
+from briefing.refs import records
 from briefing.sanitise import safe_url
 from briefing.site import build_site
 
@@ -113,6 +114,18 @@ def test_attachments_are_published_by_exact_path_and_marking(minimal: Path) -> N
     assert (minimal / "site/public/notes.txt").read_text("utf-8") == "public notes\n"
     assert not (minimal / "site/restricted").exists() and not (minimal / "site/unlinked.txt").exists()
     assert SECRET not in outputs_text(minimal)
+
+
+def test_an_unlinked_attachment_is_withheld_when_every_record_is_kept(minimal: Path) -> None:
+    """With nothing above the ceiling the corpus is kept whole, but a file no page links has no marking."""
+    (minimal / "docs/unlinked.txt").write_text(f"{SECRET} unlinked\n", encoding="utf-8")
+    corpus = load(minimal, Problems())
+    assert "unlinked.txt" in corpus.files
+    assert all(r.marking == "TLP:CLEAR" for _, r in records(corpus))
+    assert "unlinked.txt" not in at_ceiling(corpus, "TLP:CLEAR").files
+    for engine in ("mkdocs", "zensical"):
+        assert build(minimal, "--engine", engine).returncode == 0
+        assert not (minimal / "site/unlinked.txt").exists() and SECRET not in outputs_text(minimal)
 
 
 def test_an_attachment_also_linked_by_a_restricted_page_is_restricted(minimal: Path) -> None:

@@ -20,8 +20,10 @@ def at_ceiling(corpus: Corpus, ceiling: str, verify: bool = True) -> Corpus:
     their day and cannot be corrected now: only records' own texts and statuses are read from them.
     """
     top = marking_rank(ceiling)
+    attachments = {path for path, marking in refs.attachment_markings(corpus).items() if marking_rank(marking) <= top}
+    files = {path: loc for path, loc in corpus.files.items() if path in attachments}  # unlinked: marking unknown
     if all(marking_rank(r.marking) <= top for _, r in refs.records(corpus)):
-        return corpus.copy()  # nothing is withheld, so nothing kept can refer to anything withheld
+        return corpus.copy(files=files)  # no record is withheld, so nothing kept can refer to one withheld
 
     def keep(records: dict) -> dict:
         return {k: r for k, r in records.items() if marking_rank(r.marking) <= top}
@@ -29,7 +31,6 @@ def at_ceiling(corpus: Corpus, ceiling: str, verify: bool = True) -> Corpus:
     pages = keep(corpus.pages)
     themes = {k: t if t.page in pages or t.page is None else replace(t, page=None)
               for k, t in keep(corpus.themes).items()}
-    attachments = {path for path, marking in refs.attachment_markings(corpus).items() if marking_rank(marking) <= top}
     cut = corpus.copy(
         sources=keep(corpus.sources),
         claims=keep(corpus.claims),
@@ -41,7 +42,7 @@ def at_ceiling(corpus: Corpus, ceiling: str, verify: bool = True) -> Corpus:
         gaps=keep(corpus.gaps),
         themes=themes,
         pages=pages,
-        files={path: loc for path, loc in corpus.files.items() if path in attachments},
+        files=files,
     )
     if not verify:
         return cut
