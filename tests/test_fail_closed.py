@@ -416,3 +416,15 @@ def test_a_clear_entry_may_not_take_fields_from_an_amber_crossref_parent(minimal
     leak = [p for p in run(minimal) if p.rule == "marking-leak" and "clearpaper" in p.message]
     assert len(leak) == 1 and leak[0].loc.line == line_of(minimal, BIB, "crossref = {amberconf}")
     refused(build(minimal), minimal)
+
+
+@pytest.mark.parametrize("value", ['""', "TLP:BLUE"])
+def test_an_unsure_default_marking_is_one_located_error_not_a_crash(minimal: Path, value: str) -> None:
+    """Records that take an unknown default count as TLP:RED meanwhile; the check says why, once, and fails."""
+    config = minimal / "sources/corpus.yml"
+    config.write_text(config.read_text("utf-8").replace("default_marking: TLP:CLEAR", f"default_marking: {value}"),
+                      encoding="utf-8")
+    done = briefing("check", "--root", str(minimal))
+    assert done.returncode == 1 and "Traceback" not in done.stderr and "internal error" not in done.stderr
+    assert done.stderr.count("[marking-invalid]") == 1 and "sources/corpus.yml:5: error:" in done.stderr
+    assert build(minimal).returncode != 0 and not (minimal / "site").exists()

@@ -43,7 +43,8 @@ def cli_check(root: Path) -> subprocess.CompletedProcess[str]:
         ("figures:\n  - {id: f, label: L, value: '1,000 t', unit: t, period: '2024', measures: M,\n"
          "     source: institute2024trade, locator: p. 1, excerpt: x}\n", "wrong-type", 2, "must be a number"),
     ],
-    ids=["unclosed-flow", "tab-indent", "latin-1", "empty", "comments-only", "null-document", "top-list", "claims-mapping", "item-string",
+    ids=["unclosed-flow", "tab-indent", "latin-1", "empty", "comments-only", "null-document",
+         "top-list", "claims-mapping", "item-string",
          "evidence-string", "duplicate-key", "unknown-kind", "number-with-comma"],
 )
 def test_malformed_yaml(minimal: Path, data: str | bytes, rule: str, line: int | None, message: str) -> None:

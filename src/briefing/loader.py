@@ -200,8 +200,10 @@ def _value(fld: schema.Field, f: Fields, kind: schema.Kind, config: Config) -> A
     if fld.type == schema.INT:
         value = f.whole(name)
     elif fld.type == schema.MARKING:
-        raw = f.text(name)
-        return check_marking(raw, f.at(name), f.problems, "TLP:CLEAR") if raw else None
+        if name not in f.data:
+            return None
+        # A marking that is not certain counts as the most restricted; a ceiling that is not, as the lowest.
+        return check_marking(f.text(name), f.at(name), f.problems, "TLP:CLEAR" if name == "ceiling" else "TLP:RED")
     else:
         value = f.text(name, required=fld.required, default=fld.default or "")
         if fld.type == schema.DATE and value and not valid_date(value):
@@ -266,8 +268,7 @@ def load_config(root: Path, problems: Problems) -> Config:
                 if value is not None and value != "":
                     setattr(config, fld.name, value)
             if "default_marking" in data and not normalise_marking(f.text("default_marking")):
-                problems.bad_markings.add(BAD_DEFAULT)
-                config.default_marking = "TLP:RED"
+                problems.bad_markings.add(BAD_DEFAULT)  # it reads as TLP:RED meanwhile
             if isinstance(config.archive, str):
                 config.archive = (root / config.archive).resolve()
     env_archive = os.environ.get(ARCHIVE_ENV)
