@@ -406,6 +406,19 @@ def test_the_themes_overview_path_is_reserved(minimal: Path) -> None:
     assert only(run(minimal), "reserved-path").loc.path == "docs/themes/index.md"
 
 
+def test_a_part_without_a_marking_keeps_a_default_higher_than_its_clear_parent(minimal: Path) -> None:
+    """default_marking TLP:AMBER: a chapter with no marking of its own stays AMBER under a CLEAR book."""
+    edit(minimal, "sources/corpus.yml", "default_marking: TLP:CLEAR", "default_marking: TLP:AMBER")
+    with (minimal / BIB).open("a", encoding="utf-8") as f:
+        f.write("\n@book{clearbook,\n  title = {A public book},\n  publisher = {Press},\n  date = {2024},\n"
+                "  marking = {TLP:CLEAR},\n}\n"
+                f"\n@inbook{{quietpart,\n  title = {{{SECRET} chapter}},\n  crossref = {{clearbook}},\n"
+                "  reliability = {B},\n}\n")
+    corpus = load(minimal, Problems())
+    assert corpus.sources["quietpart"].marking == "TLP:AMBER"
+    assert "quietpart" not in at_ceiling(corpus, "TLP:CLEAR", verify=False).sources
+
+
 def test_a_clear_entry_may_not_take_fields_from_an_amber_crossref_parent(minimal: Path) -> None:
     with (minimal / BIB).open("a", encoding="utf-8") as f:
         f.write(f"\n@proceedings{{amberconf,\n  title = {{{SECRET} proceedings}},\n  reliability = {{B}},\n"

@@ -226,7 +226,8 @@ def inherit(sources: dict[str, Source], problems: Problems) -> None:
     """Fill every entry's missing fields from its crossref and xdata parents, by biblatex's rules, in place.
 
     A parent's title becomes a book part's booktitle (or an article's journaltitle); grading fields never pass
-    down (each document is graded on its own), a parent's marking does when the child has none.
+    down (each document is graded on its own), a parent's marking does when the child has none and it is
+    higher than the corpus's default marking.
     """
     done: set[str] = set()
 
@@ -286,8 +287,8 @@ def _take(child: Source, parent: Source, xdata: bool) -> None:
                 child.protected[name] = parent.protected[field_name]
             if name in parent.names:
                 child.names[name] = parent.names[name]
-    if "marking" in child.inherited:
-        child.marking = parent.marking
+    if "marking" in child.inherited and marking_rank(parent.marking) > marking_rank(child.marking):
+        child.marking = parent.marking  # a part with no marking of its own: its whole's, or the default if higher
     if not child.authors and "author" in child.names:
         child.authors = [name_text(n) for n in child.names["author"]]
 
