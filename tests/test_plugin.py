@@ -190,6 +190,19 @@ def test_section_mode_with_the_corpus_elsewhere_leaves_the_project_docs_alone(tm
     assert broken_links(site) == []
 
 
+def test_a_corpus_inside_the_project_docs_is_refused_not_published_raw(tmp_path: Path, minimal: Path) -> None:
+    root = tmp_path / "handbook"
+    (root / "docs").mkdir(parents=True)
+    (root / "docs" / "index.md").write_text("# Handbook\n", "utf-8")
+    shutil.move(minimal, root / "docs" / "corpus")
+    (root / "mkdocs.yml").write_text(yaml.safe_dump({
+        "site_name": "Handbook", "theme": {"name": "material"},
+        "plugins": [{"briefing": {"root": "docs/corpus", "today": TODAY}}, "search", "offline"]}), "utf-8")
+    result = mkdocs(root)
+    assert result.returncode != 0 and "inside the project's docs folder" in result.stderr
+    assert "Traceback" not in result.stderr and not (root / "site" / "corpus").exists()
+
+
 def test_whole_site_mode_takes_over_name_nav_and_home(minimal: Path) -> None:
     root = project(minimal, briefing={"mode": "site"})
     result = mkdocs(root, "--strict")

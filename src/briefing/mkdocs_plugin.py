@@ -60,6 +60,10 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         here = Path(config.config_file_path).parent
         self.root = (here / self.config.root if self.config.root else here).resolve()
         whole = self.config.mode == "site"
+        if self.root.is_relative_to(Path(config.docs_dir).resolve()):
+            # MkDocs would publish every file there as it is: records, BibTeX, pages above the ceiling
+            raise PluginError(f"briefing: the corpus folder '{self.config.root}' is inside the project's docs "
+                              "folder, which MkDocs publishes as it is; move it beside docs/")
         try:
             if self.input is None:
                 from .site.standalone import load_input
