@@ -48,7 +48,7 @@ def test_no_record_id_key_or_field_name_in_any_pack(
         | {o.id for r in shipped_corpus.recommendations.values() for o in r.options}
     ids = {i for i in ids if "-" in i or any(ch.isdigit() for ch in i)}  # 'full' or 'drones' are plain words
     for pid, pdf in shipped_pdfs.items():
-        words = set(WORD.findall(pdf.text))
+        words = set(WORD.findall(pdf.text + " " + str(pdf.reader.metadata.get("/Keywords", ""))))
         assert sorted(ids & words) == [], pid
         assert sorted(fields & words) == [], pid
         assert not re.search(r"\b\w+\.(ya?ml|bib|md)\b", pdf.text), pid

@@ -212,7 +212,8 @@ def test_fonts_embedded_and_metadata_set(packs: dict[str, Pdf]) -> None:
     assert meta.title == "Widget export controls — full pack"
     assert meta.author == "Example analysis unit"
     assert meta.subject == "Complete evidence base"
-    assert "full" in meta["/Keywords"] and VERSION.version in meta["/Keywords"]
+    assert VERSION.version in meta["/Keywords"] and "TLP:CLEAR" in meta["/Keywords"]
+    assert "full" not in meta["/Keywords"]  # the pack's id is machinery, not a keyword
     assert meta["/CreationDate"] == "D:20241004120000Z"
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert reader.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged PDF (PDF/UA-1)

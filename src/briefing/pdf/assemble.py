@@ -333,17 +333,17 @@ class Assembler:
         title = clean(pack.title) or clean(cfg.title) or clean(pack.id)
         subtitle = clean(pack.subtitle) or ("" if self.scope.filtered else clean(cfg.subtitle))
         scope = [clean(self.corpus.themes[t].title if t in self.corpus.themes else t) for t in pack.themes]
-        keywords = [clean(k) for k in (pack.id, self.version.version, pack.ceiling, *pack.themes, *pack.tags) if k]
+        keywords = [k for k in (clean(self.version.version), pack.ceiling, *scope) if k]  # the PDF's properties
         return {
             "title": title, "corpus": clean(cfg.title), "subtitle": subtitle,
             "author": clean(cfg.originator) or clean(cfg.title) or "briefing",
             "originator": clean(cfg.originator), "lang": lang, "region": region,
             "description": clean(pack.purpose), "purpose": clean(pack.purpose), "keywords": keywords,
-            "pack": clean(pack.id), "marking": pack.ceiling, "marking_text": vocab.MARKING_TEXT[pack.ceiling],
+            "marking": pack.ceiling, "marking_text": vocab.MARKING_TEXT[pack.ceiling],
             "version": clean(self.version.version), "date": self.version.date,
             "date_long": long_date(self.version.date), "cutoff": clean(long_date(pack.cutoff or "")),
             "audience": clean(pack.audience), "distribution": clean(pack.distribution),
-            "scope": scope, "tags": [clean(t) for t in pack.tags], "compact": self.compact, "glance": self.glance,
+            "scope": scope, "compact": self.compact, "glance": self.glance,
             "brief": bool(BRIEF_SECTIONS & set(pack.sections)),
         }
 
