@@ -45,7 +45,8 @@ def test_no_record_id_key_or_field_name_in_any_pack(
     c = shipped_corpus
     ids = set(c.claims) | set(c.sources) | set(c.judgments) | set(c.recommendations) \
         | set(c.gaps) | set(c.figures) | set(c.entities) | set(c.events) | set(c.packs) \
-        | {o.id for r in shipped_corpus.recommendations.values() for o in r.options}
+        | {o.id for r in shipped_corpus.recommendations.values() for o in r.options} \
+        | {e.kind for e in c.entities.values()} | {s.source_class for s in c.sources.values()}
     ids = {i for i in ids if "-" in i or any(ch.isdigit() for ch in i)}  # 'full' or 'drones' are plain words
     for pid, pdf in shipped_pdfs.items():
         words = set(WORD.findall(pdf.text + " " + str(pdf.reader.metadata.get("/Keywords", ""))))

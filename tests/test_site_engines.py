@@ -81,6 +81,7 @@ def test_no_source_key_or_record_id_in_what_readers_see(sites: dict[str, Path]) 
     corpus, _ = load_and_check(REPO)
     ids = {i for i in [*corpus.sources, *corpus.claims, *corpus.recommendations] if "-" in i or i[-1].isdigit()}
     ids |= {s.source_class for s in corpus.sources.values() if "-" in s.source_class}
+    ids |= {e.kind for e in corpus.entities.values() if "-" in e.kind}
     seen: dict[str, str] = {}
     for page in sites["mkdocs"].rglob("*.html"):
         soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")

@@ -111,7 +111,11 @@ SOURCE_CLASS_LABELS = {
 }  # value in the corpus -> what a reader sees
 SOURCE_CLASSES = tuple(SOURCE_CLASS_LABELS)
 
-ENTITY_KINDS = ("state-body", "company", "institution", "person", "programme", "place", "group", "state")
+ENTITY_KIND_LABELS = {
+    "state-body": "State body", "company": "Company", "institution": "Institution", "person": "Person",
+    "programme": "Programme", "place": "Place", "group": "Group", "state": "State",
+}  # value in the corpus -> what a reader sees
+ENTITY_KINDS = tuple(ENTITY_KIND_LABELS)
 
 PACK_SECTIONS = (
     "bottom-line",

@@ -149,6 +149,7 @@ def environment() -> jinja2.Environment:
         terms=vocab.ESTIMATIVE_TERMS,
         stances=vocab.STANCES,
         source_kinds=vocab.SOURCE_CLASS_LABELS,
+        entity_kinds=vocab.ENTITY_KIND_LABELS,
         markings=vocab.MARKING_TEXT,
         reliability_text=lambda g: vocab.RELIABILITY.get(g or "F", "?"),
         credibility_text=lambda n: vocab.CREDIBILITY.get(n or 6, "?"),
