@@ -246,7 +246,8 @@ class Assembler:
             sanctions = [{"authority": clean(s.authority), "status": clean(s.status),
                           "date": clean(long_date(s.date)) if s.date else "",
                           "source": self.label(s.source) if s.source else ""} for s in e.sanctions]
-            rows.append({"name": clean(e.name), "kind": clean(vocab.ENTITY_KIND_LABELS.get(e.kind, e.kind)), "country": clean(e.country),
+            kind = vocab.ENTITY_KIND_LABELS.get(e.kind, e.kind)
+            rows.append({"name": clean(e.name), "kind": clean(kind), "country": clean(e.country),
                          "description": clean(e.description), "aliases": [clean(a) for a in e.aliases],
                          "sanctions": sanctions})
         return {"rows": rows}
