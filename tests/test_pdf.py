@@ -187,7 +187,7 @@ def test_a_section_empty_at_this_scope_fails_the_build(corpus: Corpus) -> None:
 
 def test_changes_annex(corpus: Corpus, packs: dict[str, Pdf], tmp_path: Path) -> None:
     amber = squash(packs["amber"].text)  # no previous release: no annex and no contents entry for it
-    assert "previous release" not in amber and "Changes since" not in amber
+    assert "previous release" not in amber and "Changes from" not in amber
     assert "Annex A. Scales and statuses" in amber
     changes = Changes(base="v1.0", base_version="v1.0", head_version=VERSION.version, items=[
         Change("claim-status", "widget-trade-grew", "Widget trade grew in 2023.", "reported", "confirmed"),
@@ -195,7 +195,7 @@ def test_changes_annex(corpus: Corpus, packs: dict[str, Pdf], tmp_path: Path) ->
                "Acme widgets reached Ruritania."),
     ])
     text = squash(write(tmp_path / "a.pdf", render(corpus, "amber", changes)).text)
-    assert "Changes since v1.0 (v1.0 → v1.0+2.gabcdef0)" in text
+    assert "Changes from version v1.0 to v1.0+2.gabcdef0." in text
     assert "Evidence status changed" in text and "reported → confirmed" in text
     assert "Was: Acme widgets went." in text
     deep = squash(write(tmp_path / "s.pdf", render(corpus, "shipments", changes)).text)

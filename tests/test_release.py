@@ -55,8 +55,20 @@ def test_changes_since_the_previous_release_in_site_and_pack(released: Path) -> 
     assert "widget-trade-grew" not in text and "customs2024widgets" not in text  # named in words, not by id
     assert "widget trade statistics 2023" in text.lower()
     pdf = " ".join(pdf_text(released / "dist/full.pdf").split())
-    assert "since v1.0" in pdf
+    assert "from version v1.0 to" in pdf
     assert "widget trade statistics 2023" in pdf.lower() and "customs2024widgets" not in pdf
+
+
+def test_a_revision_named_by_hash_reaches_readers_as_its_version(released: Path, tmp_path: Path) -> None:
+    """'--since <commit>' names what to compare with; readers see the version that commit was, not its hash."""
+    root = Path(shutil.copytree(released, tmp_path / "corpus", symlinks=True))
+    commit = subprocess.run(["git", "-C", str(root), "rev-parse", "v1.0^{commit}"], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert briefing("build", "--root", str(root), "--since", commit, *TODAY).returncode == 0
+    page = BeautifulSoup((root / "site" / "changes.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.h1 is not None and page.h1.get_text(strip=True) == "What changed since v1.0"
+    outputs = page.get_text(" ") + pdf_text(root / "dist/full.pdf") + (root / "site/index.html").read_text("utf-8")
+    assert commit not in outputs and commit[:7] not in outputs
 
 
 def test_claim_page_shows_the_status_history_with_both_dates(released: Path) -> None:

@@ -285,7 +285,7 @@ class Assembler:
                     for i in items if self._in_scope(i.kind, i.id)]
             if rows:
                 groups.append({"heading": heading, "rows": rows})
-        return {"none": False, "base": clean(c.base), "base_version": clean(c.base_version),
+        return {"none": False, "base_version": clean(c.base_version),
                 "head_version": clean(c.head_version), "groups": groups}
 
     def _in_scope(self, kind: str, ident: str) -> bool:
