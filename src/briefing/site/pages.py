@@ -299,7 +299,8 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
         {"Gaps": page("gaps.md")},
         {"Sources": page("sources.md")},
         {"Methodology": page("methodology.md")},
-        *([{html.escape(f"What changed since {data.changes.base_version}"): page("changes.md")}] if data.changes else []),
+        *([{html.escape(f"What changed since {data.changes.base_version}"): page("changes.md")}]
+          if data.changes else []),
         {"Downloads": page("downloads.md")},
     ]
     return site
