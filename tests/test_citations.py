@@ -277,3 +277,12 @@ def test_a_number_in_a_source_like_the_locator_stand_in_is_left_alone(minimal: P
     corpus = load(minimal, Problems())
     note = "".join(seg.text for seg in styler().note(corpus.sources["agency2024widgets"], locator="7"))
     assert "8642" in note and "Resolution 7" not in note and "7" in note
+
+
+def test_a_prefix_or_suffix_like_the_locator_stand_in_is_left_alone(minimal: Path) -> None:
+    from briefing.loader import load
+    from briefing.problems import Problems
+
+    source = load(minimal, Problems()).sources["agency2024widgets"]
+    note = "".join(seg.text for seg in styler().note(source, True, "page", "12", "", "table 8642"))
+    assert "table 8642" in note and "table 12" not in note and "12" in note

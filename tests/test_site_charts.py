@@ -53,3 +53,17 @@ def test_long_labels_wrap_and_values_have_room() -> None:
     width = int(re.search(r'viewBox="0 0 (\d+) ', svg).group(1))  # type: ignore[union-attr]
     value_x = float(re.findall(r'class="bar-value" x="([\d.]+)"', svg)[0])
     assert value_x + charts.CHAR_W * len("nearly 90 percent") <= width
+
+
+def test_a_chart_title_is_the_same_whatever_the_hash_seed() -> None:
+    """'Share' and 'share' are one kind of measure: the title picks between them the same way in every run."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from types import SimpleNamespace as N; from briefing.figcharts import charts; "
+            "f = lambda l, m: N(label=l, value=1.0, unit='percent', measures=m, period='2023', value_text='1', "
+            "source='s'); print(charts([f('A', 'Share of A'), f('B', 'share of B')])[0].title)")
+    titles = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip() for seed in range(8)}
+    assert titles == {"Share, in percent"}

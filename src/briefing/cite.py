@@ -539,6 +539,7 @@ class Styler:
              suffix: str = "") -> list[Segment]:
         """A citation as the style writes it: for a note style, the first note in full or a later one short."""
         if (locator and locator != _SENTINEL and _SINGLE.fullmatch(locator)
+                and _SENTINEL not in prefix + suffix
                 and not any(_SENTINEL in value for value in source.fields.values())):  # the stand-in must be unique
             # One formatting per source, position and label: a single locator is put in place of a stand-in.
             # (Ranges go through the processor each time: the style may shorten them, 101-103 -> 101-3.)

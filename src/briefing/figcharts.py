@@ -54,7 +54,7 @@ def charts(figures: Iterable[Figure]) -> list[Chart]:
         if len(group) < 2:
             continue
         figs = tuple(sorted(group, key=lambda f: (-f.value, f.label)))
-        kind = sorted({measure_kind(f.measures) for f in figs}, key=len)[0]
+        kind = min({measure_kind(f.measures) for f in figs}, key=lambda k: (len(k), k))  # the same every run
         bars = tuple(Bar(bar_label(f), f.value, f"{f.value_text} {unit}") for f in figs)
         out.append(Chart(f"{kind}, in {unit}", bars, figs))
     return out
