@@ -441,3 +441,14 @@ def test_an_unsure_default_marking_is_one_located_error_not_a_crash(minimal: Pat
     assert done.returncode == 1 and "Traceback" not in done.stderr and "internal error" not in done.stderr
     assert done.stderr.count("[marking-invalid]") == 1 and "sources/corpus.yml:5: error:" in done.stderr
     assert build(minimal).returncode != 0 and not (minimal / "site").exists()
+
+
+def test_a_pack_whose_chosen_gaps_are_all_withheld_has_an_empty_section(minimal: Path) -> None:
+    """The pack's own gap list is part of its scope: chosen gaps all above its ceiling leave 'gaps' empty."""
+    edit(minimal, "sources/records.yml", "    claims: [widgets-shipped]\n\npacks:",
+         "    claims: [widgets-shipped]\n  - id: gap-route\n    question: Which firm carried them?\n"
+         "    theme: trade\n    marking: TLP:AMBER\n\npacks:")
+    edit(minimal, "sources/records.yml", "    sections: [key-judgments,", "    gaps: [gap-route]\n"
+         "    sections: [key-judgments,")
+    problem = only(run(minimal), "pack-empty-section")
+    assert "'gaps'" in problem.message

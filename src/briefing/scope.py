@@ -64,6 +64,9 @@ def select(corpus: Corpus, pack: Pack) -> Scope:
     scope.figures = sorted((f for f in corpus.figures.values() if tied(f.theme, f.claims)),
                            key=lambda f: (theme_key(f.theme), f.label.casefold(), f.id))
     scope.gaps = [g for g in corpus.gaps.values() if tied(g.theme, g.claims)]
+    if pack.gaps:  # the pack's own choice, in its order
+        held = {g.id: g for g in scope.gaps}
+        scope.gaps = [held[i] for i in pack.gaps if i in held]
     scope.events = sorted((e for e in corpus.events.values() if tied(e.theme, e.claims)), key=lambda e: (e.date, e.id))
     scope.pages = _pages(corpus, themes, chosen, filtered)
 

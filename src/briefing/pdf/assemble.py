@@ -228,12 +228,8 @@ class Assembler:
         return {"rows": rows, "charts": self.charts()}
 
     def gaps(self) -> dict[str, Any]:
-        chosen = self.scope.gaps
-        if self.pack.gaps:  # the pack's own choice, in its order
-            held = {g.id: g for g in chosen}
-            chosen = [held[i] for i in self.pack.gaps if i in held]
         return {"items": [{"question": clean(g.question), "why": clean(g.why), "would_change": clean(g.would_change),
-                           "claims": self.claims_of(g.claims)} for g in chosen]}
+                           "claims": self.claims_of(g.claims)} for g in self.scope.gaps]}
 
     def timeline(self) -> dict[str, Any]:
         return {"rows": [{"date": clean(long_date(e.date)), "title": clean(e.title),
