@@ -199,7 +199,7 @@ def test_changes_annex(corpus: Corpus, packs: dict[str, Pdf], tmp_path: Path) ->
     assert "Evidence status changed" in text and "reported → confirmed" in text
     assert "Was: Acme widgets went." in text
     deep = squash(write(tmp_path / "s.pdf", render(corpus, "shipments", changes)).text)
-    assert "Claim Acme widgets reached Ruritania." in deep and "reported → confirmed" not in deep  # out of scope
+    assert "• Acme widgets reached Ruritania. Was:" in deep and "reported → confirmed" not in deep  # out of scope
     assert "widgets-shipped" not in deep
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from . import refs, schema
 from .bibliography import containers, field_loc
-from .citations import prose_lines
+from .citations import CLAIM_REF, prose_lines
 from .marking import at_ceiling
 from .model import GENERATED_DIRS, GENERATED_PAGES, Claim, Corpus, Pack, clip
 from .problems import NOTE, WARNING, Loc, Problems, rule, suggest
@@ -382,10 +382,10 @@ class Checker:
                 self._estimative(rec.loc, text, f"recommendation '{rec.id}'")
 
     def _status_words(self, loc: Loc, sentence: str) -> None:
-        claims = [self.c.claims[i] for i in CLAIM_REF_IDS.findall(sentence) if i in self.c.claims]
+        claims = [self.c.claims[i] for i in CLAIM_REF.findall(sentence) if i in self.c.claims]
         if not claims:
             return
-        prose = CLAIM_REF_IDS.sub(" ", sentence).lower()
+        prose = CLAIM_REF.sub(" ", sentence).lower()
         have = {c.status for c in claims}
         for status in dict.fromkeys(STATUS_WORD.findall(prose)):
             if status not in have:
@@ -505,7 +505,6 @@ def unjudged_kinds(unreadable: Iterable[str]) -> set[str]:
 
 OFF_SCALE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in NONSTANDARD_ESTIMATIVE) + r")\b")
 STATUS_WORD = re.compile(r"\b(?:" + "|".join(STATUSES) + r")\b")
-CLAIM_REF_IDS = re.compile(r"\[claim:([A-Za-z0-9_.\-]+)\]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\[*_(\"\u201c])")
 
 

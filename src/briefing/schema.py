@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from . import model, vocab
@@ -47,14 +46,10 @@ class Kind:
     fields: tuple[Field, ...]
     doc: str = ""
     marked: bool = True  # takes a 'marking' (packs have a ceiling instead)
-    extra: dict[str, Any] = field(default_factory=dict)  # model arguments that no field sets
 
     @property
     def keys(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields) + (("marking",) if self.marked else ())
-
-    def field(self, name: str) -> Field:
-        return next(f for f in self.fields if f.name == name)
 
 
 def _id(doc: str) -> Field:
@@ -230,16 +225,6 @@ SOURCE_FIELDS = (
     Field("archive", doc="file name of its copy in the archive folder"),
     Field("archive_sha256", doc="SHA-256 of that copy"),
 )
-
-
-def reference_fields(kind: Kind) -> Iterator[tuple[tuple[str, ...], Field]]:
-    """(path, field) for each field of a kind that names other records; nested kinds included."""
-    for f in kind.fields:
-        if f.refers:
-            yield (f.name,), f
-        if f.item is not None:
-            for path, inner in reference_fields(f.item):
-                yield (f.name, *path), inner
 
 
 # --- derived: JSON Schema for editors, field tables for the README ------------------------------------------

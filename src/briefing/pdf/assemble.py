@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as etree
 from typing import Any
 
@@ -35,7 +34,6 @@ TITLES = {
     "annex-scales": "Scales and statuses",
     "annex-changes": "Changes since the previous version",
 }
-RANGE = re.compile(r"(?<=\d)-(?=\d)")  # a hyphen between digits in a locator: a range, set with an en dash
 ALTERNATIVES = 2  # alternatives shown beside a recommended course
 BRIEF_SECTIONS = {"bottom-line", "recommended"}  # either one sets the ministerial layout
 COMPACT_PAGES = 4  # a pack of at most this many pages starts in the compact layout
@@ -97,9 +95,8 @@ class Assembler:
         source = self.source(cite.get("data-key", ""))
         first = source.key not in self._noted
         self._noted.add(source.key)
-        locator = RANGE.sub("\u2013", cite.get("data-locator", ""))  # 'pp. 3-5' -> 'pp. 3–5'
         return segments(styler(source.style).note(source, first, cite.get("data-label", ""),
-                                                  locator, cite.get("data-prefix", ""),
+                                                  cite.get("data-locator", ""), cite.get("data-prefix", ""),
                                                   cite.get("data-suffix", "")))
 
     def cite_group(self, span: etree.Element) -> tree.Node:
@@ -223,7 +220,7 @@ class Assembler:
             source = self.source(f.source)
             rows.append({"label": clean(f.label), "value": clean(f.value_text), "unit": clean(f.unit),
                          "period": clean(dates_in_words(f.period)), "measures": clean(f.measures),
-                         "source": self.label(f.source), "locator": RANGE.sub("\u2013", clean(f.locator)),
+                         "source": self.label(f.source), "locator": clean(f.locator),
                          "grade": source.reliability or "F", "excerpt": clean(f.excerpt)})
         return {"rows": rows, "charts": self.charts()}
 
@@ -270,18 +267,16 @@ class Assembler:
         }
 
     def annex_changes(self) -> dict[str, Any]:
-        if self.changes is None:
-            return {"none": True}
         c = self.changes
+        assert c is not None, "data() leaves the annex out when there is nothing to compare with"
         groups = []
         for heading, items in c.groups():
-            rows = [{"id": clean(i.id), "what": i.kind.split("-", 1)[0].capitalize(), "title": clean(i.title),
-                     "before": clean(i.before or "none"),
-                     "after": clean(i.after or "none"), "step": i.kind in STEP_KINDS, "was": i.kind in WAS_KINDS}
+            rows = [{"title": clean(i.title), "before": clean(i.before or "none"), "after": clean(i.after or "none"),
+                     "step": i.kind in STEP_KINDS, "was": i.kind in WAS_KINDS}
                     for i in items if self._in_scope(i.kind, i.id)]
             if rows:
                 groups.append({"heading": heading, "rows": rows})
-        return {"none": False, "base_version": clean(c.base_version),
+        return {"base_version": clean(c.base_version),
                 "head_version": clean(c.head_version), "groups": groups}
 
     def _in_scope(self, kind: str, ident: str) -> bool:
