@@ -187,7 +187,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
     def on_post_build(self, *, config) -> None:
         from .site.search import shape_site
 
-        shape_site(Path(config.site_dir))
+        shape_site(Path(config.site_dir), self.site.record_pages() if self.site is not None else frozenset())
 
     def on_serve(self, server, config, builder):
         if self.root is not None and (self.root / "sources").is_dir():

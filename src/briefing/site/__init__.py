@@ -111,11 +111,12 @@ def _zensical(data: SiteInput, out: Path) -> None:
     docs = data.corpus.config.root / "docs"
     with _environment(data.version.epoch), tempfile.TemporaryDirectory(prefix="zensical-", dir=out.parent) as tmp:
         source = Path(tmp)
-        export(data, generate(data), docs if docs.is_dir() else None, source)
+        site = generate(data)
+        export(data, site, docs if docs.is_dir() else None, source)
         done = subprocess.run([tool, "build", "--clean"], cwd=source, capture_output=True, text=True, check=False)
         if done.returncode != 0 or not (source / "site" / "index.html").is_file():
             raise BuildError(f"Zensical could not build the site:\n{(done.stderr or done.stdout).strip()}")
-        shape_site(source / "site")
+        shape_site(source / "site", site.record_pages())
         page_404 = source / "site" / "404.html"
         if page_404.is_file():
             page_404.write_text(relative_404(page_404.read_text("utf-8")), encoding="utf-8")

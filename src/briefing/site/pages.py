@@ -37,6 +37,7 @@ class SitePage:
     in_nav: bool = True
     html_blocks: list[str] = field(default_factory=list)
     search: str = ""  # HTML that stands for the page in the search index ("": the page itself)
+    record: bool = True  # made from records alone (no analysts' prose): its search entries may be shortened
 
     @property
     def markdown(self) -> str:
@@ -87,6 +88,10 @@ class Site:
     pages: dict[str, SitePage] = field(default_factory=dict)  # by docs path, where each is written
     nav: list = field(default_factory=list)  # MkDocs nav: [{title: path or [...]}]
     paths: SitePaths = WHOLE_SITE
+
+    def record_pages(self) -> frozenset[str]:
+        """The built pages (``claims/x.html``) made from records alone, whose search entries may be shortened."""
+        return frozenset(p.path.removesuffix(".md") + ".html" for p in self.pages.values() if p.record)
 
 
 @dataclass(frozen=True)
@@ -197,7 +202,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
         text, blocks = render(template, path, paths, links=links, **common, **ctx), list[str]()
         if prose is None:
             text, blocks = stash_html(text)
-        site.pages[path] = SitePage(path, text, in_nav, blocks, search)
+        site.pages[path] = SitePage(path, text, in_nav, blocks, search, record=prose is None)
 
     page = paths.page
     theme_docs = set(themes.values())

@@ -31,8 +31,10 @@ WORKERS = "assets/javascripts/workers"
 PREFIX = "var __index = "  # what Material's offline plugin writes, and its bundle reads from file://
 
 
-def shape_site(site: Path) -> bool:
-    """Shape the search index of a built site in place; False when the site has no Material/lunr index."""
+def shape_site(site: Path, records: frozenset[str]) -> bool:
+    """Shape the search index of a built site in place (only the entries of ``records``, the pages made from
+    records alone: analysts' pages and a host project's own keep every word); False when the site has no
+    Material/lunr index."""
     for worker in sorted((site / WORKERS).glob("*.js")):
         if not worker.name.endswith(".source.js"):
             write_worker_source(worker)
@@ -43,7 +45,7 @@ def shape_site(site: Path) -> bool:
     data = json.loads(source.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("docs"), list) or "config" not in data:
         return False
-    data["docs"] = shape(data["docs"])
+    data["docs"] = shape(data["docs"], records)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     script = folder / "search_index.js"
     if not script.is_file():  # no offline plugin: the site is for a web server only, as its mkdocs.yml says
@@ -60,11 +62,15 @@ def read_index(site: Path) -> dict[str, Any]:
     return json.loads(text.removeprefix(PREFIX))
 
 
-def shape(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The entries worth searching, each with a short plain text (see the module's docstring)."""
-    pages_with = Counter({title: len(pages) for title, pages in _section_pages(docs).items()})
+def shape(docs: list[dict[str, Any]], records: frozenset[str]) -> list[dict[str, Any]]:
+    """The entries worth searching, each record page's with a short plain text (see the module's docstring)."""
+    ours = [doc for doc in docs if _page(doc) in records]
+    pages_with = Counter({title: len(pages) for title, pages in _section_pages(ours).items()})
     out = []
     for doc in docs:
+        if _page(doc) not in records:
+            out.append(doc)
+            continue
         location = str(doc.get("location", ""))
         section = "#" in location
         if section and pages_with[doc.get("title", "")] >= RECURRING:
@@ -74,6 +80,10 @@ def shape(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
                                    SECTION_TEXT if section else PAGE_TEXT)
         out.append(entry)
     return out
+
+
+def _page(doc: dict[str, Any]) -> str:
+    return str(doc.get("location", "")).split("#", 1)[0]
 
 
 def _section_pages(docs: list[dict[str, Any]]) -> dict[str, set[str]]:
