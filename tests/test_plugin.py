@@ -170,8 +170,8 @@ def test_section_mode_without_a_nav_lists_the_project_pages_then_the_section(min
 def test_section_mode_with_the_corpus_elsewhere_leaves_the_project_docs_alone(tmp_path: Path, minimal: Path) -> None:
     root = tmp_path / "handbook"
     (root / "docs").mkdir(parents=True)
-    (root / "docs" / "index.md").write_text("# Handbook\n\nNot a corpus page: <b>raw HTML</b> is fine here.\n",
-                                            "utf-8")
+    (root / "docs" / "index.md").write_text("# Handbook\n\nNot a corpus page: <b>raw HTML</b> is fine here, "
+                                            '<iframe title="map" src="map.html"></iframe> too.\n', "utf-8")
     (root / "docs" / "notes.md").write_text("# Notes\n\n[Back](index.md)\n", "utf-8")
     (root / "docs" / "logo.txt").write_text("not linked from any page\n", "utf-8")
     shutil.move(minimal, root / "corpus")
@@ -182,6 +182,7 @@ def test_section_mode_with_the_corpus_elsewhere_leaves_the_project_docs_alone(tm
     assert result.returncode == 0, result.stderr
     site = root / "site"
     assert content(site, "index.html").h1.get_text(strip=True) == "Handbook"
+    assert content(site, "index.html").select_one('iframe[title="map"]') is not None  # not the corpus's sanitiser
     assert (site / "notes.html").is_file() and (site / "logo.txt").is_file()
     # The corpus's own pages live in the section with the generated ones: home prose and theme page included.
     assert "An example corpus" in content(site, "briefing/index.html").get_text()

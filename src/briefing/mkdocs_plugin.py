@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
 from mkdocs.utils import nest_paths
 
 from .errors import BriefingError
+from .sanitise import clean_html
 from .site import mkdocs_config
 from .site.context import SiteInput
 from .site.pages import Site, generate, unstash_html
@@ -178,7 +179,11 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
     def on_page_content(self, html: str, page, config, files) -> str:
         assert self.site is not None
         generated = self.site.pages.get(page.file.src_uri)
-        return unstash_html(html, generated.html_blocks) if generated is not None else html
+        if generated is None:
+            return html  # a page of the project's own (section mode): not ours to change
+        if self.config.mode == "section":
+            html = clean_html(html)  # what briefing.site.mdext does for a whole site
+        return unstash_html(html, generated.html_blocks)
 
     def on_post_template(self, output_content: str, template_name: str, config) -> str:
         return mkdocs_config.relative_404(output_content) if template_name == "404.html" else output_content

@@ -87,7 +87,7 @@ def settings(data: SiteInput) -> dict[str, Any]:
     return {
         "site_name": html.escape(corpus.config.title),  # the theme prints it unescaped (and once with | e)
         "use_directory_urls": False,  # file:// needs real file names
-        "markdown_extensions": [*EXTENSION_NAMES, "briefing.site.mdext"],
+        "markdown_extensions": [*EXTENSION_NAMES, SANITISER],
         "theme": _theme(),
         "extra_css": [CSS],
         "extra_javascript": [JS],
@@ -107,6 +107,9 @@ def settings(data: SiteInput) -> dict[str, Any]:
     }
 
 
+SANITISER = "briefing.site.mdext"
+
+
 def apply(config: MkDocsConfig, site: Site, data: SiteInput, whole: bool = True) -> None:
     """Everything the plugin supplies, whatever mkdocs.yml says: extensions, offline theme, assets, footer.
 
@@ -120,6 +123,8 @@ def apply(config: MkDocsConfig, site: Site, data: SiteInput, whole: bool = True)
         config.nav = site.nav
     config.use_directory_urls = wanted["use_directory_urls"]  # the generated links name .html files
     for name in wanted["markdown_extensions"]:
+        if name == SANITISER and not whole:
+            continue  # a section sanitises its own pages only (the plugin's on_page_content), not the project's
         if name not in config.markdown_extensions:
             config.markdown_extensions.append(name)
     theme = config.theme
