@@ -65,14 +65,15 @@ class Changelog:
         return self._cache[ceiling]
 
 
-def site_input(corpus: Corpus, version: VersionInfo, ceiling: str, since: str | None,
+def site_input(corpus: Corpus, version: VersionInfo, ceiling: str, changelog: Changelog,
                dist: Path | None) -> SiteInput:
     """Everything a site build needs, for ``briefing build`` and the MkDocs plugin alike: the corpus cut to the
-    ceiling, each claim's history, the changes since a revision and the packs in dist the ceiling allows."""
+    ceiling, each claim's history, the changes since a revision (computed once per ceiling by the changelog the
+    packs share) and the packs in dist the ceiling allows."""
     from .site.context import SiteInput, downloads_in  # imported when needed: 'check' loads no site code
 
     root = corpus.config.root
-    return SiteInput(at_ceiling(corpus, ceiling), ceiling, version, Changelog(corpus, version, since).at(ceiling),
+    return SiteInput(at_ceiling(corpus, ceiling), ceiling, version, changelog.at(ceiling),
                      claim_history(root, corpus, version, ceiling), downloads_in(dist, corpus, ceiling) if dist else [])
 
 
@@ -110,9 +111,9 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
         written.add(f"{pack.id}.pdf")
     if plan.site:
         console.say("building site ...", "progress")
-        from .site import render  # imported when needed: 'briefing check' loads neither MkDocs nor Typst
+        from .site import render_site  # imported when needed: 'briefing check' loads neither MkDocs nor Typst
 
-        render(site_input(corpus, version, plan.ceiling, plan.since, dist), work / "site", plan.engine)
+        render_site(site_input(corpus, version, plan.ceiling, changelog, dist), work / "site", plan.engine)
         for old_zip in dist.glob("site-*.zip"):
             old_zip.unlink()
         zip_site(work / "site", dist / site_zip_name(version), version)

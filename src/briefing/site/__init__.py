@@ -28,7 +28,7 @@ from .mkdocs_config import relative_404
 from .pages import generate
 from .search import shape_site
 
-__all__ = ["Download", "build_site", "render"]
+__all__ = ["Download", "build_site", "render_site"]
 
 
 @contextlib.contextmanager
@@ -64,10 +64,10 @@ def build_site(corpus: Corpus, out: Path, *, ceiling: str, version: VersionInfo,
     MkDocs runs in strict mode with the ``briefing`` plugin: a broken link or any other MkDocs warning stops the
     build (BuildError). Zensical builds the exported site source (``export``), which needs no plugin.
     """
-    render(SiteInput(corpus, ceiling, version, changes, history, list(downloads or [])), Path(out), engine)
+    render_site(SiteInput(corpus, ceiling, version, changes, history, list(downloads or [])), Path(out), engine)
 
 
-def render(data: SiteInput, out: Path, engine: str = "mkdocs") -> None:
+def render_site(data: SiteInput, out: Path, engine: str = "mkdocs") -> None:
     """Write the site of prepared inputs (``build.site_input``) into ``out`` with an engine (see build_site)."""
     corpus, version = data.corpus, data.version
     if engine == "zensical":

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-from ..build import default_since, site_input
+from ..build import Changelog, default_since, site_input
 from ..errors import BriefingError
 from ..pipeline import load_and_check
 from ..problems import NOTE, WARNING
@@ -36,7 +36,7 @@ def load_input(root: Path, ceiling: str | None, today: dt.date | None = None) ->
     if top is None:
         raise PluginError(f"ceiling '{ceiling}' is not a TLP 2.0 marking")
     try:
-        return site_input(corpus, describe(root, corpus.config.release_tags), top, default_since(corpus),
-                          root / "dist")
+        version = describe(root, corpus.config.release_tags)
+        return site_input(corpus, version, top, Changelog(corpus, version, default_since(corpus)), root / "dist")
     except BriefingError as exc:
         raise PluginError(str(exc)) from exc
