@@ -3,7 +3,10 @@ pandoc's citation syntax in pages, and references and footnotes formatted by a C
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -286,3 +289,19 @@ def test_a_prefix_or_suffix_like_the_locator_stand_in_is_left_alone(minimal: Pat
     source = load(minimal, Problems()).sources["agency2024widgets"]
     note = "".join(seg.text for seg in styler().note(source, True, "page", "12", "", "table 8642"))
     assert "table 8642" in note and "table 12" not in note and "12" in note
+
+
+def test_only_clear_sources_are_kept_in_the_shared_cache(minimal: Path, tmp_path: Path) -> None:
+    """The reference cache lives in the user's home, outside the repository: nothing restricted goes there."""
+    bib = minimal / "sources/references.bib"
+    bib.write_text(bib.read_text("utf-8") + "\n@report{amber2024memo,\n  author = {{Restricted Desk}},\n"
+                   "  title = {Qwertyzanzibar memo},\n  institution = {Restricted Desk},\n  date = {2024-10-03},\n"
+                   "  reliability = {B},\n  marking = {TLP:AMBER},\n}\n", "utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    code = ("import sys; from pathlib import Path; from briefing.loader import load; from briefing.problems import "
+            "Problems; from briefing.cite import reference; c = load(Path(sys.argv[1]), Problems()); "
+            "[reference(s) for s in c.sources.values()]")
+    subprocess.run([sys.executable, "-c", code, str(minimal)], env=env, check=True)
+    [cache] = (tmp_path / "cache" / "briefing").glob("csl-*.json")
+    text = cache.read_text("utf-8")
+    assert "Widget" in text and "Qwertyzanzibar" not in text

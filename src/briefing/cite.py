@@ -571,7 +571,8 @@ class Styler:
         cache = _cache(source)
         key = (form, self.path)
         if key not in cache:
-            disk = _disk(self.path)
+            # The disk cache lies outside the repository and outlives it: only what may be shared with anyone
+            disk = _disk(self.path) if source.marking == "TLP:CLEAR" else None
             digest = ""
             if disk is not None:
                 text = json.dumps([csl_json(source), list(form)], sort_keys=True, ensure_ascii=False)
@@ -590,9 +591,10 @@ _OPENED: list[_DiskCache] = []
 
 
 class _DiskCache:
-    """Formatted references and notes kept between runs, one file per style: the processor is slow (a few ms a
-    form) and a corpus's references rarely change. The file's name holds a digest of the style, of citeproc-py's
-    version and of this module, so any change to them starts a new cache; BRIEFING_NO_CACHE=1 turns it off."""
+    """Formatted references and notes of TLP:CLEAR sources kept between runs, one file per style: the processor
+    is slow (a few ms a form) and a corpus's references rarely change. The file's name holds a digest of the
+    style, of citeproc-py's version and of this module, so any change to them starts a new cache;
+    BRIEFING_NO_CACHE=1 turns it off."""
 
     def __init__(self, path: Path):
         self.path, self.dirty = path, False
