@@ -241,14 +241,13 @@ def inherit(sources: dict[str, Source], problems: Problems) -> None:
                                f"source '{key}' inherits from itself through crossref/xdata")
                 continue
             parent = sources.get(parent_key)
+            name = "xdata" if parent_key in split_keys(child.get("xdata")) else "crossref"
             if parent is None:
-                name = "xdata" if parent_key in split_keys(child.get("xdata")) else "crossref"
                 problems.error(field_loc(child, name), "unresolved-source",
                                f"source '{key}' names '{parent_key}' in {name}, which is no source")
                 continue
             resolve(parent_key, (*path, parent_key))
             parent.inherited_by.append(key)
-            name = "xdata" if parent_key in split_keys(child.get("xdata")) else "crossref"
             _take(child, parent, xdata=name == "xdata")
             if marking_rank(parent.marking) > marking_rank(child.marking):  # its fields would leak down
                 problems.error(field_loc(child, name), "marking-leak",

@@ -81,13 +81,13 @@ class Assembler:
     def label(self, key: str) -> str:
         return clean(short_citation(self.source(key)))
 
-    def claim_ref(self, ident: str) -> tree.Node:
+    def claim_ref(self, ident: str, named: bool = False) -> tree.Node:
         claim = self.corpus.claims.get(ident)
         if claim is None:
             raise Unfit(f"refers to claim '{ident}', which is withheld at {self.pack.ceiling} or unknown")
         in_pack = ident in self.scope.claim_ids
         return {"t": "claim", "id": clean(ident), "status": claim.status, "statement": clean(claim.statement),
-                "short": clean(claim.opening(60)), "named": False, "link": self.linked and in_pack}
+                "short": clean(claim.opening(60)), "named": named, "link": self.linked and in_pack}
 
     def note(self, cite: etree.Element) -> list[tree.Node]:
         """One source's part of a footnote in the corpus's CSL style: in full the first time the pack cites it,
@@ -112,8 +112,7 @@ class Assembler:
 
     def claims_of(self, ids: list[str]) -> list[tree.Node]:
         """Claims listed after a record ('Based on: …'): each named by the start of its statement."""
-        refs = [self.claim_ref(i) for i in ids if i in self.corpus.claims]
-        return [{**ref, "named": True} if isinstance(ref, dict) else ref for ref in refs]
+        return [self.claim_ref(i, named=True) for i in ids if i in self.corpus.claims]
 
     # --- sections ------------------------------------------------------------------------------------------
     def key_judgments(self) -> dict[str, Any]:
