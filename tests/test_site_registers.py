@@ -174,3 +174,14 @@ def test_sources_without_javascript_show_every_entry(site: Path, browser) -> Non
     assert len(visible_texts(page, "ol.bibliography h3.source-name")) == 4
     assert not page.locator(".register-controls").is_visible()
     context.close()
+
+
+def test_every_kind_of_source_has_its_group() -> None:
+    """A kind of source added to the vocabulary must be placed in a group of the sources page, not fall into
+    'Other sources' unnoticed."""
+    from briefing.site.pages import SOURCE_GROUPS
+    from briefing.vocab import SOURCE_CLASSES
+
+    grouped = [c for _, _, classes in SOURCE_GROUPS for c in classes]
+    assert sorted(grouped) == sorted(set(grouped))  # each in one group
+    assert set(SOURCE_CLASSES) - set(grouped) == {"other"}
