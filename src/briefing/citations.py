@@ -25,7 +25,8 @@ _KEY = r"(?:\{(?P<braced>[^{}\s]+)\}|(?P<key>[A-Za-z0-9_](?:[\w:.#$%&+?<>~/-]*[\
 KEY = re.compile(_KEY)
 # Where an in-text @key may start: not after a word character, '.', '@', '\' or a URL's punctuation (e-mail
 # addresses, handles in URLs, escaped \@).
-_IN_TEXT = re.compile(r"(?<![\w.@\\/:+=&#%~!-])@" + _KEY)
+IN_TEXT_AT = r"(?<![\w.@\\/:+=&#%~!-])@"  # an '@' no word character, '.', '@', '\\' or URL punctuation precedes
+_IN_TEXT = re.compile(IN_TEXT_AT + _KEY)
 _BRACKET_AT = re.compile(r"(?:^|[\s;\[(-])@|^-@|[\s;]-@")
 # Pandoc's locator terms (and CSL's locator labels they stand for); a bare number is a page.
 LABELS = {

@@ -16,16 +16,15 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-from .citations import CLAIM_REF, CiteGroup, parse_at
+from .citations import CLAIM_REF, IN_TEXT_AT, CiteGroup, parse_at
 
 # The Markdown every renderer reads, by Python-Markdown extension names (the site's mkdocs.yml lists the same);
 # the PDF adds this module's citation syntax, the site links citations while it generates its Markdown.
 EXTENSION_NAMES = ("tables", "fenced_code", "sane_lists", "admonition", "toc", "attr_list")
 
 
-# Where a citation may start: any '[' and an '@' that no word character, '.', '@', '\\' or URL punctuation precedes
-# (citations.parse_at decides).
-CITE_START = r"\[|(?<![\w.@\\/:+=&#%~!-])@"
+# Where a citation may start: any '[' and an in-text '@' (citations.parse_at decides).
+CITE_START = r"\[|" + IN_TEXT_AT
 
 
 class _CitationProcessor(InlineProcessor):
