@@ -149,12 +149,8 @@ def pages(pdf: Path) -> int | None:
     return len(PdfReader(pdf).pages)
 
 
-def report_outputs(root: Path, pack: str | None = None) -> None:
-    """Sizes of what a build wrote; for one pack, only that pack."""
-    if pack:
-        pdf = root / "dist" / f"{pack}.pdf"
-        print(f"  {pdf.name}: {pages(pdf)} pages, {pdf.stat().st_size / 1024:,.0f} KiB")
-        return
+def report_outputs(root: Path) -> None:
+    """Sizes of what a build wrote."""
     index = root / "site" / "search" / "search_index.js"
     if index.is_file():
         print(f"  search index: {index.stat().st_size / 1024:,.0f} KiB; site files: "
@@ -166,7 +162,7 @@ def report_outputs(root: Path, pack: str | None = None) -> None:
 
 
 def edit_one_claim(root: Path, n: int) -> None:
-    """Rewrite the statement of one claim (a different one each run), as an analyst's edit would."""
+    """Rewrite the statement of the first claim (a new text each run), as an analyst's edit would."""
     path = sorted((root / "sources" / "claims").glob("*.yml"))[0]
     text = path.read_text("utf-8")
     marker = "statement: "
@@ -290,7 +286,6 @@ def timed_search(site: Path, runs: int, queries: tuple[str, ...]) -> dict[str, l
             got["results after navigation"].append(time.perf_counter() - start)
             got["results after load"].append(time.perf_counter() - loaded)
             for query in queries[1:]:
-                before = page.evaluate("document.querySelector('.md-search-result__list').innerHTML")
                 field.fill("")
                 field.press_sequentially(query[:-1])
                 page.wait_for_timeout(300)
