@@ -38,6 +38,11 @@ class Chart:
     figures: tuple[Figure, ...]  # in the order of the bars
 
 
+def describe(bars: Iterable[Bar]) -> str:
+    """A chart's text alternative: every bar's label and value."""
+    return "; ".join(f"{b.label}: {b.text}" for b in bars)
+
+
 def bar_label(figure: Figure) -> str:
     """'Share of Russia's imports of machine tools (2023)': the figure's label and its period without asides."""
     period = dates_in_words(ASIDE.sub("", figure.period) or figure.period)

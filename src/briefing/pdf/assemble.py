@@ -209,7 +209,7 @@ class Assembler:
         for chart in figcharts.charts(self.scope.figures):
             bars = [{"label": clean(b.label), "value": b.value, "text": clean(b.text)} for b in chart.bars]
             out.append({"title": clean(chart.title), "bars": bars,
-                        "desc": "; ".join(f"{b['label']}: {b['text']}" for b in bars),
+                        "desc": clean(figcharts.describe(chart.bars)),
                         "sources": list(dict.fromkeys(self.label(f.source) for f in chart.figures))})
         return out
 

@@ -11,7 +11,7 @@ import html
 import textwrap
 from collections.abc import Sequence
 
-from ..figcharts import Bar
+from ..figcharts import Bar, describe
 
 WIDTH = 400
 LINE_H = 17  # one label line
@@ -40,7 +40,7 @@ def bar_chart(title: str, bars: Sequence[Bar], ident: str) -> str:
     zero = PAD + plot * (-low / span)
     labels = [textwrap.wrap(b.label, LABEL_CHARS, break_on_hyphens=False) or [""] for b in bars]
     height = PAD * 2 + sum(LINE_H * len(lines) + BAR_H + GAP for lines in labels)
-    desc = "; ".join(f"{b.label}: {b.text}" for b in bars)
+    desc = describe(bars)
     out = [
         f'<svg class="bar-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="100%" role="img" aria-labelledby="{ident}-t {ident}-d">',
