@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -104,8 +103,7 @@ def fake_pdf(folder: Path) -> Download:
     folder.mkdir(parents=True, exist_ok=True)
     pdf = folder / "full.pdf"
     pdf.write_bytes(b"%PDF-1.7\n% a stand-in for a rendered pack\n%%EOF\n")
-    return Download("full", "Widget export controls \u2014 full pack", "TLP:CLEAR", pdf,
-                    hashlib.sha256(pdf.read_bytes()).hexdigest())
+    return Download("full", "Widget export controls \u2014 full pack", "TLP:CLEAR", pdf)
 
 
 def build(root: Path, out: Path, ceiling: str = "TLP:CLEAR", **kwargs) -> Path:

@@ -1,14 +1,16 @@
 """``briefing build`` and ``briefing pack``: render into a temporary folder, then swap it into place.
 
-Packs first (the site offers them for download), then the site, then the release bundle in dist/: a zip of
-the site, manifest.json and SHA256SUMS. A failed build leaves the previous site/ and dist/ untouched, and
-site/ and dist/ exist at every instant: each is exchanged with its new version in one atomic step
-(``outputs.exchange``). Leftovers of an interrupted build are removed by the next one.
+Packs render in worker processes while the site builds (``parallel.Rendering``); the site's Downloads page is
+built last and waits for them. Then the release bundle in dist/: a zip of the site, manifest.json and SHA256SUMS.
+A failed build leaves the previous site/ and dist/ untouched, and site/ and dist/ exist at every instant: each is
+exchanged with its new version in one atomic step (``outputs.exchange``). Leftovers of an interrupted build are
+removed by the next one.
 """
 
 from __future__ import annotations
 
 import errno
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,15 +68,16 @@ class Changelog:
 
 
 def site_input(corpus: Corpus, version: VersionInfo, ceiling: str, changelog: Changelog,
-               dist: Path | None) -> SiteInput:
+               dist: Path | None, rendering: Collection[str] = ()) -> SiteInput:
     """Everything a site build needs, for ``briefing build`` and the MkDocs plugin alike: the corpus cut to the
     ceiling, each claim's history, the changes since a revision (computed once per ceiling by the changelog the
-    packs share) and the packs in dist the ceiling allows."""
+    packs share) and the packs in dist the ceiling allows (with those still ``rendering`` there)."""
     from .site.context import SiteInput, downloads_in  # imported when needed: 'check' loads no site code
 
     root = corpus.config.root
+    downloads = downloads_in(dist, corpus, ceiling, rendering) if dist else []
     return SiteInput(at_ceiling(corpus, ceiling), ceiling, version, changelog.at(ceiling),
-                     claim_history(root, corpus, version, ceiling), downloads_in(dist, corpus, ceiling) if dist else [])
+                     claim_history(root, corpus, version, ceiling), downloads)
 
 
 def render_pack(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None = None) -> bytes:
@@ -106,14 +109,23 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
     jobs = [(pack, changelog.at(pack.ceiling)) for pack in plan.packs]
     for pack in plan.packs:
         console.say(f"rendering pack '{pack.id}' ...", "progress")
-    for pack, pdf in zip(plan.packs, parallel.render_packs(corpus, version, jobs), strict=True):
-        (dist / f"{pack.id}.pdf").write_bytes(pdf)
-        written.add(f"{pack.id}.pdf")
-    if plan.site:
-        console.say("building site ...", "progress")
-        from .site import render_site  # imported when needed: 'briefing check' loads neither MkDocs nor Typst
 
-        render_site(site_input(corpus, version, plan.ceiling, changelog, dist), work / "site", plan.engine)
+    def write_packs() -> None:
+        if not written:
+            for pack, pdf in zip(plan.packs, rendering.results(), strict=True):
+                (dist / f"{pack.id}.pdf").write_bytes(pdf)
+                written.add(f"{pack.id}.pdf")
+
+    with parallel.Rendering(corpus, version, jobs, alongside=plan.site) as rendering:  # the site builds meanwhile
+        if plan.site:
+            console.say("building site ...", "progress")
+            from .site import render_site  # imported when needed: 'briefing check' loads neither MkDocs nor Typst
+
+            data = site_input(corpus, version, plan.ceiling, changelog, dist, {p.id for p in plan.packs})
+            data.wait = write_packs  # the Downloads page, built last, waits for the packs
+            render_site(data, work / "site", plan.engine)
+        write_packs()
+    if plan.site:
         for old_zip in dist.glob("site-*.zip"):
             old_zip.unlink()
         zip_site(work / "site", dist / site_zip_name(version), version)

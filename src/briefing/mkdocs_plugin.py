@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import os
 import posixpath
+import shutil
 from pathlib import Path
 
 from mkdocs.config import config_options as opt
@@ -24,6 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
 from mkdocs.utils import nest_paths
+from mkdocs.utils.meta import get_data
 
 from .errors import BriefingError
 from .sanitise import clean_html
@@ -55,6 +57,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         self.root: Path | None = None
         self.own_nav: list | None = None  # section mode: the project's own navigation, when it declares one
         self._kept_content: str | None = None  # a page's HTML while the search plugin reads its stand-in
+        self._files: Files | None = None
 
     @event_priority(100)  # before Material's offline plugin looks for a worker shim
     def on_config(self, config):
@@ -115,7 +118,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             added.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
         for asset in sorted(mkdocs_config.ASSETS.iterdir()):
             added.append(File.generated(config, f"{mkdocs_config.ASSET_DIR}/{asset.name}", abs_src_path=str(asset)))
-        for download in self.input.downloads:
+        for download in [] if self.input.wait else self.input.downloads:  # still rendering: see _late_downloads
             added.append(File.generated(config, paths.page(f"downloads/{download.file.name}"),
                                         abs_src_path=str(download.file)))
         if not paths.shared:  # the corpus's docs/ is not the project's docs folder: its attachments come from it
@@ -129,6 +132,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             files.append(file)
         if paths.section:
             config.nav = self._section_nav(files)
+        self._files = files
         return files
 
     def _replaced(self, file: File, config, paths: SitePaths, attachments) -> bool:
@@ -160,6 +164,26 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             theirs = nest_paths(f.src_uri for f in pages)
         return [*theirs, {self.config.section_title: ours}]
 
+    @event_priority(110)  # before anything reads the page
+    def _late_downloads(self, context, *, page, config, nav):
+        """The Downloads page, built last, once the packs rendering meanwhile are written (``SiteInput.wait``): its
+        content made again with their sizes and hashes, and the files copied beside it."""
+        if self.input is None or self.input.wait is None or self.site is None or self.site.downloads_page is None:
+            return context
+        if page.file.src_uri != self.site.paths.page("downloads.md"):
+            return context
+        self.input.wait()
+        fresh = self.site.downloads_page(True)
+        page.markdown, _ = get_data(fresh.text)  # the same steps as MkDocs' own reading of a page
+        page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=self._files)
+        page.render(config, self._files)
+        page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=self._files)
+        for download in self.input.downloads:
+            target = Path(config.site_dir) / self.site.paths.page(f"downloads/{download.file.name}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(download.file, target)
+        return context
+
     @event_priority(100)  # before Material's search plugin reads the page
     def _page_context_for_search(self, context, *, page, config, nav):
         """A page with a search stand-in (a claim) is read by the search plugin as that stand-in."""
@@ -174,7 +198,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             page.content, self._kept_content = self._kept_content, None
         return context
 
-    on_page_context = CombinedEvent(_page_context_for_search, _page_context_restore)
+    on_page_context = CombinedEvent(_late_downloads, _page_context_for_search, _page_context_restore)
 
     def on_page_content(self, html: str, page, config, files) -> str:
         assert self.site is not None

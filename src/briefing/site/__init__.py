@@ -71,6 +71,9 @@ def render_site(data: SiteInput, out: Path, engine: str = "mkdocs") -> None:
     """Write the site of prepared inputs (``build.site_input``) into ``out`` with an engine (see build_site)."""
     corpus, version = data.corpus, data.version
     if engine == "zensical":
+        if data.wait is not None:  # the exported source holds the packs: wait for them
+            data.wait()
+            data.wait = None
         _zensical(data, Path(out))
         return
     with _environment(version.epoch), tempfile.TemporaryDirectory(prefix="mkdocs-", dir=Path(out).parent) as tmp:

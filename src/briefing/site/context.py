@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,16 +28,21 @@ class Download:
     title: str
     marking: str
     file: Path
-    sha256: str
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        """The file's SHA-256, read when first asked for (a pack may still be rendering when the site starts)."""
+        return sha256(self.file)
 
 
-def downloads_in(dist: Path, corpus: Corpus, ceiling: str) -> list[Download]:
-    """The rendered packs in dist whose ceiling is within the site's, in pack id order."""
+def downloads_in(dist: Path, corpus: Corpus, ceiling: str, rendering: Collection[str] = ()) -> list[Download]:
+    """The packs in dist whose ceiling is within the site's, in pack id order: those rendered, and those still
+    rendering (their ids in ``rendering``; the Downloads page waits for them: ``SiteInput.wait``)."""
     found = []
     for pack in sorted(corpus.packs.values(), key=lambda p: p.id):
         pdf = dist / f"{pack.id}.pdf"
-        if marking_rank(pack.ceiling) <= marking_rank(ceiling) and pdf.is_file():
-            found.append(Download(pack.id, pack.title, pack.ceiling, pdf, sha256(pdf)))
+        if marking_rank(pack.ceiling) <= marking_rank(ceiling) and (pack.id in rendering or pdf.is_file()):
+            found.append(Download(pack.id, pack.title, pack.ceiling, pdf))
     return found
 
 
@@ -49,6 +56,7 @@ class SiteInput:
     changes: Changes | None = None
     history: dict[str, list[HistoryEntry]] = field(default_factory=dict)
     downloads: list[Download] = field(default_factory=list)
+    wait: Callable[[], None] | None = None  # packs still rendering: returns once their files are written
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from markupsafe import Markup
@@ -88,6 +89,7 @@ class Site:
     pages: dict[str, SitePage] = field(default_factory=dict)  # by docs path, where each is written
     nav: list = field(default_factory=list)  # MkDocs nav: [{title: path or [...]}]
     paths: SitePaths = WHOLE_SITE
+    downloads_page: Callable[[bool], SitePage] | None = None  # the Downloads page again, its packs written (True)
 
     def record_pages(self) -> frozenset[str]:
         """The built pages (``claims/x.html``) made from records alone, whose search entries may be shortened."""
@@ -282,8 +284,6 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
     if data.changes is not None:  # with no earlier release, the downloads page says so in a line
         add(page("changes.md"), "changes.md.j2", marking=data.ceiling, changes=data.changes, step_kinds=STEP_KINDS,
             was_kinds=WAS_KINDS, diff=word_diff)
-    add(page("downloads.md"), "downloads.md.j2", marking=highest([d.marking for d in data.downloads], floor),
-        downloads=data.downloads, first_release=data.changes is None)
     analysis = []
     for doc, written in sorted(c.pages.items()):
         if doc in (home_doc, method_doc) or doc in theme_docs:
@@ -292,6 +292,16 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
             prose=Prose(written, strip_h1=False))
         if not (paths.section and paths.shared) or doc.startswith(f"{paths.section}/"):
             analysis.append({html.escape(written.title): paths.doc(doc)})
+
+    def downloads_page(ready: bool) -> SitePage:
+        """The Downloads page; its packs' sizes and hashes are read from their files once ``ready`` (written)."""
+        site.pages.pop(page("downloads.md"), None)
+        add(page("downloads.md"), "downloads.md.j2", marking=highest([d.marking for d in data.downloads], floor),
+            downloads=data.downloads if ready else [], first_release=data.changes is None)
+        return site.pages[page("downloads.md")]
+
+    downloads_page(data.wait is None)  # the last page, built last: packs may render until then (SiteInput.wait)
+    site.downloads_page = downloads_page
     site.nav = [
         {"Overview" if paths.section else "Home": page("index.md")},
         {"Evidence dashboard": page("claims/index.md")},
