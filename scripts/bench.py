@@ -51,10 +51,11 @@ def copy_of(root: Path, work: Path) -> Path:
 PEAKS: dict[str, list[float]] = {}  # case -> peak resident memory of each run, MiB
 
 
-def timed(args: list[str], runs: int, name: str = "") -> list[float]:
+def timed(args: list[str], runs: int, name: str = "", clean: bool = False) -> list[float]:
+    """Seconds of each run of a briefing command; ``clean``: without the page cache (a build from scratch)."""
     times = []
     for _ in range(runs):
-        seconds, peak = run_briefing(args)
+        seconds, peak = run_briefing(args, {"BRIEFING_NO_CACHE": "1"} if clean else {})
         times.append(seconds)
         PEAKS.setdefault(name, []).append(peak)
     return times
@@ -82,12 +83,12 @@ def tree_rss(pid: int) -> int:
     return total
 
 
-def run_briefing(args: list[str]) -> tuple[float, float]:
+def run_briefing(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Seconds and peak MiB of one ``briefing`` command: the highest sum of resident memory of the process and
     its worker processes, sampled every 50 ms (a pack rendered in a worker counts while the site builds)."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "briefing", *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
     peak = [0]
 
     def sample() -> None:
@@ -172,7 +173,8 @@ def edit_one_claim(root: Path, n: int) -> None:
 
 
 def timed_rebuild(root: Path, runs: int, name: str) -> list[float]:
-    """A clean build, then per run: edit one claim and build again (the rebuild is timed)."""
+    """A clean build, then per run: edit one claim and build again (the rebuild is timed; it reuses the pages
+    the edit leaves unchanged from the page cache)."""
     run_briefing(["build", "--root", str(root), "--no-changes"])
     times = []
     for n in range(runs):
@@ -321,17 +323,17 @@ def synthetic_cases(args: argparse.Namespace, claims: int) -> list[tuple[str, Ca
         return sum(1 for _ in (root / "site").rglob("*.html")) if (root / "site").is_dir() else claims
 
     def build(name: str) -> list[float]:
-        times = timed(["build", "--root", str(root), "--no-changes"], args.runs, name)
+        times = timed(["build", "--root", str(root), "--no-changes"], args.runs, name, clean=True)
         report_outputs(root)
         return times
 
     def git_build(name: str) -> list[float]:
         repo = history_copy(args.cache, claims, n_sources, args.commits)
-        return timed(["build", "--root", str(repo)], args.runs, name)
+        return timed(["build", "--root", str(repo)], args.runs, name, clean=True)
 
     return [
         (f"check: {label}", lambda name: timed(["check", "--root", str(root)], args.runs, name)),
-        (f"build: {label} (site + packs)", build),
+        (f"build: {label} (site + packs, no page cache)", build),
         (f"rebuild after editing one claim: {label}",
          lambda name: timed_rebuild(copy_of(root, args.cache / "edited"), args.runs, name)),
         (f"build in git, {args.commits} commits, changes since v1.0: {label}", git_build),
@@ -360,7 +362,7 @@ def main() -> int:
     cases: list[tuple[str, Case]] = [
         ("check: shipped corpus", lambda name: timed(["check", "--root", str(shipped)], args.runs, name)),
         ("build: shipped corpus (site + packs)",
-         lambda name: timed(["build", "--root", str(shipped), "--no-changes"], args.runs, name)),
+         lambda name: timed(["build", "--root", str(shipped), "--no-changes"], args.runs, name, clean=True)),
         ("pack full: shipped corpus",
          lambda name: timed(["pack", "full", "--root", str(shipped), "--no-changes"], args.runs, name)),
         ("format 10,000 citations: shipped corpus", lambda name: timed_citations(shipped, args.runs)),

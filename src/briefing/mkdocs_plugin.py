@@ -29,10 +29,11 @@ from mkdocs.utils.meta import get_data
 
 from .errors import BriefingError
 from .sanitise import clean_html
-from .site import mkdocs_config
+from .site import mkdocs_config, pagecache
 from .site.context import SiteInput
-from .site.pages import Site, generate, unstash_html
-from .site.render import SitePaths
+from .site.pagecache import PageCache
+from .site.pages import Site, SitePage, generate, unstash_html
+from .site.render import SitePaths, html_path
 
 log = logging.getLogger("mkdocs.plugins.briefing")
 
@@ -58,6 +59,13 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         self.own_nav: list | None = None  # section mode: the project's own navigation, when it declares one
         self._kept_content: str | None = None  # a page's HTML while the search plugin reads its stand-in
         self._files: Files | None = None
+        self._command: str | None = None  # 'build' or 'serve' when run by the mkdocs command
+        self.cache: PageCache | None = None  # built pages kept between builds (``briefing.site.pagecache``)
+        self._reused: dict[str, list[dict]] = {}  # page location -> its search entries, for pages copied from it
+        self._to_keep: dict[str, str] = {}  # page location -> its page key, for pages built now and worth keeping
+
+    def on_startup(self, *, command, dirty) -> None:
+        self._command = command
 
     @event_priority(100)  # before Material's offline plugin looks for a worker shim
     def on_config(self, config):
@@ -113,9 +121,14 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             if self._replaced(file, config, paths, attachments):
                 files.remove(file)
         added = []
+        self.cache = self._page_cache(config)
         for page in self.site.pages.values():
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            added.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
+            kept = self._kept(page)
+            if kept is None:
+                added.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
+            else:  # built before from the same inputs: copied as it is (a static page to MkDocs)
+                added.append(File.generated(config, html_path(page.path), abs_src_path=str(kept)))
         for asset in sorted(mkdocs_config.ASSETS.iterdir()):
             added.append(File.generated(config, f"{mkdocs_config.ASSET_DIR}/{asset.name}", abs_src_path=str(asset)))
         for download in [] if self.input.wait else self.input.downloads:  # still rendering: see _late_downloads
@@ -134,6 +147,35 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             config.nav = self._section_nav(files)
         self._files = files
         return files
+
+    def _page_cache(self, config) -> PageCache | None:
+        """The kept pages of this site's settings; None where reusing pages could change the output: a section
+        of another project (its plugins and extensions may change any page), plugins other than search and
+        offline, or a sitemap that would have to list every page (a ``site_url``, outside ``mkdocs serve``)."""
+        plugins = {name.rsplit("/", 1)[-1] for name in config.plugins}
+        if (not pagecache.enabled() or self.config.mode != "site" or self.input is None
+                or not plugins <= {"briefing", "search", "offline"}
+                or (config.site_url and self._command != "serve")):
+            return None
+        left_out = {"site_dir", "config_file_path", "plugins", "theme", "watch", "dev_addr", "strict"}
+        settings = {key: value for key, value in config.items() if key not in left_out}
+        settings["theme"] = {"dirs": config.theme.dirs, "settings": dict(config.theme.items()),
+                             "static_templates": sorted(config.theme.static_templates)}
+        settings["plugins"] = {name: dict(plugin.config) for name, plugin in config.plugins.items()}
+        return PageCache(self.input.corpus.config.root, pagecache.site_key(settings, config.theme.dirs))
+
+    def _kept(self, page: SitePage) -> Path | None:
+        """The kept HTML of a page outside the navigation made from records alone, when its inputs are unchanged
+        (its search entries are put aside for ``on_post_build``); otherwise None, and the page is built."""
+        if self.cache is None or page.in_nav or not page.record:
+            return None
+        key = PageCache.page_key(page.path, "\0".join([page.text, *page.html_blocks, page.search]))
+        found = self.cache.get(key)
+        if found is None:
+            self._to_keep[html_path(page.path)] = key
+            return None
+        self._reused[html_path(page.path)] = found[1]
+        return found[0]
 
     def _replaced(self, file: File, config, paths: SitePaths, attachments) -> bool:
         """Is this file of the project left out of the site (the briefing writes it, or it may not be published)?"""
@@ -216,7 +258,18 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
     def on_post_build(self, *, config) -> None:
         from .site.search import shape_site
 
-        shape_site(Path(config.site_dir), self.site.record_pages() if self.site is not None else frozenset())
+        site_dir = Path(config.site_dir)
+        order = [html_path(path) for path in self.site.pages] if self.site is not None else []
+        entries = shape_site(site_dir, self.site.record_pages() if self.site is not None else frozenset(),
+                             self._reused, order)
+        if self.cache is not None:
+            by_page: dict[str, list[dict]] = {}
+            for entry in entries or []:
+                by_page.setdefault(str(entry.get("location", "")).split("#", 1)[0], []).append(entry)
+            for location, key in self._to_keep.items():
+                if (site_dir / location).is_file():
+                    self.cache.put(key, site_dir / location, by_page.get(location, []))
+            self.cache.prune()
 
     def on_serve(self, server, config, builder):
         if self.root is not None and (self.root / "sources").is_dir():

@@ -31,29 +31,54 @@ WORKERS = "assets/javascripts/workers"
 PREFIX = "var __index = "  # what Material's offline plugin writes, and its bundle reads from file://
 
 
-def shape_site(site: Path, records: frozenset[str]) -> bool:
+def shape_site(site: Path, records: frozenset[str], reused: dict[str, list[dict[str, Any]]] | None = None,
+               order: list[str] | None = None) -> list[dict[str, Any]] | None:
     """Shape the search index of a built site in place (only the entries of ``records``, the pages made from
-    records alone: analysts' pages and a host project's own keep every word); False when the site has no
-    Material/lunr index."""
+    records alone: analysts' pages and a host project's own keep every word). ``reused``: the entries of pages
+    copied from the page cache (by page location), which MkDocs did not index; they go where a clean build puts
+    them, by ``order`` (the locations of the generated pages in build order). Returns the entries before
+    shaping, or None when the site has no Material/lunr index."""
     for worker in sorted((site / WORKERS).glob("*.js")):
         if not worker.name.endswith(".source.js"):
             write_worker_source(worker)
     folder = site / "search"
     source = folder / "search_index.json"
     if not source.is_file():
-        return False
+        return None
     data = json.loads(source.read_text(encoding="utf-8"))
     if not isinstance(data, dict) or not isinstance(data.get("docs"), list) or "config" not in data:
-        return False
-    data["docs"] = shape(data["docs"], records)
+        return None
+    raw = merged(data["docs"], reused or {}, order or [])
+    data["docs"] = shape(raw, records)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     script = folder / "search_index.js"
     if not script.is_file():  # no offline plugin: the site is for a web server only, as its mkdocs.yml says
         source.write_text(text, encoding="utf-8")
-        return True
+        return raw
     script.write_text(PREFIX + text, encoding="utf-8")
     source.unlink()
-    return True
+    return raw
+
+
+def merged(docs: list[dict[str, Any]], reused: dict[str, list[dict[str, Any]]],
+           order: list[str]) -> list[dict[str, Any]]:
+    """The index's entries with those of reused pages put back: first the entries of pages not in ``order`` (a
+    host project's, built before the generated ones), then each page of ``order`` in turn, as a clean build
+    indexes them."""
+    if not reused:
+        return docs
+    placed = set(order)
+    by_page: dict[str, list[dict[str, Any]]] = {}
+    out = []
+    for doc in docs:
+        page = _page(doc)
+        if page in placed:
+            by_page.setdefault(page, []).append(doc)
+        else:
+            out.append(doc)
+    for page in order:
+        out.extend(reused.get(page, by_page.get(page, [])))
+    return out
 
 
 def read_index(site: Path) -> dict[str, Any]:

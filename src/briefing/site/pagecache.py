@@ -1,0 +1,123 @@
+"""Built pages kept between builds: a claim or entity page whose inputs are unchanged is copied, not rebuilt.
+
+A page is kept under a hash of everything its HTML is made from: the site's settings (``site_key``: the MkDocs
+configuration, the navigation, the versions of the packages that render pages, and the files of this package and
+of the theme's own folders) and the page's generated Markdown. Only pages outside the navigation that are made from
+records alone are kept (claims, entities: most pages of a large corpus). With each page goes its entries in the
+search index as MkDocs wrote them, so the index of a build that reuses pages is the index of a clean build.
+
+The cache is a folder below the corpus root (``.briefing-cache/pages``), git-ignored and safe to delete. A build
+that reuses pages writes the same bytes as a clean one (tested). After each build the folder keeps only the pages of
+that build's site settings and of other settings used within ``KEEP_DAYS``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+FOLDER = ".briefing-cache"
+DISABLE_ENV = "BRIEFING_NO_CACHE"  # set (to anything but "") to build without reading or writing the cache
+KEEP_DAYS = 7
+RENDERING_PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "MarkupSafe")
+PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def enabled() -> bool:
+    return not os.environ.get(DISABLE_ENV, "").strip()
+
+
+@functools.cache
+def _package_fingerprint() -> str:
+    """A hash of this package's own files (code, templates, theme overrides, assets)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for name in RENDERING_PACKAGES:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = ""
+    return found
+
+
+def _folder_fingerprint(folder: Path) -> str:
+    """Names, sizes and modification times of a theme folder's files (a project's own template overrides)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        info = path.stat()
+        digest.update(f"{path.relative_to(folder)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def site_key(settings: dict[str, Any], theme_dirs: Iterable[str]) -> str:
+    """The hash of what every page's HTML depends on besides its own Markdown. ``settings``: the configuration
+    (any JSON-able values; others are written as ``str``). Theme folders inside installed packages are covered by
+    the packages' versions; the others (a project's overrides) by their files."""
+    own = [d for d in theme_dirs if "site-packages" not in Path(d).parts and not Path(d).is_relative_to(PACKAGE)]
+    parts = {"settings": settings, "versions": _versions(), "package": _package_fingerprint(),
+             "theme": {d: _folder_fingerprint(Path(d)) for d in own if Path(d).is_dir()}}
+    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class PageCache:
+    """The kept pages of one site's settings: ``<root>/.briefing-cache/pages/<site key>/<page key>.html|.json``."""
+
+    def __init__(self, root: Path, key: str):
+        self.top = root / FOLDER / "pages"
+        self.folder = self.top / key[:32]
+        self.used: set[str] = set()
+
+    @staticmethod
+    def page_key(path: str, markdown: str) -> str:
+        return hashlib.sha256(f"{path}\0{markdown}".encode()).hexdigest()
+
+    def get(self, key: str) -> tuple[Path, list[dict[str, Any]]] | None:
+        """The kept HTML file and search entries of a page key, or None."""
+        html, entries = self.folder / f"{key}.html", self.folder / f"{key}.json"
+        try:
+            found = json.loads(entries.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(found, list) or not html.is_file():
+            return None
+        self.used.add(key)
+        return html, found
+
+    def put(self, key: str, built: Path, entries: list[dict[str, Any]]) -> None:
+        """Keep a built page and its search entries (written whole, then renamed: a reader never sees half)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for suffix, write in ((".html", lambda t: shutil.copyfile(built, t)),
+                              (".json", lambda t: t.write_text(json.dumps(entries, ensure_ascii=False), "utf-8"))):
+            target = self.folder / f"{key}{suffix}"
+            partial = target.with_name(f".{target.name}.{os.getpid()}")
+            write(partial)
+            os.replace(partial, target)
+        self.used.add(key)
+
+    def prune(self) -> None:
+        """Drop this settings' pages not used by this build, and other settings' folders unused for KEEP_DAYS."""
+        if not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.name.split(".", 1)[0] not in self.used:
+                path.unlink(missing_ok=True)
+        os.utime(self.folder)
+        limit = time.time() - KEEP_DAYS * 86400
+        for other in self.top.iterdir():
+            if other != self.folder and other.is_dir() and other.stat().st_mtime < limit:
+                shutil.rmtree(other, ignore_errors=True)

@@ -1,0 +1,98 @@
+"""Pages kept between builds: a rebuild that reuses them writes the same bytes as a clean build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import EXAMPLE
+
+CACHE = ".briefing-cache"
+MARK = "<!-- taken from the page cache -->"
+
+
+def build(root: Path, **env: str) -> dict[str, bytes]:
+    """``briefing build`` as a user runs it; every file of site/ and dist/ afterwards."""
+    done = subprocess.run([sys.executable, "-m", "briefing", "build", "--root", str(root)], capture_output=True,
+                          text=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1",
+                                                       "SOURCE_DATE_EPOCH": "1728000000", **env})
+    assert done.returncode == 0, done.stderr
+    return {str(p.relative_to(root)): p.read_bytes() for folder in ("site", "dist")
+            for p in sorted((root / folder).rglob("*")) if p.is_file()}
+
+
+def corpus(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(EXAMPLE, tmp_path / "corpus"))
+
+
+def edit_claim(root: Path, words: str) -> None:
+    path = root / "sources" / "claims" / "widgets.yml"
+    text = path.read_text("utf-8")
+    at = text.index("statement: ") + len("statement: ")
+    path.write_text(text[:at] + words + " " + text[at:], encoding="utf-8")
+
+
+def mark_kept_pages(root: Path) -> int:
+    """Append a comment to every kept page; returns how many there are."""
+    kept = list((root / CACHE).rglob("*.html"))
+    for page in kept:
+        page.write_text(page.read_text("utf-8") + MARK, encoding="utf-8")
+    return len(kept)
+
+
+def marked(files: dict[str, bytes]) -> list[str]:
+    return sorted(name for name, data in files.items() if MARK.encode() in data)
+
+
+def test_a_rebuild_after_an_edit_is_byte_identical_to_a_clean_build(tmp_path: Path) -> None:
+    root = corpus(tmp_path)
+    build(root)
+    edit_claim(root, "Edited")
+    reused = build(root)
+    clean = build(root, BRIEFING_NO_CACHE="1")
+    assert sorted(reused) == sorted(clean)
+    assert [name for name in clean if clean[name] != reused[name]] == []
+    assert "Edited" in reused["site/claims/widgets-shipped.html"].decode()
+
+
+def test_unchanged_record_pages_are_copied_and_changed_ones_rebuilt(tmp_path: Path) -> None:
+    root = corpus(tmp_path)
+    first = build(root)
+    assert mark_kept_pages(root) >= 3
+    again = marked(build(root))
+    # every claim and entity page comes from the cache; pages in the navigation are always built
+    assert again == sorted(n for n in first if n.startswith(("site/claims/", "site/entities/"))
+                           and n.endswith(".html") and not n.endswith("index.html"))
+    edit_claim(root, "Edited")
+    after_edit = marked(build(root))
+    assert "site/claims/widgets-shipped.html" not in after_edit and "site/claims/widget-trade-grew.html" in after_edit
+    assert marked(build(root, BRIEFING_NO_CACHE="1")) == []
+
+
+def test_a_change_to_the_site_settings_rebuilds_every_page(tmp_path: Path) -> None:
+    root = corpus(tmp_path)
+    build(root)
+    mark_kept_pages(root)
+    config = root / "sources" / "corpus.yml"
+    text = config.read_text("utf-8")
+    config.write_text(text.replace("title: ", "title: Renamed ", 1), encoding="utf-8")
+    files = build(root)
+    assert marked(files) == []
+    assert "Renamed" in files["site/claims/widgets-shipped.html"].decode()
+
+
+def test_the_cache_is_git_ignored_and_safe_to_delete(tmp_path: Path) -> None:
+    root = corpus(tmp_path)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    shutil.copy(Path(__file__).resolve().parent.parent / "src" / "briefing" / "starter" / "gitignore",
+                root / ".gitignore")
+    build(root)
+    assert (root / CACHE).is_dir()
+    ignored = subprocess.run(["git", "-C", str(root), "check-ignore", "-q", CACHE], check=False)
+    assert ignored.returncode == 0
+    before = build(root)
+    shutil.rmtree(root / CACHE)
+    assert build(root) == before
