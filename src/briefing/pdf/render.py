@@ -9,6 +9,7 @@ from ..errors import BuildError, Unfit
 from ..model import Corpus, Pack
 from ..versioning import VersionInfo
 from .assemble import assemble, layouts
+from .cache import compiled
 from .compile import compile_pdf
 
 
@@ -26,7 +27,7 @@ def render_pack(corpus: Corpus, pack: Pack, *, version: VersionInfo, changes: Ch
         except Unfit as exc:
             raise BuildError(f"pack '{pack.id}': {exc}") from None
         try:
-            result = compile_pdf(data, version.epoch)
+            result = compiled(corpus.config.root, pack.id, data, version.epoch, compile_pdf)
         except typst.TypstError as exc:
             raise BuildError(f"pack '{pack.id}': Typst could not set it: {_first_line(exc)}") from None
         if pack.max_pages is None or result.pages <= pack.max_pages:

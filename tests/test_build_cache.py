@@ -1,4 +1,4 @@
-"""Pages kept between builds: a rebuild that reuses them writes the same bytes as a clean build."""
+"""Pages and packs kept between builds: a rebuild that reuses them writes the same bytes as a clean build."""
 
 from __future__ import annotations
 
@@ -96,3 +96,16 @@ def test_the_cache_is_git_ignored_and_safe_to_delete(tmp_path: Path) -> None:
     before = build(root)
     shutil.rmtree(root / CACHE)
     assert build(root) == before
+
+
+def test_a_pack_whose_input_is_unchanged_is_not_compiled_again(tmp_path: Path) -> None:
+    root = corpus(tmp_path)
+    first = build(root)
+    kept = list((root / CACHE / "packs").glob("full.*.pdf"))
+    assert len(kept) == 1 and kept[0].read_bytes() == first["dist/full.pdf"]
+    kept[0].write_bytes(first["dist/full.pdf"] + MARK.encode())  # what a kept PDF holds is what is shipped
+    assert build(root)["dist/full.pdf"].endswith(MARK.encode())
+    edit_claim(root, "Edited")
+    edited = build(root)["dist/full.pdf"]
+    assert MARK.encode() not in edited
+    assert edited == build(root, BRIEFING_NO_CACHE="1")["dist/full.pdf"]

@@ -1,0 +1,55 @@
+"""Compiled packs kept between builds: a pack whose Typst input is unchanged is not compiled again.
+
+The key is a hash of everything Typst reads (the template, the data, the timestamp, the PDF standard and the
+Typst version), so a kept PDF is the PDF a compilation would give. The cache is ``.briefing-cache/packs`` below
+the corpus root (git-ignored, safe to delete; ``BRIEFING_NO_CACHE`` turns it off). Each pack keeps its
+``KEEP`` most recently used PDFs (a pack with ``max_pages`` may be tried in several layouts).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import typst
+
+from ..site.pagecache import FOLDER, enabled
+from .compile import PDF_STANDARDS, Compiled, template
+
+KEEP = 4
+
+
+def compiled(root: Path, pack: str, data: dict[str, Any], epoch: int,
+             compile_: Callable[[dict[str, Any], int], Compiled]) -> Compiled:
+    """The compiled pack: kept from an earlier build with the same input, or compiled now (and kept)."""
+    if not enabled():
+        return compile_(data, epoch)
+    text = json.dumps([template(), data, epoch, PDF_STANDARDS, getattr(typst, "__version__", "")],
+                      ensure_ascii=False, sort_keys=True)
+    folder = root / FOLDER / "packs"
+    stem = f"{pack}.{hashlib.sha256(text.encode()).hexdigest()}"
+    pdf, pages = folder / f"{stem}.pdf", folder / f"{stem}.pages"
+    try:
+        kept = Compiled(pdf.read_bytes(), int(pages.read_text("ascii")))
+        os.utime(pdf)
+        return kept
+    except (OSError, ValueError):
+        pass
+    result = compile_(data, epoch)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for target, content in ((pdf, result.pdf), (pages, str(result.pages).encode())):
+            partial = target.with_name(f".{target.name}.{os.getpid()}")
+            partial.write_bytes(content)
+            os.replace(partial, target)
+        older = sorted(folder.glob(f"{pack}.*.pdf"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]
+        for old in older:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".pages").unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache that cannot be written is no reason to fail the build
+    return result
