@@ -79,6 +79,17 @@ def test_a_claim_is_indexed_by_its_statement_status_and_theme_not_its_tables(sit
     assert '<h2 id="evidence">' in page and "<table" in page
 
 
+def test_a_source_is_indexed_by_its_reference_and_grade_not_its_cited_by_list(site: Path) -> None:
+    """The sources page's "cited by" lists (every claim citing a source) stay on the page, out of the index."""
+    entries = [d for d in read_index(site)["docs"] if d["location"] == "sources.html#source-agency2024widgets"]
+    assert len(entries) == 1
+    text = html.unescape(entries[0]["text"])
+    assert "Widgets Shipped Through Third Countries" in text and "Usually reliable" in text
+    assert "Cited by" not in text and "Acme widgets reached" not in text
+    page = (site / "sources.html").read_text("utf-8")
+    assert "Cited by" in page
+
+
 def test_an_analysts_page_keeps_every_word_searchable(tmp_path: Path) -> None:
     """Only pages made from records are shortened: a word deep in a theme page's prose is still in the index."""
     root = Path(shutil.copytree(EXAMPLE, tmp_path / "corpus"))

@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 import os
 import posixpath
+import re
 import shutil
 from pathlib import Path
 
@@ -38,6 +39,10 @@ from .site.render import SitePaths, html_path
 log = logging.getLogger("mkdocs.plugins.briefing")
 
 MODES = ("section", "site")
+# Blocks of the generated pages that search leaves out anyway (data-search-exclude), such as a source's "cited by"
+# list, taken out before Material's search plugin parses the page (it parses the whole page, however large). The
+# templates mark them with data-search-skip too, on a <div> holding no other <div>.
+SEARCH_SKIP = re.compile(r"<div data-search-exclude data-search-skip>.*?</div>", re.S)
 
 
 class BriefingPluginConfig(Config):
@@ -232,6 +237,8 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         generated = self.site.pages.get(page.file.src_uri) if self.site is not None else None
         if generated is not None and generated.search:
             self._kept_content, page.content = page.content, generated.search
+        elif generated is not None and generated.record and page.content and SEARCH_SKIP.search(page.content):
+            self._kept_content, page.content = page.content, SEARCH_SKIP.sub("", page.content)
         return context
 
     @event_priority(-100)  # after it: the page gets its own content back
