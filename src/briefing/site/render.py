@@ -6,7 +6,7 @@ import html
 import json
 import posixpath
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -30,8 +30,11 @@ def html_path(src: str) -> str:
 
 def relative(here: str, to: str, anchor: str = "") -> str:
     """A link from the page built from docs path ``here`` to docs path ``to`` (and an anchor)."""
-    url = posixpath.relpath(html_path(to), posixpath.dirname(here) or ".") if to else ""
+    url = _relpath(html_path(to), posixpath.dirname(here) or ".") if to else ""
     return url + (f"#{anchor}" if anchor else "")
+
+
+_relpath = lru_cache(maxsize=1 << 16)(posixpath.relpath)  # pages of one folder link the same few pages
 
 
 @dataclass(frozen=True)
