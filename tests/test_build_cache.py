@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -35,11 +37,22 @@ def edit_claim(root: Path, words: str) -> None:
     path.write_text(text[:at] + words + " " + text[at:], encoding="utf-8")
 
 
-def mark_kept_pages(root: Path) -> int:
-    """Append a comment to every kept page; returns how many there are."""
-    kept = list((root / CACHE).rglob("*.html"))
+def mark_kept_pages(root: Path, index: bool = True) -> int:
+    """Append a comment to every kept page (a new file: the kept one may be a link to the built page), and with
+    ``index`` record its new SHA-256 as the cache does; returns how many there are."""
+    kept = list((root / CACHE / "pages").rglob("*.html"))
     for page in kept:
-        page.write_text(page.read_text("utf-8") + MARK, encoding="utf-8")
+        text = page.read_text("utf-8") + MARK
+        page.unlink()
+        page.write_text(text, encoding="utf-8")
+    if index:
+        for listing in (root / CACHE / "pages").rglob("index.json"):
+            data = json.loads(listing.read_text("utf-8"))
+            for key, entry in data.items():
+                page = listing.parent / f"{key}.html"
+                if page.is_file():
+                    entry["sha256"] = hashlib.sha256(page.read_bytes()).hexdigest()
+            listing.write_text(json.dumps(data), encoding="utf-8")
     return len(kept)
 
 
@@ -70,6 +83,14 @@ def test_unchanged_record_pages_are_copied_and_changed_ones_rebuilt(tmp_path: Pa
     after_edit = marked(build(root))
     assert "site/claims/widgets-shipped.html" not in after_edit and "site/claims/widget-trade-grew.html" in after_edit
     assert marked(build(root, BRIEFING_NO_CACHE="1")) == []
+
+
+def test_a_kept_page_changed_after_the_build_is_not_used(tmp_path: Path) -> None:
+    """A kept page edited in place (in site/ or in the cache: they may be one file) no longer has its SHA-256."""
+    root = corpus(tmp_path)
+    clean = build(root)
+    assert mark_kept_pages(root, index=False) >= 3
+    assert build(root) == clean
 
 
 def test_a_change_to_the_site_settings_rebuilds_every_page(tmp_path: Path) -> None:

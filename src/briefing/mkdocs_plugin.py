@@ -19,6 +19,7 @@ import posixpath
 import re
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
@@ -64,13 +65,9 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         self.own_nav: list | None = None  # section mode: the project's own navigation, when it declares one
         self._kept_content: str | None = None  # a page's HTML while the search plugin reads its stand-in
         self._files: Files | None = None
-        self._command: str | None = None  # 'build' or 'serve' when run by the mkdocs command
         self.cache: PageCache | None = None  # built pages kept between builds (``briefing.site.pagecache``)
         self._reused: dict[str, list[dict]] = {}  # page location -> its search entries, for pages copied from it
         self._to_keep: dict[str, str] = {}  # page location -> its page key, for pages built now and worth keeping
-
-    def on_startup(self, *, command, dirty) -> None:
-        self._command = command
 
     @event_priority(100)  # before Material's offline plugin looks for a worker shim
     def on_config(self, config):
@@ -160,7 +157,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         plugins = {name.rsplit("/", 1)[-1] for name in config.plugins}
         if (not pagecache.enabled() or self.config.mode != "site" or self.input is None
                 or not plugins <= {"briefing", "search", "offline"}
-                or (config.site_url and self._command != "serve")):
+                or (config.site_url and not _serving(config))):
             return None
         left_out = {"site_dir", "config_file_path", "plugins", "theme", "watch", "dev_addr", "strict"}
         settings = {key: value for key, value in config.items() if key not in left_out}
@@ -276,7 +273,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             for location, key in self._to_keep.items():
                 if (site_dir / location).is_file():
                     self.cache.put(key, site_dir / location, by_page.get(location, []))
-            self.cache.prune()
+            self.cache.save()
 
     def on_serve(self, server, config, builder):
         if self.root is not None and (self.root / "sources").is_dir():
@@ -286,6 +283,13 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             if docs.is_dir():
                 server.watch(str(docs))
         return server
+
+
+def _serving(config) -> bool:
+    """Is this a build of ``mkdocs serve`` (which sets the site's URL to its own address)? No ``on_startup`` tells:
+    a plugin with that event is kept from one build of ``mkdocs serve`` to the next, with the corpus it loaded."""
+    host, port = config.dev_addr
+    return urlsplit(config.site_url).netloc == f"{host}:{port}"
 
 
 def _nav_paths(nav: object) -> list[str]:

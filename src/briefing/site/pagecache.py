@@ -75,12 +75,19 @@ def site_key(settings: dict[str, Any], theme_dirs: Iterable[str]) -> str:
 
 
 class PageCache:
-    """The kept pages of one site's settings: ``<root>/.briefing-cache/pages/<site key>/<page key>.html|.json``."""
+    """The kept pages of one site's settings: ``<root>/.briefing-cache/pages/<site key>/``, one HTML file per page
+    key (a hard link to the built page where the file system allows) and ``index.json`` with each page's SHA-256
+    and search entries. A kept file that no longer has its SHA-256 (edited in site/ after the build) is not used."""
 
     def __init__(self, root: Path, key: str):
         self.top = root / FOLDER / "pages"
         self.folder = self.top / key[:32]
-        self.used: set[str] = set()
+        self.used: dict[str, dict[str, Any]] = {}
+        try:
+            found = json.loads((self.folder / "index.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            found = {}
+        self.index: dict[str, dict[str, Any]] = found if isinstance(found, dict) else {}
 
     @staticmethod
     def page_key(path: str, markdown: str) -> str:
@@ -88,35 +95,43 @@ class PageCache:
 
     def get(self, key: str) -> tuple[Path, list[dict[str, Any]]] | None:
         """The kept HTML file and search entries of a page key, or None."""
-        html, entries = self.folder / f"{key}.html", self.folder / f"{key}.json"
+        kept, html = self.index.get(key), self.folder / f"{key}.html"
+        if not isinstance(kept, dict) or not isinstance(kept.get("entries"), list):
+            return None
         try:
-            found = json.loads(entries.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            if hashlib.sha256(html.read_bytes()).hexdigest() != kept.get("sha256"):
+                return None
+        except OSError:
             return None
-        if not isinstance(found, list) or not html.is_file():
-            return None
-        self.used.add(key)
-        return html, found
+        self.used[key] = kept
+        return html, kept["entries"]
 
     def put(self, key: str, built: Path, entries: list[dict[str, Any]]) -> None:
-        """Keep a built page and its search entries (written whole, then renamed: a reader never sees half)."""
+        """Keep a built page and its search entries (``save`` writes the index)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        for suffix, write in ((".html", lambda t: shutil.copyfile(built, t)),
-                              (".json", lambda t: t.write_text(json.dumps(entries, ensure_ascii=False), "utf-8"))):
-            target = self.folder / f"{key}{suffix}"
-            partial = target.with_name(f".{target.name}.{os.getpid()}")
-            write(partial)
-            os.replace(partial, target)
-        self.used.add(key)
+        target = self.folder / f"{key}.html"
+        partial = target.with_name(f".{target.name}.{os.getpid()}")
+        partial.unlink(missing_ok=True)
+        try:
+            os.link(built, partial)  # the built page is never written again: the next build writes a new site
+        except OSError:
+            shutil.copyfile(built, partial)
+        os.replace(partial, target)
+        self.used[key] = {"sha256": hashlib.sha256(built.read_bytes()).hexdigest(), "entries": entries}
 
-    def prune(self) -> None:
-        """Drop this settings' pages not used by this build, and other settings' folders unused for KEEP_DAYS."""
-        if not self.folder.is_dir():
+    def save(self) -> None:
+        """Write the index of the pages this build used or kept; drop the other pages of these settings, and
+        other settings' folders unused for KEEP_DAYS."""
+        if not self.used:
             return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        index = self.folder / "index.json"
+        partial = index.with_name(f".index.json.{os.getpid()}")
+        partial.write_text(json.dumps(self.used, ensure_ascii=False), encoding="utf-8")
+        os.replace(partial, index)
         for path in self.folder.iterdir():
-            if path.name.split(".", 1)[0] not in self.used:
+            if path.suffix == ".html" and path.stem not in self.used:
                 path.unlink(missing_ok=True)
-        os.utime(self.folder)
         limit = time.time() - KEEP_DAYS * 86400
         for other in self.top.iterdir():
             if other != self.folder and other.is_dir() and other.stat().st_mtime < limit:
