@@ -7,8 +7,8 @@ Cases (``--only`` picks by name): check and build of the shipped corpus and of t
 ``--claims`` size (peak memory of each build), a rebuild after editing one claim, the same build in a git
 repository of ``--commits`` commits (history and changes since v1.0), bare MkDocs + Material and bare Typst with
 the same number of pages, and search in Chromium from file:// (page load to results, a further query, the
-longest main-thread task, JS heap). Peak memory is the highest sum of resident memory of the command and its
-worker processes (sampled every 50 ms).
+longest main-thread task, JS heap). Peak memory is the highest sum of the proportional set sizes of the command
+and its worker processes (sampled every 50 ms): memory a forked worker shares with its parent counts once.
 """
 
 from __future__ import annotations
@@ -65,7 +65,9 @@ def timed(args: list[str], runs: int, name: str = "", clean: bool = False) -> li
 
 
 def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants now (Linux /proc)."""
+    """Memory of a process and all its descendants now (Linux /proc): the sum of their proportional set sizes
+    (Pss: a page shared by n processes counts 1/n in each; a forked worker shares the corpus it inherits), or of
+    their resident sizes where Pss cannot be read."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -78,17 +80,22 @@ def tree_rss(pid: int) -> int:
     while todo:
         current = todo.pop()
         todo.extend(children.get(current, []))
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-        except OSError:
-            continue
-        total += next((int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS:")), 0)
+        for name, field in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+            try:
+                lines = Path(f"/proc/{current}/{name}").read_text().splitlines()
+            except OSError:
+                continue
+            found = [int(line.split()[1]) * 1024 for line in lines if line.startswith(field)]
+            if found:
+                total += found[0]
+                break
     return total
 
 
 def run_briefing(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Seconds and peak MiB of one ``briefing`` command: the highest sum of resident memory of the process and
-    its worker processes, sampled every 50 ms (a pack rendered in a worker counts while the site builds)."""
+    """Seconds and peak MiB of one ``briefing`` command: the highest memory of the process and its worker
+    processes together (``tree_rss``), sampled every 50 ms (a pack rendered in a worker counts while the site
+    builds)."""
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "briefing", *args], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})})
