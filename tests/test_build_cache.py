@@ -105,17 +105,19 @@ def test_a_change_to_the_site_settings_rebuilds_every_page(tmp_path: Path) -> No
     assert "Renamed" in files["site/claims/widgets-shipped.html"].decode()
 
 
-def test_the_cache_is_git_ignored_and_safe_to_delete(tmp_path: Path) -> None:
+def test_in_git_the_cache_is_kept_in_the_git_folder_and_is_safe_to_delete(tmp_path: Path) -> None:
     root = corpus(tmp_path)
     subprocess.run(["git", "init", "-q", str(root)], check=True)
-    shutil.copy(Path(__file__).resolve().parent.parent / "src" / "briefing" / "starter" / "gitignore",
-                root / ".gitignore")
-    build(root)
-    assert (root / CACHE).is_dir()
-    ignored = subprocess.run(["git", "-C", str(root), "check-ignore", "-q", CACHE], check=False)
-    assert ignored.returncode == 0
+    subprocess.run(["git", "-C", str(root), "add", "sources", "docs"], check=True)
+    subprocess.run(["git", "-C", str(root), "-c", "user.name=A", "-c", "user.email=a@example.org", "commit", "-qm",
+                    "corpus"], check=True)
     before = build(root)
-    shutil.rmtree(root / CACHE)
+    kept = root / ".git" / "briefing-cache"
+    assert list((kept / "pages").rglob("*.html")) and list((kept / "packs").glob("*.pdf"))
+    assert not (root / CACHE).exists()
+    assert "+dirty" not in before["site/index.html"].decode()  # the working tree is as committed
+    assert build(root) == before
+    shutil.rmtree(kept)
     assert build(root) == before
 
 

@@ -270,7 +270,7 @@ def test_site_and_dist_exist_at_every_instant_of_a_build(minimal: Path) -> None:
         missing += not (minimal / "site/index.html").is_file() or not (minimal / "dist/manifest.json").is_file()
     assert child.returncode == 0 and polls > 100 and missing == 0
     assert "went to Ruritania" in (minimal / "site/claims/widgets-shipped.html").read_text("utf-8")
-    assert [p.name for p in minimal.iterdir() if p.name.startswith(".briefing")] == []
+    assert [p.name for p in minimal.iterdir() if p.name.startswith(".briefing-build")] == []
 
 
 def test_leftovers_of_a_killed_build_are_cleaned_and_ignored_by_git(minimal: Path) -> None:
@@ -333,7 +333,7 @@ def test_a_full_disk_is_a_plain_error_and_keeps_the_previous_output(minimal: Pat
     assert result.returncode == 1 and "Traceback" not in result.stderr and "internal error" not in result.stderr
     assert "error: the disk is full" in result.stderr
     assert (root / "site/index.html").read_text("utf-8") == "previous"
-    assert [p.name for p in root.iterdir() if p.name.startswith(".briefing")] == []
+    assert [p.name for p in root.iterdir() if p.name.startswith(".briefing-build")] == []
 
 
 def test_a_read_only_checkout_is_a_plain_error(minimal: Path, small_disk: Path) -> None:

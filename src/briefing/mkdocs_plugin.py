@@ -29,6 +29,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
 from mkdocs.utils import nest_paths
 from mkdocs.utils.meta import get_data
 
+from . import cachedir
 from .errors import BriefingError
 from .sanitise import clean_html
 from .site import mkdocs_config, pagecache
@@ -155,7 +156,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         of another project (its plugins and extensions may change any page), plugins other than search and
         offline, or a sitemap that would have to list every page (a ``site_url``, outside ``mkdocs serve``)."""
         plugins = {name.rsplit("/", 1)[-1] for name in config.plugins}
-        if (not pagecache.enabled() or self.config.mode != "site" or self.input is None
+        if (not cachedir.enabled() or self.config.mode != "site" or self.input is None
                 or not plugins <= {"briefing", "search", "offline"}
                 or (config.site_url and not _serving(config))):
             return None
@@ -164,7 +165,8 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         settings["theme"] = {"dirs": config.theme.dirs, "settings": dict(config.theme.items()),
                              "static_templates": sorted(config.theme.static_templates)}
         settings["plugins"] = {name: dict(plugin.config) for name, plugin in config.plugins.items()}
-        return PageCache(self.input.corpus.config.root, pagecache.site_key(settings, config.theme.dirs))
+        return PageCache(cachedir.cache_dir(self.input.corpus.config.root),
+                         pagecache.site_key(settings, config.theme.dirs))
 
     def _kept(self, page: SitePage) -> Path | None:
         """The kept HTML of a page outside the navigation made from records alone, when its inputs are unchanged

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from .cachedir import git_cache_dir
 from .changes import Changes, HistoryEntry, compare
 from .errors import RevisionError
 from .loader import CONFIG_FILE, load
@@ -79,11 +80,6 @@ def changes_since(root: Path, head: Corpus, version: VersionInfo, ref: str, ceil
     base = corpus_at(root, ref)
     return compare(at_ceiling(base, ceiling, verify=False), at_ceiling(head, ceiling), ref,
                    version_of(root, ref, head.config.release_tags), version.version)
-
-
-def _cache_dir(root: Path) -> Path | None:
-    git_dir = git(root, "rev-parse", "--git-common-dir")
-    return root / git_dir / "briefing-cache" if git_dir else None
 
 
 def _statuses(root: Path, tree: str, ceiling: str, cache_dir: Path | None) -> dict[str, str]:
@@ -253,7 +249,7 @@ def claim_history(root: Path, head: Corpus, version: VersionInfo, ceiling: str) 
 
     entries = [line.split() for line in log.splitlines()]
     commits = [commit for commit, _ in entries]
-    cache_dir = _cache_dir(root)
+    cache_dir = git_cache_dir(root)
     names = _names(root, commits, head.config.release_tags)
     for (_, epoch), tree, name in zip(entries, _trees(root, commits, f"{prefix}sources"), names, strict=True):
         if tree not in seen_trees:

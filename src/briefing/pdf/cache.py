@@ -1,8 +1,8 @@
 """Compiled packs kept between builds: a pack whose Typst input is unchanged is not compiled again.
 
 The key is a hash of everything Typst reads (the template, the data, the timestamp, the PDF standard and the
-Typst version), so a kept PDF is the PDF a compilation would give. The cache is ``.briefing-cache/packs`` below
-the corpus root (git-ignored, safe to delete; ``BRIEFING_NO_CACHE`` turns it off). Each pack keeps its
+Typst version), so a kept PDF is the PDF a compilation would give. The PDFs are kept in ``packs/`` of the build
+cache (``briefing.cachedir``), safe to delete; ``BRIEFING_NO_CACHE`` turns it off. Each pack keeps its
 ``KEEP`` most recently used PDFs (a pack with ``max_pages`` may be tried in several layouts).
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 import typst
 
-from ..site.pagecache import FOLDER, enabled
+from ..cachedir import cache_dir, enabled
 from .compile import PDF_STANDARDS, Compiled, template
 
 KEEP = 4
@@ -30,7 +30,7 @@ def compiled(root: Path, pack: str, data: dict[str, Any], epoch: int,
         return compile_(data, epoch)
     text = json.dumps([template(), data, epoch, PDF_STANDARDS, getattr(typst, "__version__", "")],
                       ensure_ascii=False, sort_keys=True)
-    folder = root / FOLDER / "packs"
+    folder = cache_dir(root) / "packs"
     stem = f"{pack}.{hashlib.sha256(text.encode()).hexdigest()}"
     pdf, pages = folder / f"{stem}.pdf", folder / f"{stem}.pages"
     try:

@@ -6,8 +6,9 @@ of the theme's own folders) and the page's generated Markdown. Only pages outsid
 records alone are kept (claims, entities: most pages of a large corpus). With each page goes its entries in the
 search index as MkDocs wrote them, so the index of a build that reuses pages is the index of a clean build.
 
-The cache is a folder below the corpus root (``.briefing-cache/pages``), git-ignored and safe to delete. A build
-that reuses pages writes the same bytes as a clean one (tested). After each build the folder keeps only the pages of
+The pages are kept in ``pages/`` of the build cache (``briefing.cachedir``: in the git folder, or
+``.briefing-cache`` outside git), safe to delete. A build that reuses pages writes the same bytes as a clean one
+(tested). After each build the folder keeps only the pages of
 that build's site settings and of other settings used within ``KEEP_DAYS``.
 """
 
@@ -24,15 +25,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-FOLDER = ".briefing-cache"
-DISABLE_ENV = "BRIEFING_NO_CACHE"  # set (to anything but "") to build without reading or writing the cache
 KEEP_DAYS = 7
 RENDERING_PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "MarkupSafe")
 PACKAGE = Path(__file__).resolve().parent.parent
-
-
-def enabled() -> bool:
-    return not os.environ.get(DISABLE_ENV, "").strip()
 
 
 @functools.cache
@@ -75,12 +70,12 @@ def site_key(settings: dict[str, Any], theme_dirs: Iterable[str]) -> str:
 
 
 class PageCache:
-    """The kept pages of one site's settings: ``<root>/.briefing-cache/pages/<site key>/``, one HTML file per page
+    """The kept pages of one site's settings: ``pages/<site key>/`` in the cache folder, one HTML file per page
     key (a hard link to the built page where the file system allows) and ``index.json`` with each page's SHA-256
     and search entries. A kept file that no longer has its SHA-256 (edited in site/ after the build) is not used."""
 
-    def __init__(self, root: Path, key: str):
-        self.top = root / FOLDER / "pages"
+    def __init__(self, cache: Path, key: str):
+        self.top = cache / "pages"
         self.folder = self.top / key[:32]
         self.used: dict[str, dict[str, Any]] = {}
         try:
