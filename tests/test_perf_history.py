@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from gitrepo import git, make_history
 
+from briefing.cachedir import git_cache_dir
 from briefing.marking import at_ceiling
 from briefing.pipeline import load_and_check
-from briefing.revisions import _cache_dir, _names, _statuses, _trees, claim_history, corpus_at
+from briefing.revisions import _names, _statuses, _trees, claim_history, corpus_at
 from briefing.versioning import describe, name_of
 
 AMBER = """
@@ -58,8 +59,8 @@ def test_statuses_per_file_equal_the_whole_revision_loaded(repo: Path, ceiling: 
         whole = at_ceiling(corpus_at(repo, commit, ("sources",)), ceiling, verify=False)
         expected = {k: c.status for k, c in whole.claims.items()}
         assert _statuses(repo, tree, ceiling, None) == expected, commit
-        assert _statuses(repo, tree, ceiling, _cache_dir(repo)) == expected  # written to the cache
-        assert _statuses(repo, tree, ceiling, _cache_dir(repo)) == expected  # and read back
+        assert _statuses(repo, tree, ceiling, git_cache_dir(repo)) == expected  # written to the cache
+        assert _statuses(repo, tree, ceiling, git_cache_dir(repo)) == expected  # and read back
     assert "amber-only" in _statuses(repo, trees[-1], "TLP:AMBER", None)
     assert "amber-only" not in _statuses(repo, trees[-1], "TLP:CLEAR", None)
 
@@ -75,7 +76,7 @@ def test_version_names_in_one_call_equal_one_by_one(repo: Path) -> None:
 def test_history_is_the_same_with_a_cold_and_a_warm_cache(repo: Path) -> None:
     head, _ = load_and_check(repo, dt.date(2024, 11, 1))
     cold = claim_history(repo, head, describe(repo), "TLP:AMBER")
-    cached = list(_cache_dir(repo).iterdir())
+    cached = list(git_cache_dir(repo).iterdir())
     assert cached
     assert claim_history(repo, head, describe(repo), "TLP:AMBER") == cold
     assert [(h.date, h.status) for h in cold["widget-trade-grew"]] == [

@@ -62,6 +62,39 @@ def test_three_packs_in_parallel_are_byte_identical_to_one_by_one(tmp_path: Path
         assert [name for name in one if one[name] != other[name]] == []
 
 
+STRESS = """
+import subprocess
+import briefing.parallel as parallel
+parallel._render = lambda corpus, version, pack, changes: bytes([pack]) * 1000  # a pack in no time
+with parallel.Rendering(None, None, [(n, None) for n in range(40)], alongside=True) as rendering:
+    for _ in range(300):
+        subprocess.run(["true"], check=True)  # as the build starts git and Typst while packs render
+    assert rendering.results() == [bytes([n]) * 1000 for n in range(40)]
+print("ok")
+"""
+
+
+def test_starting_programs_while_packs_render_in_fresh_workers_never_hangs() -> None:
+    """Workers are forked for every pack while the build starts programs of its own; no fork may catch one of
+    them half-started, and the pool must end when its work is done."""
+    done = subprocess.run([sys.executable, "-c", STRESS], capture_output=True, text=True, timeout=120, check=False,
+                          env={**os.environ, "BRIEFING_JOBS": "3"})
+    assert done.stdout.strip() == "ok", done.stderr
+
+
+def test_a_failed_site_stops_the_packs_and_leaves_no_process(tmp_path: Path) -> None:
+    root = three_packs(tmp_path)
+    script = ("import sys, briefing.site as site\nfrom briefing.errors import BuildError\n"
+              "def fail(*a, **k):\n    raise BuildError('the site failed')\nsite.render_site = fail\n"
+              "from briefing.cli import main\nsys.exit(main(['build', '--root', sys.argv[1]]))\n")
+    done = subprocess.run([sys.executable, "-c", script, str(root)], capture_output=True, text=True, timeout=120,
+                          check=False, env={**os.environ, "BRIEFING_JOBS": "3"})
+    assert done.returncode == 1 and "the site failed" in done.stderr
+    left = subprocess.run(["pgrep", "-f", str(root)], capture_output=True, text=True, check=False).stdout
+    assert left.strip() == ""
+    assert not (root / "dist").exists()
+
+
 @pytest.mark.parametrize(("value", "expected"), [("3", 3), ("1", 1)])
 def test_jobs_follow_the_environment(monkeypatch: pytest.MonkeyPatch, value: str, expected: int) -> None:
     monkeypatch.setenv("BRIEFING_JOBS", value)

@@ -9,10 +9,15 @@ available, with one pack, or with one job, packs are rendered one after another 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-from multiprocessing.pool import Pool
+import signal
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING
+
+from .errors import BuildError
 
 if TYPE_CHECKING:
     from .changes import Changes
@@ -40,42 +45,80 @@ def render_packs(corpus: Corpus, version: VersionInfo, work: list[tuple[Pack, Ch
 class Rendering:
     """Packs rendered by worker processes while this process goes on (the site builds meanwhile).
 
+    One coordinating process is forked here, before this process starts anything else; it hands the packs to a
+    pool of workers, each pack to a fresh fork (Typst keeps what it memoized for a pack, hundreds of MiB for a
+    large one, until its process ends), and sends the PDFs back through a pipe. The forking happens in the
+    coordinator, never in this process: a fork from a pool's thread here could inherit the pipe of a ``git`` that
+    this process is starting at that moment, and that ``git`` would then never be seen to start.
+
     With one job, or without ``fork``, the packs are rendered here and now, one after another, before anything
-    else. ``results()`` waits for the PDFs; leaving the ``with`` block stops workers that are still busy.
+    else. ``results()`` waits for the PDFs; leaving the ``with`` block stops a coordinator that is still busy.
     """
 
     def __init__(self, corpus: Corpus, version: VersionInfo, work: list[tuple[Pack, Changes | None]],
                  alongside: bool = False):
         """``alongside``: this process has work of its own meanwhile (the site), which takes one of the jobs."""
         global _WORK
-        self._pool: Pool | None = None
+        self._coordinator: BaseProcess | None = None
         self._pdfs: list[bytes] | None = None
         count = min(jobs() - alongside, len(work))
         if count < (1 if alongside else 2) or "fork" not in multiprocessing.get_all_start_methods():
             self._pdfs = [_render(corpus, version, pack, changes) for pack, changes in work]
             return
-        _WORK = (corpus, version, work)
+        context = multiprocessing.get_context("fork")
+        self._results, sending = context.Pipe(duplex=False)
+        _WORK = (corpus, version, work)  # what the coordinator and its workers inherit
         try:
-            self._pool = multiprocessing.get_context("fork").Pool(count)  # the workers fork here, inheriting _WORK
+            self._coordinator = context.Process(target=_coordinate, args=(sending, count, len(work)))
+            self._coordinator.start()
+            if self._coordinator.pid is not None:
+                _own_group(self._coordinator.pid)
         finally:
             _WORK = None
-        self._pending = self._pool.map_async(_render_at, range(len(work)), chunksize=1)  # a free worker takes one
+        sending.close()
 
     def results(self) -> list[bytes]:
         """The PDF of each pack, in order, once all are rendered (a worker's exception is raised here)."""
         if self._pdfs is None:
-            self._pdfs = self._pending.get()
+            try:
+                outcome, value = self._results.recv()
+            except EOFError:
+                raise BuildError("the process rendering the packs ended without them") from None
+            if outcome != "ok":
+                raise value
+            self._pdfs = value
         return self._pdfs
 
     def __enter__(self) -> Rendering:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            if self._pdfs is None:
-                self._pool.terminate()  # the build failed elsewhere: its packs are not wanted
-            self._pool.close()
-            self._pool.join()
+        if self._coordinator is not None:
+            if self._pdfs is None and self._coordinator.pid is not None:
+                with contextlib.suppress(ProcessLookupError):  # the build failed elsewhere: stop the coordinator
+                    os.killpg(self._coordinator.pid, signal.SIGKILL)  # and its workers: the packs are not wanted
+            self._coordinator.join()
+            self._results.close()
+
+
+def _own_group(pid: int) -> None:
+    """Put the coordinator in a process group of its own (its workers join it when they fork), so that one signal
+    stops them all. Called by both parent and child: whichever runs first, the group exists before it is used."""
+    with contextlib.suppress(OSError):
+        os.setpgid(pid, pid)
+
+
+def _coordinate(sending: Connection, count: int, total: int) -> None:
+    """In the coordinating process: render every pack in a pool of ``count`` workers, one fresh fork per pack, and
+    send back ("ok", PDFs) or ("error", the exception)."""
+    _own_group(os.getpid())
+    try:
+        with multiprocessing.get_context("fork").Pool(count, maxtasksperchild=1) as pool:
+            sending.send(("ok", pool.map(_render_at, range(total), chunksize=1)))
+    except Exception as exc:  # any failure of a pack goes to the build, which raises it
+        sending.send(("error", exc))
+    finally:
+        sending.close()
 
 
 def _render_at(index: int) -> bytes:
