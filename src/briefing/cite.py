@@ -143,7 +143,7 @@ def _patch_citeproc() -> None:
     original_calls = csl_model.Parent.calls_variable
 
     def get_macro(self: Any, name: str) -> Any:
-        key = (id(self.getroottree().getroot()), name)
+        key = (id(self.get_root()), name)
         if key not in macros:
             macros[key] = original_macro(self, name)
         return macros[key]
@@ -163,7 +163,7 @@ def _patch_citeproc() -> None:
     original_term, original_substitute = csl_model.Locale.get_term, csl_model.Names.substitute
 
     def get_term(self: Any, name: str, form: Any = None, zero_padded: bool = False) -> Any:
-        key = (id(self.getroottree().getroot()), name, form, zero_padded)
+        key = (id(self.get_root()), name, form, zero_padded)
         if key not in terms:
             try:
                 terms[key] = original_term(self, name, form, zero_padded)
@@ -234,7 +234,7 @@ def _patch_citeproc() -> None:
         return int(value) if name.startswith("et-al") else value
 
     def get_locale_option(self: Any, name: str) -> Any:
-        key = (id(self.getroottree().getroot()), name)
+        key = (id(self.get_root()), name)
         if key not in options:
             options[key] = original_locale_option(self, name)
         return options[key]
@@ -272,6 +272,142 @@ def _patch_citeproc() -> None:
     name_cls.initialize = initialize  # type: ignore[method-assign]
     sub_cls.add_to_repressed_list = add_to_repressed_list  # type: ignore[method-assign]
     label_cls.process = process  # type: ignore[method-assign]
+    _patch_citeproc_walk()
+
+
+def _patch_citeproc_walk() -> None:
+    """Speed: citeproc-py walks the style's tree for every reference and note, and at each element asks lxml again
+    for what never changes: its root (a new ElementTree object each time), its children, its attributes (a new
+    attribute proxy each time), its formatting and affixes; a failed cs:if raises an exception. Each answer is kept
+    per element (the dictionaries also keep lxml's Python proxies of the elements alive, so the same element is
+    always the same object) and a cs:choose tests its branches without exceptions. Same output, byte for byte
+    (tests/test_citations.py compares the fast path with the processor); written for citeproc-py 0.11.1, the
+    version constraints.txt pins."""
+    base = csl_model.CitationStylesElement
+    roots: dict[Any, Any] = {}
+    children: dict[Any, list[Any]] = {}
+    found: dict[tuple[Any, str], Any] = {}
+    original_find_attr = csl_model.SomewhatObjectifiedElement.__getattr__
+
+    def get_root(self: Any) -> Any:
+        root = roots.get(self)
+        if root is None:
+            root = roots[self] = self.getroottree().getroot()
+        return root
+
+    def child_elements(self: Any) -> list[Any]:
+        kids = children.get(self)
+        if kids is None:
+            kids = children[self] = list(self.iterchildren())
+        return kids
+
+    def find_attr(self: Any, name: str) -> Any:  # element.layout, .terms, .name: the first such child
+        key = (self, name)
+        if key not in found:
+            found[key] = original_find_attr(self, name)
+        return found[key]
+
+    # cs:if: which tests an element holds and how they combine, read once.
+    tests: dict[Any, tuple[tuple[Any, ...], Any]] = {}
+    order = (("type", csl_model.If._type), ("variable", csl_model.If._variable),
+             ("is-numeric", csl_model.If._is_numeric), ("is-uncertain-date", csl_model.If._is_uncertain_date),
+             ("locator", csl_model.If._locator))
+
+    def holds(self: Any, item: Any, context: Any) -> bool:
+        plan = tests.get(self)
+        if plan is None:
+            attrib = self.attrib
+            plan = tests[self] = (tuple(name for name, _ in order if name in attrib) + (
+                ("position",) if "position" in attrib else ()), self.get("match"))
+        results: list[bool] = []
+        for name in plan[0]:  # in citeproc-py's order, each test run as it runs them (through the class)
+            if name == "type":
+                results += self._type(item)
+            elif name == "variable":
+                results += self._variable(item)
+            elif name == "is-numeric":
+                results += self._is_numeric(item)
+            elif name == "is-uncertain-date":
+                results += self._is_uncertain_date(item)
+            elif name == "locator":
+                results += self._locator(item)
+            else:
+                results += self._position(item, context)
+        if plan[1] == "any":
+            return any(results)
+        if plan[1] == "none":
+            return not any(results)
+        return all(results)
+
+    def if_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        if not holds(self, item, context):
+            raise csl_model.ConditionFailed
+        return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
+
+    if_cls, else_cls = csl_model.If, csl_model.Else
+
+    def choose_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        for child in child_elements(self):
+            if isinstance(child, if_cls):
+                if holds(child, item, context):
+                    return child.render_children(item, context=context, delimiter=delimiter, **kwargs)
+            elif isinstance(child, else_cls):
+                return child.render_children(item, context=context, delimiter=delimiter, **kwargs)
+            else:
+                try:
+                    return child.render(item, context=context, delimiter=delimiter, **kwargs)
+                except csl_model.ConditionFailed:
+                    continue
+        return None
+
+    choose_cls, join, variable_error = csl_model.Choose, csl_model.join, csl_model.VariableError
+
+    def render_children(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
+        output = []
+        for child in child_elements(self):
+            try:
+                if isinstance(child, choose_cls):
+                    text = child.render(item, delimiter=delimiter, **kwargs)
+                else:
+                    text = child.render(item, **kwargs)
+                if text is not None:
+                    output.append(text)
+            except variable_error:
+                pass
+        if output:
+            return join(output, delimiter)
+        return None
+
+    # Formatting and affixes of an element: most have none, and then citeproc-py's steps change nothing.
+    plain: dict[Any, bool] = {}
+    defaults = (("font-style", "normal"), ("font-variant", "normal"), ("font-weight", "normal"),
+                ("text-decoration", "none"), ("vertical-align", "baseline"))
+    original_format, original_wrap = csl_model.Formatted.format, csl_model.Affixed.wrap
+    bare: dict[Any, bool] = {}
+
+    def format_(self: Any, string: Any) -> Any:
+        unformatted = plain.get(self)
+        if unformatted is None:
+            unformatted = plain[self] = all(self.get(name, value) == value for name, value in defaults)
+        if unformatted and isinstance(string, (str, list)):
+            return string
+        return original_format(self, string)
+
+    def wrap(self: Any, string: Any) -> Any:
+        unaffixed = bare.get(self)
+        if unaffixed is None:
+            unaffixed = bare[self] = not self.get("prefix") and not self.get("suffix")
+        if unaffixed and isinstance(string, (str, list)):  # '' + text + '' is text (String, MixedString, str)
+            return string
+        return original_wrap(self, string)
+
+    base.get_root = get_root  # type: ignore[method-assign]
+    csl_model.SomewhatObjectifiedElement.__getattr__ = find_attr  # type: ignore[method-assign]
+    csl_model.If.render = if_render  # type: ignore[method-assign]
+    csl_model.Choose.render = choose_render  # type: ignore[method-assign]
+    csl_model.Parent.render_children = render_children  # type: ignore[method-assign]
+    csl_model.Formatted.format = format_  # type: ignore[method-assign]
+    csl_model.Affixed.wrap = wrap  # type: ignore[method-assign]
 
 
 @functools.lru_cache(maxsize=16)
