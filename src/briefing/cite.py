@@ -303,9 +303,23 @@ def _patch_citeproc_walk() -> None:
 
     def find_attr(self: Any, name: str) -> Any:  # element.layout, .terms, .name: the first such child
         key = (self, name)
-        if key not in found:
-            found[key] = original_find_attr(self, name)
-        return found[key]
+        if key in found:
+            return found[key]
+        child = original_find_attr(self, name)
+        if child is not None or name != "name":  # a cs:names with no cs:name gets one inserted on first use
+            found[key] = child
+        return child
+
+    # The style's XPath queries (a macro by name, the enclosing cs:citation, a term, a date form) ask about its
+    # structure, which never changes once read (bar that inserted cs:name, which no query asks about).
+    queried: dict[tuple[Any, str], list[Any]] = {}
+
+    def xpath_search(self: Any, expression: str) -> list[Any]:
+        key = (self, expression)
+        hits = queried.get(key)
+        if hits is None:
+            hits = queried[key] = self.xpath(expression, namespaces=self.nsmap)
+        return list(hits)
 
     # cs:if: which tests an element holds and how they combine, read once.
     tests: dict[Any, tuple[tuple[Any, ...], Any]] = {}
@@ -313,12 +327,30 @@ def _patch_citeproc_walk() -> None:
              ("is-numeric", csl_model.If._is_numeric), ("is-uncertain-date", csl_model.If._is_uncertain_date),
              ("locator", csl_model.If._locator))
 
+    # A test of the reference alone (type, variables other than the locator, is-numeric, is-uncertain-date) gives
+    # the same answer for every note of a source: kept per element and reference (held, so that its id stays its).
+    fixed: dict[Any, bool] = {}
+    answers: dict[tuple[Any, int], tuple[Any, bool]] = {}
+
     def holds(self: Any, item: Any, context: Any) -> bool:
         plan = tests.get(self)
         if plan is None:
             attrib = self.attrib
             plan = tests[self] = (tuple(name for name, _ in order if name in attrib) + (
                 ("position",) if "position" in attrib else ()), self.get("match"))
+            fixed[self] = not ({"locator", "position"} & set(plan[0])) and "locator" not in (
+                self.get("variable") or "").split()
+        if fixed[self]:
+            reference = item.reference
+            known = answers.get((self, id(reference)))
+            if known is not None and known[0] is reference:
+                return known[1]
+            answer = test(self, plan, item, context)
+            answers[(self, id(reference))] = (reference, answer)
+            return answer
+        return test(self, plan, item, context)
+
+    def test(self: Any, plan: tuple[tuple[Any, ...], Any], item: Any, context: Any) -> bool:
         results: list[bool] = []
         for name in plan[0]:  # in citeproc-py's order, each test run as it runs them (through the class)
             if name == "type":
@@ -378,6 +410,60 @@ def _patch_citeproc_walk() -> None:
             return join(output, delimiter)
         return None
 
+    # cs:text: which kind it is, read once; the item's language looked up without raising an exception.
+    kinds: dict[Any, str] = {}
+    languages: dict[Any, str] = {}
+    original_text_process, string_cls = csl_model.Text.process, csl_model.String
+
+    def text_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        kind = kinds.get(self)
+        if kind is None:
+            attrib = self.attrib
+            kind = kinds[self] = next((k for k in ("variable", "macro", "term", "value") if k in attrib), "")
+        if not kind:
+            return original_text_process(self, item, context, **kwargs)
+        if context is None:
+            context = self
+        reference = item.reference
+        if "language" in reference:
+            language = reference["language"][:2]
+        else:
+            root = self.get_root()
+            language = languages.get(root)
+            if language is None:
+                language = languages[root] = root.get("default-locale", "en")[:2]
+        if kind == "variable":
+            text = self._variable(item, context)
+        elif kind == "macro":
+            text = self.get_macro(self.get("macro")).render(item, context)
+        elif kind == "term":
+            text = self._term(item)
+        else:
+            text = string_cls(self.preformat(self.get("value")))
+        return text, language
+
+    def group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        output = []
+        variable_called = False
+        variable_rendered = False
+        delimiter = self.get("delimiter", "")
+        for child in child_elements(self):
+            variable_called = variable_called or child.calls_variable()
+            try:
+                if isinstance(child, choose_cls):
+                    child_text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+                else:
+                    child_text = child.render(item, context=context, **kwargs)
+                if child_text is not None:
+                    output.append(child_text)
+                    variable_rendered = variable_rendered or child.calls_variable()
+            except variable_error:
+                pass
+        output = [text for text in output if text is not None]
+        if output and (not variable_called or variable_rendered):
+            return self.join(output)
+        raise variable_error
+
     # Formatting and affixes of an element: most have none, and then citeproc-py's steps change nothing.
     plain: dict[Any, bool] = {}
     defaults = (("font-style", "normal"), ("font-variant", "normal"), ("font-weight", "normal"),
@@ -402,6 +488,9 @@ def _patch_citeproc_walk() -> None:
         return original_wrap(self, string)
 
     base.get_root = get_root  # type: ignore[method-assign]
+    base.xpath_search = xpath_search  # type: ignore[method-assign]
+    csl_model.Text.process = text_process  # type: ignore[method-assign]
+    csl_model.Group.process = group_process  # type: ignore[method-assign]
     csl_model.SomewhatObjectifiedElement.__getattr__ = find_attr  # type: ignore[method-assign]
     csl_model.If.render = if_render  # type: ignore[method-assign]
     csl_model.Choose.render = choose_render  # type: ignore[method-assign]
