@@ -487,6 +487,28 @@ def _patch_citeproc_walk() -> None:
             return string
         return original_wrap(self, string)
 
+    # Locators written while a note with a stand-in is formatted are recorded (see Styler._put_in_place), each
+    # with the same element's writing of another locator: citeproc-py's cs:text writes it with its hyphens as en
+    # dashes, its cs:number through its number and page-range formatting (FormatNumber._process).
+    original_text_variable, original_number = csl_model.Text._variable, csl_model.Number.process
+
+    def text_variable(self: Any, item: Any, context: Any) -> Any:
+        text = original_text_variable(self, item, context)
+        if _RECORDED and self.get("variable") == "locator":
+            en_dash = self.unicode_character("EN DASH")
+            _RECORDED[-1].append(("" if text is None else str(text),
+                                  lambda value: str(value).replace("-", en_dash)))
+        return text
+
+    def number_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        text = original_number(self, item, context, **kwargs)
+        if _RECORDED and self.get("variable") == "locator" and item.has_locator:
+            label = item.locator.label
+            _RECORDED[-1].append(("" if text is None else str(text), lambda value: self._process(value, label)))
+        return text
+
+    csl_model.Text._variable = text_variable  # type: ignore[method-assign]
+    csl_model.Number.process = number_process  # type: ignore[method-assign]
     base.get_root = get_root  # type: ignore[method-assign]
     base.xpath_search = xpath_search  # type: ignore[method-assign]
     csl_model.Text.process = text_process  # type: ignore[method-assign]
@@ -729,8 +751,46 @@ def _segments(markup: str) -> list[Segment]:
     return merged
 
 
-_SENTINEL = "8642"
-_SINGLE = re.compile(r"[0-9]+|[ivxlcdm]+|[IVXLCDM]+|[0-9]+(\.[0-9]+)+")
+# A locator's stand-in, by kind of locator: a note is formatted once per source, position and label with the
+# stand-in, and each real locator is put in its place (10,000 notes, nearly all with their own page, cost the
+# processor one formatting per source and label). Only kinds the processor treats alike are put in place: numbers,
+# dotted numbers, ranges of numbers (with the same dash), roman numerals in one case.
+_KINDS = (
+    (re.compile(r"[0-9]+"), "8600"),
+    (re.compile(r"[0-9]+(?:\.[0-9]+)+"), "86.97"),
+    (re.compile(r"[0-9]+-[0-9]+"), "8600-9753"),
+    (re.compile(r"[0-9]+--[0-9]+"), "8600--9753"),
+    (re.compile(r"[0-9]+\u2013[0-9]+"), "8600\u20139753"),
+    (re.compile(r"[ivxlcdm]+"), "mdcclxxvi"),
+    (re.compile(r"[IVXLCDM]+"), "MDCCLXXVI"),
+)
+# What the processor made of a locator (and of its stand-in) must be of the same plain kind: digits, a dotted number,
+# two numbers joined by one or two dashes, or a roman numeral. Text case, stripped periods, quotes, fonts, affixes and
+# the seams between parts then treat the two alike (digits and dashes have no case; a roman numeral left as it was
+# had none applied), and so does the search for URLs in the output.
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)*|[0-9]+[\u2010-\u2015-]{1,2}[0-9]+|[ivxlcdm]+|[IVXLCDM]+")
+_PLURAL = csl_model.Label.RE_MULTIPLE_NUMBERS
+
+# The locators citeproc-py wrote while a stand-in note was formatted: (text, a function giving the text of another
+# locator through the same element). None when nothing is recorded.
+_RECORDED: list[list[tuple[str, Any]]] = []
+
+
+def stand_in(locator: str) -> str | None:
+    """The stand-in for a locator, or None when the locator is of no kind that can be put in place of one."""
+    for pattern, standing in _KINDS:
+        if pattern.fullmatch(locator):
+            # cs:label's plural (pp.) is read from the locator itself: the stand-in must be plural alike
+            same = bool(_PLURAL.search(locator)) == bool(_PLURAL.search(standing))
+            return standing if same and locator != standing else None
+    return None
+
+
+@dataclass(frozen=True)
+class _Template:
+    segments: list[Segment]
+    written: str  # the stand-in as the style wrote it
+    again: Any  # the same element's writing of another locator
 
 
 class Styler:
@@ -763,33 +823,69 @@ class Styler:
     def note(self, source: Source, first: bool = True, label: str = "", locator: str = "", prefix: str = "",
              suffix: str = "") -> list[Segment]:
         """A citation as the style writes it: for a note style, the first note in full or a later one short."""
-        if (locator and locator != _SENTINEL and _SINGLE.fullmatch(locator)
-                and _SENTINEL not in prefix + suffix
-                and not any(_SENTINEL in value for value in source.fields.values())):  # the stand-in must be unique
-            # One formatting per source, position and label: a single locator is put in place of a stand-in.
-            # (Ranges go through the processor each time: the style may shorten them, 101-103 -> 101-3.)
-            template = self.note(source, first, label, _SENTINEL, prefix, suffix)
-            return [Segment(seg.text.replace(_SENTINEL, locator), seg.style) for seg in template]
         def compute() -> list[Segment]:
-            bib = self._bibliography(source)
-            extra: dict[str, Any] = {}
-            if locator:
-                extra["locator"] = Locator(label or "page", locator)
-            if prefix:
-                extra["prefix"] = html.escape(prefix) + " "
-            if suffix:
-                extra["suffix"] = ", " + html.escape(suffix)
-            item = CitationItem(source.key, **extra)
-            citation = CslCitation([item])
-            bib.register(citation)
-            earlier: list[Any] = []
-            if not first:  # an earlier note citing it with another source: 'subsequent', never 'ibid'
-                before = CslCitation([CitationItem(source.key), CitationItem(source.key)])
-                before.bibliography = bib
-                earlier = [before.cites[0]]
-            return _segments(str(self.style.render_citation(citation, earlier, lambda _item: None)))
+            put = self._put_in_place(source, first, label, locator, prefix, suffix) if locator else None
+            return put if put is not None else self.formatted(source, first, label, locator, prefix, suffix)
 
         return self._stored(source, ("note", first, label, locator, prefix, suffix), compute)
+
+    def _put_in_place(self, source: Source, first: bool, label: str, locator: str, prefix: str,
+                      suffix: str) -> list[Segment] | None:
+        """The note with the locator put in place of a stand-in, or None when that cannot be shown to give what the
+        processor gives: the stand-in must be unique in the note (in no field of the source, prefix or suffix, and
+        written exactly once), the processor must have written the locator once, and both the stand-in and the
+        locator as that same element writes them must be plain (see _PLAIN)."""
+        standing = stand_in(locator)
+        if standing is None or standing.lower() in (prefix + suffix + _json_text(source)).lower():
+            return None
+        cache = _cache(source)
+        key = ("stand-in", self.path, first, label, standing, prefix, suffix)
+        if key not in cache:
+            cache[key] = self._template(source, first, label, standing, prefix, suffix)
+        template: _Template | None = cache[key]
+        if template is None:
+            return None
+        written = str(template.again(locator))
+        if not _PLAIN.fullmatch(written):
+            return None
+        return [Segment(seg.text.replace(template.written, written), seg.style) for seg in template.segments]
+
+    def _template(self, source: Source, first: bool, label: str, standing: str, prefix: str,
+                  suffix: str) -> _Template | None:
+        _RECORDED.append([])
+        try:
+            segments = self.formatted(source, first, label, standing, prefix, suffix)
+        finally:
+            recorded = _RECORDED.pop()
+        if len(recorded) != 1:
+            return None
+        written, again = recorded[0]
+        if not _PLAIN.fullmatch(written) or "".join(seg.text for seg in segments).count(written) != 1:
+            return None
+        if sum(seg.text.count(written) for seg in segments) != 1:
+            return None
+        return _Template(segments, written, again)
+
+    def formatted(self, source: Source, first: bool = True, label: str = "", locator: str = "", prefix: str = "",
+                  suffix: str = "") -> list[Segment]:
+        """A note straight from the processor (no cache, no stand-in)."""
+        bib = self._bibliography(source)
+        extra: dict[str, Any] = {}
+        if locator:
+            extra["locator"] = Locator(label or "page", locator)
+        if prefix:
+            extra["prefix"] = html.escape(prefix) + " "
+        if suffix:
+            extra["suffix"] = ", " + html.escape(suffix)
+        item = CitationItem(source.key, **extra)
+        citation = CslCitation([item])
+        bib.register(citation)
+        earlier: list[Any] = []
+        if not first:  # an earlier note citing it with another source: 'subsequent', never 'ibid'
+            before = CslCitation([CitationItem(source.key), CitationItem(source.key)])
+            before.bibliography = bib
+            earlier = [before.cites[0]]
+        return _segments(str(self.style.render_citation(citation, earlier, lambda _item: None)))
 
     def _stored(self, source: Source, form: tuple[Any, ...], compute: Any) -> list[Segment]:
         """A formatted form of a source: from memory, else from the on-disk cache, else from the processor."""
@@ -800,7 +896,7 @@ class Styler:
             disk = _disk(self.path) if source.marking == "TLP:CLEAR" else None
             digest = ""
             if disk is not None:
-                text = json.dumps([csl_json(source), list(form)], sort_keys=True, ensure_ascii=False)
+                text = json.dumps([_json_text(source), list(form)], ensure_ascii=False)
                 digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
                 hit = disk.entries.get(digest)
                 if hit is not None:
@@ -871,6 +967,14 @@ def save_cache() -> None:
 
 
 _CACHES: dict[tuple[Any, ...], dict[Any, Any]] = {}
+
+
+def _json_text(source: Source) -> str:
+    """The source's CSL-JSON as text (made once)."""
+    cache = _cache(source)
+    if "csl-json" not in cache:
+        cache["csl-json"] = json.dumps(csl_json(source), sort_keys=True, ensure_ascii=False)
+    return str(cache["csl-json"])
 
 
 def _cache(source: Source) -> dict[Any, Any]:
