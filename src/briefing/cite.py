@@ -321,42 +321,38 @@ def _patch_citeproc_walk() -> None:
             hits = queried[key] = self.xpath(expression, namespaces=self.nsmap)
         return list(hits)
 
-    # cs:if: which tests an element holds and how they combine, read once.
-    tests: dict[Any, tuple[tuple[Any, ...], Any]] = {}
-    order = (("type", csl_model.If._type), ("variable", csl_model.If._variable),
-             ("is-numeric", csl_model.If._is_numeric), ("is-uncertain-date", csl_model.If._is_uncertain_date),
-             ("locator", csl_model.If._locator))
+    # cs:if: which tests an element holds and how they combine, read once; its type and variable tests done here as
+    # if_type and if_variable do them (their lists of types and variables read once too).
+    plans: dict[Any, tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, bool]] = {}
+    order = ("type", "variable", "is-numeric", "is-uncertain-date", "locator", "position")
 
-    # A test of the reference alone (type, variables other than the locator, is-numeric, is-uncertain-date) gives
-    # the same answer for every note of a source: kept per element and reference (held, so that its id stays its).
-    fixed: dict[Any, bool] = {}
+    def plan_of(self: Any) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, bool]:
+        attrib = self.attrib
+        steps = tuple((name, tuple(v.lower() for v in attrib[name].split()) if name == "type" else
+                       tuple(v.replace("-", "_") for v in attrib[name].split()) if name == "variable" else ())
+                      for name in order if name in attrib)
+        # A test of the reference alone (type, variables other than the locator, is-numeric, is-uncertain-date)
+        # gives the same answer for every note of a source: kept per element and reference.
+        fixed = not ({"locator", "position"} & set(attrib)) and "locator" not in (self.get("variable") or "").split()
+        plans[self] = plan = (steps, self.get("match"), fixed)
+        return plan
+
     answers: dict[tuple[Any, int], tuple[Any, bool]] = {}
 
     def holds(self: Any, item: Any, context: Any) -> bool:
-        plan = tests.get(self)
-        if plan is None:
-            attrib = self.attrib
-            plan = tests[self] = (tuple(name for name, _ in order if name in attrib) + (
-                ("position",) if "position" in attrib else ()), self.get("match"))
-            fixed[self] = not ({"locator", "position"} & set(plan[0])) and "locator" not in (
-                self.get("variable") or "").split()
-        if fixed[self]:
-            reference = item.reference
+        plan = plans.get(self) or plan_of(self)
+        reference = item.reference
+        if plan[2]:
             known = answers.get((self, id(reference)))
-            if known is not None and known[0] is reference:
+            if known is not None and known[0] is reference:  # (the reference is held, so its id stays its own)
                 return known[1]
-            answer = test(self, plan, item, context)
-            answers[(self, id(reference))] = (reference, answer)
-            return answer
-        return test(self, plan, item, context)
-
-    def test(self: Any, plan: tuple[tuple[Any, ...], Any], item: Any, context: Any) -> bool:
         results: list[bool] = []
-        for name in plan[0]:  # in citeproc-py's order, each test run as it runs them (through the class)
+        for name, values in plan[0]:  # in citeproc-py's order, each test run as it runs them
             if name == "type":
-                results += self._type(item)
+                kind = reference["type"]
+                results += [value == kind for value in values]
             elif name == "variable":
-                results += self._variable(item)
+                results += [("locator" in item) if v == "locator" else (v in reference) for v in values]
             elif name == "is-numeric":
                 results += self._is_numeric(item)
             elif name == "is-uncertain-date":
@@ -365,11 +361,11 @@ def _patch_citeproc_walk() -> None:
                 results += self._locator(item)
             else:
                 results += self._position(item, context)
-        if plan[1] == "any":
-            return any(results)
-        if plan[1] == "none":
-            return not any(results)
-        return all(results)
+        match = plan[1]
+        answer = any(results) if match == "any" else not any(results) if match == "none" else all(results)
+        if plan[2]:
+            answers[(self, id(reference))] = (reference, answer)
+        return answer
 
     def if_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
         if not holds(self, item, context):
