@@ -197,11 +197,14 @@ def _patch_citeproc() -> None:
         substituted = outer_names[self] is not None
         if names_context is None and self.name is None and substituted:
             names_context = outer_names[self]
-        self.set("variable", " ".join(kept))
-        try:
+        if kept == roles:  # (citeproc-py splits the attribute again: nothing to set and restore)
             text = original_names(self, item, names_context, context, **kwargs)
-        finally:
-            self.set("variable", " ".join(roles))
+        else:
+            self.set("variable", " ".join(kept))
+            try:
+                text = original_names(self, item, names_context, context, **kwargs)
+            finally:
+                self.set("variable", " ".join(roles))
         if text and substituted:
             layout.repressed.setdefault(self.tag, []).extend(r for r in kept if r in item.reference)
         return text
@@ -483,6 +486,28 @@ def _patch_citeproc_walk() -> None:
             return string
         return original_wrap(self, string)
 
+    # cs:text's markup (strip periods, text case, formatting, quotes, affixes) changes nothing when it has none of
+    # them; the locale's punctuation-in-quote option it reads is read once beforehand (it is kept per style anyway).
+    text_markup = csl_model.Text.markup
+    bare_text: dict[Any, bool] = {}
+
+    def markup(self: Any, text: Any, language: Any) -> Any:
+        unmarked = bare_text.get(self)
+        if unmarked is None:
+            try:
+                self.get_locale_option("punctuation-in-quote").lower()
+                quotable = True
+            except Exception:  # cs:text's quote() would fail: left to it
+                quotable = False
+            unmarked = bare_text[self] = quotable and (
+                self.get("strip-periods", "false").lower() != "true" and self.get("text-case") is None
+                and self.get("quotes", "false").lower() != "true"
+                and all(self.get(name, value) == value for name, value in defaults)
+                and not self.get("prefix") and not self.get("suffix"))
+        if unmarked and isinstance(text, (str, list)):
+            return text if text else None
+        return text_markup(self, text, language)
+
     # Locators written while a note with a stand-in is formatted are recorded (see Styler._put_in_place), each
     # with the same element's writing of another locator: citeproc-py's cs:text writes it with its hyphens as en
     # dashes, its cs:number through its number and page-range formatting (FormatNumber._process).
@@ -508,6 +533,7 @@ def _patch_citeproc_walk() -> None:
     base.get_root = get_root  # type: ignore[method-assign]
     base.xpath_search = xpath_search  # type: ignore[method-assign]
     csl_model.Text.process = text_process  # type: ignore[method-assign]
+    csl_model.Text.markup = markup  # type: ignore[method-assign]
     csl_model.Group.process = group_process  # type: ignore[method-assign]
     csl_model.SomewhatObjectifiedElement.__getattr__ = find_attr  # type: ignore[method-assign]
     csl_model.If.render = if_render  # type: ignore[method-assign]
