@@ -6,7 +6,9 @@ the PDF footnotes (the first note of a source in full, later ones short) and the
 text. The parts come back as segments so that each renderer applies its own italics and links; the grade letter and
 the marking are added around them by the renderers, never written into the CSL output.
 
-Every distinct reference and note form is formatted once and cached on its source.
+Every distinct reference and note form is formatted once and cached on its source; a note's locator is put in
+place of a stand-in where that is shown to give what the processor writes (Styler._put_in_place), so that a note
+form costs one formatting per source, position and label, whatever its page.
 """
 
 from __future__ import annotations
@@ -284,8 +286,9 @@ def _patch_citeproc_walk() -> None:
     attribute proxy each time), its formatting and affixes; a failed cs:if raises an exception. Each answer is kept
     per element (the dictionaries also keep lxml's Python proxies of the elements alive, so the same element is
     always the same object) and a cs:choose tests its branches without exceptions. Same output, byte for byte
-    (tests/test_citations.py compares the fast path with the processor); written for citeproc-py 0.11.1, the
-    version constraints.txt pins."""
+    (tests/test_cite_stand_in.py compares it with citeproc-py's own, without this function); written for
+    citeproc-py 0.11.1, the version constraints.txt pins. The locators written for Styler's stand-in are recorded
+    here too."""
     base = csl_model.CitationStylesElement
     roots: dict[Any, Any] = {}
     children: dict[Any, list[Any]] = {}
@@ -793,8 +796,8 @@ _KINDS = (
 _PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)*|[0-9]+[\u2010-\u2015-]{1,2}[0-9]+|[ivxlcdm]+|[IVXLCDM]+")
 _PLURAL = csl_model.Label.RE_MULTIPLE_NUMBERS
 
-# The locators citeproc-py wrote while a stand-in note was formatted: (text, a function giving the text of another
-# locator through the same element). None when nothing is recorded.
+# The locators citeproc-py wrote while a note with a stand-in was formatted: (text, a function giving the text of
+# another locator through the same element); no list while none is.
 _RECORDED: list[list[tuple[str, Any]]] = []
 
 
