@@ -5,11 +5,10 @@ in a cache folder between runs. Output sizes (search index, PDFs, page counts) a
 
 Cases (``--only`` picks by name): check and build of the shipped corpus and of the synthetic corpus at each
 ``--claims`` size (peak memory of each build), a rebuild after editing one claim, the same build in a git
-repository of ``--commits`` commits (history and changes since v1.0), formatting 10,000 citations (cold: no
-reference cache), bare MkDocs + Material and bare Typst with
-the same number of pages, and search in Chromium from file:// (page load to results, a further query, the
-longest main-thread task, JS heap). Peak memory is the highest sum of resident memory of the command and its
-worker processes (sampled every 50 ms).
+repository of ``--commits`` commits (history and changes since v1.0), formatting 10,000 citations of each corpus
+(cold: no reference cache), bare MkDocs + Material and bare Typst with the same number of pages, and search in
+Chromium from file:// (page load to results, a further query, the longest main-thread task, JS heap). Peak memory
+is the highest sum of resident memory of the command and its worker processes (sampled every 50 ms).
 """
 
 from __future__ import annotations
