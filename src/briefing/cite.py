@@ -329,29 +329,34 @@ def _patch_citeproc_walk() -> None:
 
     # cs:if: which tests an element holds and how they combine, read once; its type and variable tests done here as
     # if_type and if_variable do them (their lists of types and variables read once too).
-    plans: dict[Any, tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, bool]] = {}
+    plans: dict[Any, tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, int]] = {}
     order = ("type", "variable", "is-numeric", "is-uncertain-date", "locator", "position")
 
-    def plan_of(self: Any) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, bool]:
+    def plan_of(self: Any) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, int]:
         attrib = self.attrib
         steps = tuple((name, tuple(v.lower() for v in attrib[name].split()) if name == "type" else
                        tuple(v.replace("-", "_") for v in attrib[name].split()) if name == "variable" else ())
                       for name in order if name in attrib)
         # A test of the reference alone (type, variables other than the locator, is-numeric, is-uncertain-date)
-        # gives the same answer for every note of a source: kept per element and reference.
+        # gives the same answer for every note of a source: such a cs:if gets a number, its answer's place in the
+        # reference's answers (one byte each: 0 not yet known, 1 false, 2 true).
         fixed = not ({"locator", "position"} & set(attrib)) and "locator" not in (self.get("variable") or "").split()
-        plans[self] = plan = (steps, self.get("match"), fixed)
+        plans[self] = plan = (steps, self.get("match"), len(plans) if fixed else -1)
         return plan
 
-    answers: dict[tuple[Any, int], tuple[Any, bool]] = {}
+    answers: dict[int, tuple[Any, bytearray]] = {}  # id of a reference -> (the reference, held), its answers
 
     def holds(self: Any, item: Any, context: Any) -> bool:
         plan = plans.get(self) or plan_of(self)
         reference = item.reference
-        if plan[2]:
-            known = answers.get((self, id(reference)))
-            if known is not None and known[0] is reference:  # (the reference is held, so its id stays its own)
-                return known[1]
+        place = plan[2]
+        if place >= 0:
+            known = answers.get(id(reference))
+            if known is None or known[0] is not reference:
+                known = answers[id(reference)] = (reference, bytearray())
+            memo = known[1]
+            if place < len(memo) and memo[place]:
+                return memo[place] == 2
         results: list[bool] = []
         for name, values in plan[0]:  # in citeproc-py's order, each test run as it runs them
             if name == "type":
@@ -369,8 +374,10 @@ def _patch_citeproc_walk() -> None:
                 results += self._position(item, context)
         match = plan[1]
         answer = any(results) if match == "any" else not any(results) if match == "none" else all(results)
-        if plan[2]:
-            answers[(self, id(reference))] = (reference, answer)
+        if place >= 0:
+            if place >= len(memo):
+                memo.extend(bytes(place + 1 - len(memo)))
+            memo[place] = 2 if answer else 1
         return answer
 
     def if_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
