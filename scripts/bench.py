@@ -5,10 +5,11 @@ in a cache folder between runs. Output sizes (search index, PDFs, page counts) a
 
 Cases (``--only`` picks by name): check and build of the shipped corpus and of the synthetic corpus at each
 ``--claims`` size (peak memory of each build), a rebuild after editing one claim, the same build in a git
-repository of ``--commits`` commits (history and changes since v1.0), bare MkDocs + Material and bare Typst with
-the same number of pages, and search in Chromium from file:// (page load to results, a further query, the
-longest main-thread task, JS heap). Peak memory is the highest sum of the proportional set sizes of the command
-and its worker processes (sampled every 50 ms): memory a forked worker shares with its parent counts once.
+repository of ``--commits`` commits (history and changes since v1.0), formatting 10,000 citations of each corpus
+(cold: no reference cache), bare MkDocs + Material and bare Typst with the same number of pages, and search in
+Chromium from file:// (page load to results, a further query, the longest main-thread task, JS heap). Peak memory
+is the highest sum of the proportional set sizes of the command and its worker processes (sampled every 50 ms):
+memory a forked worker shares with its parent counts once.
 """
 
 from __future__ import annotations
@@ -141,11 +142,12 @@ print(time.perf_counter() - start)
 
 
 def timed_citations(root: Path, runs: int) -> list[float]:
-    """Seconds to format the references of root and 10,000 citations of them, per run (in a fresh process)."""
+    """Seconds to format the references of root and 10,000 citations of them, per run (in a fresh process, with
+    the on-disk reference cache off: the cost of a first build)."""
     out = []
     for _ in range(runs):
         result = subprocess.run([sys.executable, "-c", CITATIONS, str(root)], capture_output=True, text=True,
-                                check=False)
+                                check=False, env={**os.environ, "BRIEFING_NO_CACHE": "1"})  # cold: no disk cache
         if result.returncode != 0:
             raise RuntimeError(result.stderr.strip().splitlines()[-1] if result.stderr.strip() else "failed")
         out.append(float(result.stdout.strip().splitlines()[-1]))
@@ -348,6 +350,7 @@ def synthetic_cases(args: argparse.Namespace, claims: int) -> list[tuple[str, Ca
         (f"rebuild after editing one claim: {label}",
          lambda name: timed_rebuild(copy_of(root, args.cache / "edited"), args.runs, name)),
         (f"build in git, {args.commits} commits, changes since v1.0: {label}", git_build),
+        (f"format 10,000 citations: {label}", lambda name: timed_citations(root, args.runs)),
         (f"bare MkDocs + Material, as many pages: {label}",
          lambda name: timed_mkdocs(bare_mkdocs(args.cache, site_pages()), args.runs)),
         (f"bare Typst, page count of the full pack: {label}",

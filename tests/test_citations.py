@@ -14,7 +14,7 @@ from pdf_helpers import render, squash, write
 from site_helpers import build, content
 
 from briefing.citations import CiteError, CiteGroup, find, scan
-from briefing.cite import csl_json, nocase, reference_text, style_path, styler
+from briefing.cite import csl_json, nocase, reference_text, stand_in, style_path, styler
 from briefing.model import Corpus
 from briefing.pipeline import load_and_check
 from briefing.schema import valid_source_date
@@ -274,12 +274,13 @@ def test_a_number_in_a_source_like_the_locator_stand_in_is_left_alone(minimal: P
     from briefing.loader import load
     from briefing.problems import Problems
 
+    standing = stand_in("7")
     bib = minimal / "sources/references.bib"
     bib.write_text(bib.read_text("utf-8").replace("title = {Widgets shipped through third countries}",
-                                                  "title = {Resolution 8642 on widgets}"), "utf-8")
+                                                  f"title = {{Resolution {standing} on widgets}}"), "utf-8")
     corpus = load(minimal, Problems())
     note = "".join(seg.text for seg in styler().note(corpus.sources["agency2024widgets"], locator="7"))
-    assert "8642" in note and "Resolution 7" not in note and "7" in note
+    assert f"Resolution {standing}" in note and "Resolution 7" not in note and "7" in note
 
 
 def test_a_prefix_or_suffix_like_the_locator_stand_in_is_left_alone(minimal: Path) -> None:
@@ -287,8 +288,9 @@ def test_a_prefix_or_suffix_like_the_locator_stand_in_is_left_alone(minimal: Pat
     from briefing.problems import Problems
 
     source = load(minimal, Problems()).sources["agency2024widgets"]
-    note = "".join(seg.text for seg in styler().note(source, True, "page", "12", "", "table 8642"))
-    assert "table 8642" in note and "table 12" not in note and "12" in note
+    standing = stand_in("12")
+    note = "".join(seg.text for seg in styler().note(source, True, "page", "12", "", f"table {standing}"))
+    assert f"table {standing}" in note and "table 12" not in note and "12" in note
 
 
 def test_only_clear_sources_are_kept_in_the_shared_cache(minimal: Path, tmp_path: Path) -> None:

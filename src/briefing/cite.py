@@ -6,7 +6,9 @@ the PDF footnotes (the first note of a source in full, later ones short) and the
 text. The parts come back as segments so that each renderer applies its own italics and links; the grade letter and
 the marking are added around them by the renderers, never written into the CSL output.
 
-Every distinct reference and note form is formatted once and cached on its source.
+Every distinct reference and note form is formatted once and cached on its source; a note's locator is put in
+place of a stand-in where that is shown to give what the processor writes (Styler._put_in_place), so that a note
+form costs one formatting per source, position and label, whatever its page.
 """
 
 from __future__ import annotations
@@ -143,7 +145,7 @@ def _patch_citeproc() -> None:
     original_calls = csl_model.Parent.calls_variable
 
     def get_macro(self: Any, name: str) -> Any:
-        key = (id(self.getroottree().getroot()), name)
+        key = (id(self.get_root()), name)
         if key not in macros:
             macros[key] = original_macro(self, name)
         return macros[key]
@@ -163,7 +165,7 @@ def _patch_citeproc() -> None:
     original_term, original_substitute = csl_model.Locale.get_term, csl_model.Names.substitute
 
     def get_term(self: Any, name: str, form: Any = None, zero_padded: bool = False) -> Any:
-        key = (id(self.getroottree().getroot()), name, form, zero_padded)
+        key = (id(self.get_root()), name, form, zero_padded)
         if key not in terms:
             try:
                 terms[key] = original_term(self, name, form, zero_padded)
@@ -197,11 +199,14 @@ def _patch_citeproc() -> None:
         substituted = outer_names[self] is not None
         if names_context is None and self.name is None and substituted:
             names_context = outer_names[self]
-        self.set("variable", " ".join(kept))
-        try:
+        if kept == roles:  # (citeproc-py splits the attribute again: nothing to set and restore)
             text = original_names(self, item, names_context, context, **kwargs)
-        finally:
-            self.set("variable", " ".join(roles))
+        else:
+            self.set("variable", " ".join(kept))
+            try:
+                text = original_names(self, item, names_context, context, **kwargs)
+            finally:
+                self.set("variable", " ".join(roles))
         if text and substituted:
             layout.repressed.setdefault(self.tag, []).extend(r for r in kept if r in item.reference)
         return text
@@ -234,7 +239,7 @@ def _patch_citeproc() -> None:
         return int(value) if name.startswith("et-al") else value
 
     def get_locale_option(self: Any, name: str) -> Any:
-        key = (id(self.getroottree().getroot()), name)
+        key = (id(self.get_root()), name)
         if key not in options:
             options[key] = original_locale_option(self, name)
         return options[key]
@@ -272,6 +277,280 @@ def _patch_citeproc() -> None:
     name_cls.initialize = initialize  # type: ignore[method-assign]
     sub_cls.add_to_repressed_list = add_to_repressed_list  # type: ignore[method-assign]
     label_cls.process = process  # type: ignore[method-assign]
+    _patch_citeproc_walk()
+
+
+def _patch_citeproc_walk() -> None:
+    """Speed: citeproc-py walks the style's tree for every reference and note, and at each element asks lxml again
+    for what never changes: its root (a new ElementTree object each time), its children, its attributes (a new
+    attribute proxy each time), its formatting and affixes; a failed cs:if raises an exception. Each answer is kept
+    per element (the dictionaries also keep lxml's Python proxies of the elements alive, so the same element is
+    always the same object) and a cs:choose tests its branches without exceptions. Same output, byte for byte
+    (tests/test_cite_stand_in.py compares it with citeproc-py's own, without this function); written for
+    citeproc-py 0.11.1, the version constraints.txt pins. The locators written for Styler's stand-in are recorded
+    here too."""
+    base = csl_model.CitationStylesElement
+    roots: dict[Any, Any] = {}
+    children: dict[Any, list[Any]] = {}
+    found: dict[tuple[Any, str], Any] = {}
+    original_find_attr = csl_model.SomewhatObjectifiedElement.__getattr__
+
+    def get_root(self: Any) -> Any:
+        root = roots.get(self)
+        if root is None:
+            root = roots[self] = self.getroottree().getroot()
+        return root
+
+    def child_elements(self: Any) -> list[Any]:
+        kids = children.get(self)
+        if kids is None:
+            kids = children[self] = list(self.iterchildren())
+        return kids
+
+    def find_attr(self: Any, name: str) -> Any:  # element.layout, .terms, .name: the first such child
+        key = (self, name)
+        if key in found:
+            return found[key]
+        child = original_find_attr(self, name)
+        if child is not None or name != "name":  # a cs:names with no cs:name gets one inserted on first use
+            found[key] = child
+        return child
+
+    # The style's XPath queries (a macro by name, the enclosing cs:citation, a term, a date form) ask about its
+    # structure, which never changes once read (bar that inserted cs:name, which no query asks about).
+    queried: dict[tuple[Any, str], list[Any]] = {}
+
+    def xpath_search(self: Any, expression: str) -> list[Any]:
+        key = (self, expression)
+        hits = queried.get(key)
+        if hits is None:
+            hits = queried[key] = self.xpath(expression, namespaces=self.nsmap)
+        return list(hits)
+
+    # cs:if: which tests an element holds and how they combine, read once; its type and variable tests done here as
+    # if_type and if_variable do them (their lists of types and variables read once too).
+    plans: dict[Any, tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, int]] = {}
+    order = ("type", "variable", "is-numeric", "is-uncertain-date", "locator", "position")
+
+    def plan_of(self: Any) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, int]:
+        attrib = self.attrib
+        steps = tuple((name, tuple(v.lower() for v in attrib[name].split()) if name == "type" else
+                       tuple(v.replace("-", "_") for v in attrib[name].split()) if name == "variable" else ())
+                      for name in order if name in attrib)
+        # A test of the reference alone (type, variables other than the locator, is-numeric, is-uncertain-date)
+        # gives the same answer for every note of a source: such a cs:if gets a number, its answer's place in the
+        # reference's answers (one byte each: 0 not yet known, 1 false, 2 true).
+        fixed = not ({"locator", "position"} & set(attrib)) and "locator" not in (self.get("variable") or "").split()
+        plans[self] = plan = (steps, self.get("match"), len(plans) if fixed else -1)
+        return plan
+
+    answers: dict[int, tuple[Any, bytearray]] = {}  # id of a reference -> (the reference, held), its answers
+
+    def holds(self: Any, item: Any, context: Any) -> bool:
+        plan = plans.get(self) or plan_of(self)
+        reference = item.reference
+        place = plan[2]
+        if place >= 0:
+            known = answers.get(id(reference))
+            if known is None or known[0] is not reference:
+                known = answers[id(reference)] = (reference, bytearray())
+            memo = known[1]
+            if place < len(memo) and memo[place]:
+                return memo[place] == 2
+        results: list[bool] = []
+        for name, values in plan[0]:  # in citeproc-py's order, each test run as it runs them
+            if name == "type":
+                kind = reference["type"]
+                results += [value == kind for value in values]
+            elif name == "variable":
+                results += [("locator" in item) if v == "locator" else (v in reference) for v in values]
+            elif name == "is-numeric":
+                results += self._is_numeric(item)
+            elif name == "is-uncertain-date":
+                results += self._is_uncertain_date(item)
+            elif name == "locator":
+                results += self._locator(item)
+            else:
+                results += self._position(item, context)
+        match = plan[1]
+        answer = any(results) if match == "any" else not any(results) if match == "none" else all(results)
+        if place >= 0:
+            if place >= len(memo):
+                memo.extend(bytes(place + 1 - len(memo)))
+            memo[place] = 2 if answer else 1
+        return answer
+
+    def if_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        if not holds(self, item, context):
+            raise csl_model.ConditionFailed
+        return self.render_children(item, context=context, delimiter=delimiter, **kwargs)
+
+    if_cls, else_cls = csl_model.If, csl_model.Else
+
+    def choose_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        for child in child_elements(self):
+            if isinstance(child, if_cls):
+                if holds(child, item, context):
+                    return child.render_children(item, context=context, delimiter=delimiter, **kwargs)
+            elif isinstance(child, else_cls):
+                return child.render_children(item, context=context, delimiter=delimiter, **kwargs)
+            else:
+                try:
+                    return child.render(item, context=context, delimiter=delimiter, **kwargs)
+                except csl_model.ConditionFailed:
+                    continue
+        return None
+
+    choose_cls, join, variable_error = csl_model.Choose, csl_model.join, csl_model.VariableError
+
+    def render_children(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
+        output = []
+        for child in child_elements(self):
+            try:
+                if isinstance(child, choose_cls):
+                    text = child.render(item, delimiter=delimiter, **kwargs)
+                else:
+                    text = child.render(item, **kwargs)
+                if text is not None:
+                    output.append(text)
+            except variable_error:
+                pass
+        if output:
+            return join(output, delimiter)
+        return None
+
+    # cs:text: which kind it is, read once; the item's language looked up without raising an exception.
+    kinds: dict[Any, str] = {}
+    languages: dict[Any, str] = {}
+    original_text_process, string_cls = csl_model.Text.process, csl_model.String
+
+    def text_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        kind = kinds.get(self)
+        if kind is None:
+            attrib = self.attrib
+            kind = kinds[self] = next((k for k in ("variable", "macro", "term", "value") if k in attrib), "")
+        if not kind:
+            return original_text_process(self, item, context, **kwargs)
+        if context is None:
+            context = self
+        reference = item.reference
+        if "language" in reference:
+            language = reference["language"][:2]
+        else:
+            root = self.get_root()
+            language = languages.get(root)
+            if language is None:
+                language = languages[root] = root.get("default-locale", "en")[:2]
+        if kind == "variable":
+            text = self._variable(item, context)
+        elif kind == "macro":
+            text = self.get_macro(self.get("macro")).render(item, context)
+        elif kind == "term":
+            text = self._term(item)
+        else:
+            text = string_cls(self.preformat(self.get("value")))
+        return text, language
+
+    def group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        output = []
+        variable_called = False
+        variable_rendered = False
+        delimiter = self.get("delimiter", "")
+        for child in child_elements(self):
+            variable_called = variable_called or child.calls_variable()
+            try:
+                if isinstance(child, choose_cls):
+                    child_text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+                else:
+                    child_text = child.render(item, context=context, **kwargs)
+                if child_text is not None:
+                    output.append(child_text)
+                    variable_rendered = variable_rendered or child.calls_variable()
+            except variable_error:
+                pass
+        output = [text for text in output if text is not None]
+        if output and (not variable_called or variable_rendered):
+            return self.join(output)
+        raise variable_error
+
+    # Formatting and affixes of an element: most have none, and then citeproc-py's steps change nothing.
+    plain: dict[Any, bool] = {}
+    defaults = (("font-style", "normal"), ("font-variant", "normal"), ("font-weight", "normal"),
+                ("text-decoration", "none"), ("vertical-align", "baseline"))
+    original_format, original_wrap = csl_model.Formatted.format, csl_model.Affixed.wrap
+    bare: dict[Any, bool] = {}
+
+    def format_(self: Any, string: Any) -> Any:
+        unformatted = plain.get(self)
+        if unformatted is None:
+            unformatted = plain[self] = all(self.get(name, value) == value for name, value in defaults)
+        if unformatted and isinstance(string, (str, list)):
+            return string
+        return original_format(self, string)
+
+    def wrap(self: Any, string: Any) -> Any:
+        unaffixed = bare.get(self)
+        if unaffixed is None:
+            unaffixed = bare[self] = not self.get("prefix") and not self.get("suffix")
+        if unaffixed and isinstance(string, (str, list)):  # '' + text + '' is text (String, MixedString, str)
+            return string
+        return original_wrap(self, string)
+
+    # cs:text's markup (strip periods, text case, formatting, quotes, affixes) changes nothing when it has none of
+    # them; the locale's punctuation-in-quote option it reads is read once beforehand (it is kept per style anyway).
+    text_markup = csl_model.Text.markup
+    bare_text: dict[Any, bool] = {}
+
+    def markup(self: Any, text: Any, language: Any) -> Any:
+        unmarked = bare_text.get(self)
+        if unmarked is None:
+            try:
+                self.get_locale_option("punctuation-in-quote").lower()
+                quotable = True
+            except Exception:  # cs:text's quote() would fail: left to it
+                quotable = False
+            unmarked = bare_text[self] = quotable and (
+                self.get("strip-periods", "false").lower() != "true" and self.get("text-case") is None
+                and self.get("quotes", "false").lower() != "true"
+                and all(self.get(name, value) == value for name, value in defaults)
+                and not self.get("prefix") and not self.get("suffix"))
+        if unmarked and isinstance(text, (str, list)):
+            return text if text else None
+        return text_markup(self, text, language)
+
+    # Locators written while a note with a stand-in is formatted are recorded (see Styler._put_in_place), each
+    # with the same element's writing of another locator: citeproc-py's cs:text writes it with its hyphens as en
+    # dashes, its cs:number through its number and page-range formatting (FormatNumber._process).
+    original_text_variable, original_number = csl_model.Text._variable, csl_model.Number.process
+
+    def text_variable(self: Any, item: Any, context: Any) -> Any:
+        text = original_text_variable(self, item, context)
+        if _RECORDED and self.get("variable") == "locator":
+            en_dash = self.unicode_character("EN DASH")
+            _RECORDED[-1].append(("" if text is None else str(text),
+                                  lambda value: str(value).replace("-", en_dash)))
+        return text
+
+    def number_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        text = original_number(self, item, context, **kwargs)
+        if _RECORDED and self.get("variable") == "locator" and item.has_locator:
+            label = item.locator.label
+            _RECORDED[-1].append(("" if text is None else str(text), lambda value: self._process(value, label)))
+        return text
+
+    csl_model.Text._variable = text_variable  # type: ignore[method-assign]
+    csl_model.Number.process = number_process  # type: ignore[method-assign]
+    base.get_root = get_root  # type: ignore[method-assign]
+    base.xpath_search = xpath_search  # type: ignore[method-assign]
+    csl_model.Text.process = text_process  # type: ignore[method-assign]
+    csl_model.Text.markup = markup  # type: ignore[method-assign]
+    csl_model.Group.process = group_process  # type: ignore[method-assign]
+    csl_model.SomewhatObjectifiedElement.__getattr__ = find_attr  # type: ignore[method-assign]
+    csl_model.If.render = if_render  # type: ignore[method-assign]
+    csl_model.Choose.render = choose_render  # type: ignore[method-assign]
+    csl_model.Parent.render_children = render_children  # type: ignore[method-assign]
+    csl_model.Formatted.format = format_  # type: ignore[method-assign]
+    csl_model.Affixed.wrap = wrap  # type: ignore[method-assign]
 
 
 @functools.lru_cache(maxsize=16)
@@ -504,8 +783,46 @@ def _segments(markup: str) -> list[Segment]:
     return merged
 
 
-_SENTINEL = "8642"
-_SINGLE = re.compile(r"[0-9]+|[ivxlcdm]+|[IVXLCDM]+|[0-9]+(\.[0-9]+)+")
+# A locator's stand-in, by kind of locator: a note is formatted once per source, position and label with the
+# stand-in, and each real locator is put in its place (10,000 notes, nearly all with their own page, cost the
+# processor one formatting per source and label). Only kinds the processor treats alike are put in place: numbers,
+# dotted numbers, ranges of numbers (with the same dash), roman numerals in one case.
+_KINDS = (
+    (re.compile(r"[0-9]+"), "8600"),
+    (re.compile(r"[0-9]+(?:\.[0-9]+)+"), "86.97"),
+    (re.compile(r"[0-9]+-[0-9]+"), "8600-9753"),
+    (re.compile(r"[0-9]+--[0-9]+"), "8600--9753"),
+    (re.compile(r"[0-9]+\u2013[0-9]+"), "8600\u20139753"),
+    (re.compile(r"[ivxlcdm]+"), "mdcclxxvi"),
+    (re.compile(r"[IVXLCDM]+"), "MDCCLXXVI"),
+)
+# What the processor made of a locator (and of its stand-in) must be of the same plain kind: digits, a dotted number,
+# two numbers joined by one or two dashes, or a roman numeral. Text case, stripped periods, quotes, fonts, affixes and
+# the seams between parts then treat the two alike (digits and dashes have no case; a roman numeral left as it was
+# had none applied), and so does the search for URLs in the output.
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)*|[0-9]+[\u2010-\u2015-]{1,2}[0-9]+|[ivxlcdm]+|[IVXLCDM]+")
+_PLURAL = csl_model.Label.RE_MULTIPLE_NUMBERS
+
+# The locators citeproc-py wrote while a note with a stand-in was formatted: (text, a function giving the text of
+# another locator through the same element); no list while none is.
+_RECORDED: list[list[tuple[str, Any]]] = []
+
+
+def stand_in(locator: str) -> str | None:
+    """The stand-in for a locator, or None when the locator is of no kind that can be put in place of one."""
+    for pattern, standing in _KINDS:
+        if pattern.fullmatch(locator):
+            # cs:label's plural (pp.) is read from the locator itself: the stand-in must be plural alike
+            same = bool(_PLURAL.search(locator)) == bool(_PLURAL.search(standing))
+            return standing if same and locator != standing else None
+    return None
+
+
+@dataclass(frozen=True)
+class _Template:
+    segments: list[Segment]
+    written: str  # the stand-in as the style wrote it
+    again: Any  # the same element's writing of another locator
 
 
 class Styler:
@@ -538,33 +855,69 @@ class Styler:
     def note(self, source: Source, first: bool = True, label: str = "", locator: str = "", prefix: str = "",
              suffix: str = "") -> list[Segment]:
         """A citation as the style writes it: for a note style, the first note in full or a later one short."""
-        if (locator and locator != _SENTINEL and _SINGLE.fullmatch(locator)
-                and _SENTINEL not in prefix + suffix
-                and not any(_SENTINEL in value for value in source.fields.values())):  # the stand-in must be unique
-            # One formatting per source, position and label: a single locator is put in place of a stand-in.
-            # (Ranges go through the processor each time: the style may shorten them, 101-103 -> 101-3.)
-            template = self.note(source, first, label, _SENTINEL, prefix, suffix)
-            return [Segment(seg.text.replace(_SENTINEL, locator), seg.style) for seg in template]
         def compute() -> list[Segment]:
-            bib = self._bibliography(source)
-            extra: dict[str, Any] = {}
-            if locator:
-                extra["locator"] = Locator(label or "page", locator)
-            if prefix:
-                extra["prefix"] = html.escape(prefix) + " "
-            if suffix:
-                extra["suffix"] = ", " + html.escape(suffix)
-            item = CitationItem(source.key, **extra)
-            citation = CslCitation([item])
-            bib.register(citation)
-            earlier: list[Any] = []
-            if not first:  # an earlier note citing it with another source: 'subsequent', never 'ibid'
-                before = CslCitation([CitationItem(source.key), CitationItem(source.key)])
-                before.bibliography = bib
-                earlier = [before.cites[0]]
-            return _segments(str(self.style.render_citation(citation, earlier, lambda _item: None)))
+            put = self._put_in_place(source, first, label, locator, prefix, suffix) if locator else None
+            return put if put is not None else self.formatted(source, first, label, locator, prefix, suffix)
 
         return self._stored(source, ("note", first, label, locator, prefix, suffix), compute)
+
+    def _put_in_place(self, source: Source, first: bool, label: str, locator: str, prefix: str,
+                      suffix: str) -> list[Segment] | None:
+        """The note with the locator put in place of a stand-in, or None when that cannot be shown to give what the
+        processor gives: the stand-in must be unique in the note (in no field of the source, prefix or suffix, and
+        written exactly once), the processor must have written the locator once, and both the stand-in and the
+        locator as that same element writes them must be plain (see _PLAIN)."""
+        standing = stand_in(locator)
+        if standing is None or standing.lower() in (prefix + suffix + _json_text(source)).lower():
+            return None
+        cache = _cache(source)
+        key = ("stand-in", self.path, first, label, standing, prefix, suffix)
+        if key not in cache:
+            cache[key] = self._template(source, first, label, standing, prefix, suffix)
+        template: _Template | None = cache[key]
+        if template is None:
+            return None
+        written = str(template.again(locator))
+        if not _PLAIN.fullmatch(written):
+            return None
+        return [Segment(seg.text.replace(template.written, written), seg.style) for seg in template.segments]
+
+    def _template(self, source: Source, first: bool, label: str, standing: str, prefix: str,
+                  suffix: str) -> _Template | None:
+        _RECORDED.append([])
+        try:
+            segments = self.formatted(source, first, label, standing, prefix, suffix)
+        finally:
+            recorded = _RECORDED.pop()
+        if len(recorded) != 1:
+            return None
+        written, again = recorded[0]
+        if not _PLAIN.fullmatch(written) or "".join(seg.text for seg in segments).count(written) != 1:
+            return None
+        if sum(seg.text.count(written) for seg in segments) != 1:
+            return None
+        return _Template(segments, written, again)
+
+    def formatted(self, source: Source, first: bool = True, label: str = "", locator: str = "", prefix: str = "",
+                  suffix: str = "") -> list[Segment]:
+        """A note straight from the processor (no cache, no stand-in)."""
+        bib = self._bibliography(source)
+        extra: dict[str, Any] = {}
+        if locator:
+            extra["locator"] = Locator(label or "page", locator)
+        if prefix:
+            extra["prefix"] = html.escape(prefix) + " "
+        if suffix:
+            extra["suffix"] = ", " + html.escape(suffix)
+        item = CitationItem(source.key, **extra)
+        citation = CslCitation([item])
+        bib.register(citation)
+        earlier: list[Any] = []
+        if not first:  # an earlier note citing it with another source: 'subsequent', never 'ibid'
+            before = CslCitation([CitationItem(source.key), CitationItem(source.key)])
+            before.bibliography = bib
+            earlier = [before.cites[0]]
+        return _segments(str(self.style.render_citation(citation, earlier, lambda _item: None)))
 
     def _stored(self, source: Source, form: tuple[Any, ...], compute: Any) -> list[Segment]:
         """A formatted form of a source: from memory, else from the on-disk cache, else from the processor."""
@@ -575,7 +928,7 @@ class Styler:
             disk = _disk(self.path) if source.marking == "TLP:CLEAR" else None
             digest = ""
             if disk is not None:
-                text = json.dumps([csl_json(source), list(form)], sort_keys=True, ensure_ascii=False)
+                text = json.dumps([_json_text(source), list(form)], ensure_ascii=False)
                 digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:40]
                 hit = disk.entries.get(digest)
                 if hit is not None:
@@ -646,6 +999,14 @@ def save_cache() -> None:
 
 
 _CACHES: dict[tuple[Any, ...], dict[Any, Any]] = {}
+
+
+def _json_text(source: Source) -> str:
+    """The source's CSL-JSON as text (made once)."""
+    cache = _cache(source)
+    if "csl-json" not in cache:
+        cache["csl-json"] = json.dumps(csl_json(source), sort_keys=True, ensure_ascii=False)
+    return str(cache["csl-json"])
 
 
 def _cache(source: Source) -> dict[Any, Any]:
