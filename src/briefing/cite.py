@@ -40,6 +40,7 @@ from citeproc import (
 from citeproc import model as csl_model
 from citeproc.source.json import CiteProcJSON
 
+from . import cachedir
 from .model import Source
 from .problems import rule
 from .schema import edtf_parts
@@ -979,7 +980,7 @@ class _DiskCache:
 
 @functools.lru_cache(maxsize=16)
 def _disk(style: str) -> _DiskCache | None:
-    if os.environ.get("BRIEFING_NO_CACHE"):
+    if not cachedir.enabled():
         return None
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefing"
     digest = hashlib.sha256()

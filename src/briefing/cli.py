@@ -52,8 +52,9 @@ dist/ then holds the packs, site-VERSION.zip, manifest.json and SHA256SUMS (chec
 Nothing is written when the check finds an error; the previous output is left untouched.
 
 environment:
-  BRIEFING_JOBS=N      render at most N packs at once (default: the usable cores; 1: one after another)
-  BRIEFING_NO_CACHE=1  format every reference afresh instead of using ~/.cache/briefing"""
+  BRIEFING_JOBS=N      use at most N processes (default: the usable cores; 1: packs one after another, then the site)
+  BRIEFING_NO_CACHE=1  build from scratch: format every reference afresh (not from ~/.cache/briefing) and build
+                       every page and pack (not from .git/briefing-cache, or .briefing-cache outside git)"""
 
 EPILOG_PACK = """examples:
   briefing pack brief            check, then render dist/brief.pdf only (other files in dist/ are kept)

@@ -42,8 +42,26 @@ def recover(root: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
+_HELD: int | None = None  # the lock's file descriptor while this process builds
+
+
+def _not_in_children() -> None:
+    """A process forked during a build (a pack's worker) closes its copy of the lock: the lock is the build's
+    alone, so a killed build's workers, finishing a pack, do not keep the next build out."""
+    global _HELD
+    if _HELD is not None:
+        with contextlib.suppress(OSError):
+            os.close(_HELD)
+        _HELD = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_not_in_children)
+
+
 @contextlib.contextmanager
 def _locked(root: Path) -> Iterator[None]:
+    global _HELD
     if sys.platform == "win32":  # pragma: no cover - no flock; builds are not run concurrently there
         yield
         return
@@ -55,8 +73,10 @@ def _locked(root: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildError(f"another build is running in {root}; wait for it to finish") from None
+        _HELD = fd
         yield
     finally:
+        _HELD = None
         os.close(fd)
 
 

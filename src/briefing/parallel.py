@@ -10,6 +10,7 @@ available, with one pack, or with one job, packs are rendered one after another 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -101,6 +102,13 @@ class Rendering:
             self._results.close()
 
 
+def _end_with_parent() -> None:
+    """Linux: this process is killed when the one that forked it ends (a build killed mid-way leaves no packs
+    rendering for nobody). Elsewhere nothing: such a process ends when it finds no one to send its PDFs to."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def _own_group(pid: int) -> None:
     """Put the coordinator in a process group of its own (its workers join it when they fork), so that one signal
     stops them all. Called by both parent and child: whichever runs first, the group exists before it is used."""
@@ -112,13 +120,17 @@ def _coordinate(sending: Connection, count: int, total: int) -> None:
     """In the coordinating process: render every pack in a pool of ``count`` workers, one fresh fork per pack, and
     send back ("ok", PDFs) or ("error", the exception)."""
     _own_group(os.getpid())
+    _end_with_parent()
+    pool = multiprocessing.get_context("fork").Pool(count, maxtasksperchild=1)
     try:
-        with multiprocessing.get_context("fork").Pool(count, maxtasksperchild=1) as pool:
-            sending.send(("ok", pool.map(_render_at, range(total), chunksize=1)))
+        outcome: tuple[str, object] = ("ok", pool.map(_render_at, range(total), chunksize=1))
+        pool.close()  # the workers end when the queue is empty (terminating them could catch one holding its lock)
     except Exception as exc:  # any failure of a pack goes to the build, which raises it
-        sending.send(("error", exc))
-    finally:
-        sending.close()
+        outcome = ("error", exc)
+        pool.terminate()
+    pool.join()
+    sending.send(outcome)
+    sending.close()
 
 
 def _render_at(index: int) -> bytes:
