@@ -54,11 +54,15 @@ PEAKS: dict[str, list[float]] = {}  # case -> peak resident memory of each run, 
 
 def timed(args: list[str], runs: int, name: str = "", clean: bool = False) -> list[float]:
     """Seconds of each run of a briefing command; ``clean``: each run without the pages and packs an earlier
-    build kept (``.briefing-cache`` below the ``--root`` removed; formatted references stay cached, as before)."""
+    build kept (removed from the build cache of the ``--root``; the claim history and the formatted references
+    stay cached, as before)."""
+    from briefing.cachedir import cache_dir
+
     times = []
     for _ in range(runs):
         if clean:
-            shutil.rmtree(Path(args[args.index("--root") + 1]) / ".briefing-cache", ignore_errors=True)
+            for kept in ("pages", "packs"):
+                shutil.rmtree(cache_dir(Path(args[args.index("--root") + 1])) / kept, ignore_errors=True)
         seconds, peak = run_briefing(args)
         times.append(seconds)
         PEAKS.setdefault(name, []).append(peak)
