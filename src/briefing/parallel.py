@@ -4,7 +4,8 @@ the building process goes on with the site.
 Each pack is an independent Typst document, so packs are rendered by forked worker processes that inherit the
 loaded corpus (nothing is pickled but the pack's index and the PDF's bytes). The PDFs are the bytes a
 sequential build writes: each is rendered by the same function from the same inputs. Where ``fork`` is not
-available, with one pack, or with one job, packs are rendered one after another in this process.
+available, or no job is left for them (one job, taken by the site; or one pack and nothing alongside), packs are
+rendered one after another in this process, before anything else.
 """
 
 from __future__ import annotations
