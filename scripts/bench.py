@@ -6,10 +6,10 @@ in a cache folder between runs. Output sizes (search index, PDFs, page counts) a
 Cases (``--only`` picks by name): check and build of the shipped corpus and of the synthetic corpus at each
 ``--claims`` size (peak memory of each build), a rebuild after editing one claim, the same build in a git
 repository of ``--commits`` commits (history and changes since v1.0), formatting 10,000 citations of each corpus
-(cold: no reference cache), bare MkDocs + Material and bare Typst with the same number of pages, and search in
-Chromium from file:// (page load to results, a further query, the longest main-thread task, JS heap). Peak memory
-is the highest sum of the proportional set sizes of the command and its worker processes (sampled every 50 ms):
-memory a forked worker shares with its parent counts once.
+(cold: no reference cache), bare MkDocs + Material and bare Typst with the same number of pages (and a bare Typst
+table with a row per claim), and search in Chromium from file:// (page load to results, a further query, the
+longest main-thread task, JS heap). Peak memory is the highest sum of the proportional set sizes of the command
+and its worker processes (sampled every 50 ms): memory a forked worker shares with its parent counts once.
 """
 
 from __future__ import annotations
@@ -264,11 +264,24 @@ print(time.perf_counter() - start)
 """
 
 
-def timed_typst(pages_wanted: int, runs: int) -> list[float]:
-    """Seconds for bare Typst to compile a text document of the same page count as a pack."""
+# The full pack is mostly its register of claims, a table: table cells cost Typst far more per page than text.
+BARE_TYPST_TABLE = r"""
+import sys, time, typst
+rows = int(sys.argv[1])
+doc = ('#set page(paper: "a4")\n#set text(size: 9pt)\n#table(columns: (auto, 1fr, auto, auto), '
+       f'..range({rows}).map(n => (str(n), lorem(14), [confirmed], [A2])).flatten())\n')
+start = time.perf_counter()
+typst.compile(doc.encode())
+print(time.perf_counter() - start)
+"""
+
+
+def timed_typst(size: int, runs: int, script: str = BARE_TYPST) -> list[float]:
+    """Seconds for bare Typst to compile a text document of ``size`` pages (or ``BARE_TYPST_TABLE``: a table of
+    ``size`` rows)."""
     out = []
     for _ in range(runs):
-        result = subprocess.run([sys.executable, "-c", BARE_TYPST, str(pages_wanted)], capture_output=True,
+        result = subprocess.run([sys.executable, "-c", script, str(size)], capture_output=True,
                                 text=True, check=True)
         out.append(float(result.stdout.strip().splitlines()[-1]))
     return out
@@ -359,6 +372,8 @@ def synthetic_cases(args: argparse.Namespace, claims: int) -> list[tuple[str, Ca
          lambda name: timed_mkdocs(bare_mkdocs(args.cache, site_pages()), args.runs)),
         (f"bare Typst, page count of the full pack: {label}",
          lambda name: timed_typst(pages(root / "dist" / "full.pdf") or 100, args.runs)),
+        (f"bare Typst table, a row per claim: {label}",
+         lambda name: timed_typst(claims, args.runs, BARE_TYPST_TABLE)),
         (f"search in Chromium from file://: {label}",
          lambda name: timed_search(root / "site", args.runs, ("satellite", "institute", "drone"))),
     ]
