@@ -86,6 +86,7 @@ def test_a_source_is_indexed_by_its_reference_and_grade_not_its_cited_by_list(si
     text = html.unescape(entries[0]["text"])
     assert "Widgets Shipped Through Third Countries" in text and "Usually reliable" in text
     assert "Cited by" not in text and "Acme widgets reached" not in text
+    assert "no known stake Kind Investigative report" in text  # the facts' words kept apart
     page = (site / "sources.html").read_text("utf-8")
     assert "Cited by" in page
 
