@@ -262,7 +262,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
 
     @event_priority(-110)  # after Material's offline plugin has written search_index.js
     def on_post_build(self, *, config) -> None:
-        from .site.search import shape_site
+        from .site.search import page_of, shape_site
 
         site_dir = Path(config.site_dir)
         order = [html_path(path) for path in self.site.pages] if self.site is not None else []
@@ -271,7 +271,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         if self.cache is not None:
             by_page: dict[str, list[dict]] = {}
             for entry in entries or []:
-                by_page.setdefault(str(entry.get("location", "")).split("#", 1)[0], []).append(entry)
+                by_page.setdefault(page_of(entry), []).append(entry)
             for location, key in self._to_keep.items():
                 if (site_dir / location).is_file():
                     self.cache.put(key, site_dir / location, by_page.get(location, []))

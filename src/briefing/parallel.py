@@ -38,12 +38,6 @@ def jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def render_packs(corpus: Corpus, version: VersionInfo, work: list[tuple[Pack, Changes | None]]) -> list[bytes]:
-    """The PDF of each (pack, changes), in order."""
-    with Rendering(corpus, version, work) as rendering:
-        return rendering.results()
-
-
 class Rendering:
     """Packs rendered by worker processes while this process goes on (the site builds meanwhile).
 

@@ -71,7 +71,7 @@ def merged(docs: list[dict[str, Any]], reused: dict[str, list[dict[str, Any]]],
     by_page: dict[str, list[dict[str, Any]]] = {}
     out = []
     for doc in docs:
-        page = _page(doc)
+        page = page_of(doc)
         if page in placed:
             by_page.setdefault(page, []).append(doc)
         else:
@@ -89,11 +89,11 @@ def read_index(site: Path) -> dict[str, Any]:
 
 def shape(docs: list[dict[str, Any]], records: frozenset[str]) -> list[dict[str, Any]]:
     """The entries worth searching, each record page's with a short plain text (see the module's docstring)."""
-    ours = [doc for doc in docs if _page(doc) in records]
+    ours = [doc for doc in docs if page_of(doc) in records]
     pages_with = Counter({title: len(pages) for title, pages in _section_pages(ours).items()})
     out = []
     for doc in docs:
-        if _page(doc) not in records:
+        if page_of(doc) not in records:
             out.append(doc)
             continue
         location = str(doc.get("location", ""))
@@ -107,7 +107,8 @@ def shape(docs: list[dict[str, Any]], records: frozenset[str]) -> list[dict[str,
     return out
 
 
-def _page(doc: dict[str, Any]) -> str:
+def page_of(doc: dict[str, Any]) -> str:
+    """The page an index entry belongs to: its location without the anchor."""
     return str(doc.get("location", "")).split("#", 1)[0]
 
 
@@ -116,7 +117,7 @@ def _section_pages(docs: list[dict[str, Any]]) -> dict[str, set[str]]:
     for doc in docs:
         location = str(doc.get("location", ""))
         if "#" in location:
-            pages.setdefault(str(doc.get("title", "")), set()).add(location.split("#", 1)[0])
+            pages.setdefault(str(doc.get("title", "")), set()).add(page_of(doc))
     return pages
 
 
