@@ -83,3 +83,16 @@ def test_history_is_the_same_with_a_cold_and_a_warm_cache(repo: Path) -> None:
         ("2024-10-01", "reported"), ("2024-10-20", "confirmed"),
         ("2024-10-22", "reported")]  # claims/more/other.yml is read first (the loader's order) and keeps the id
     assert [h.date for h in cold["amber-only"]] == ["2024-10-21"]
+
+
+@pytest.mark.parametrize(("marking", "shown"), [
+    ("", True), ("marking: ~", True), ("marking: TLP:CLEAR", True), ("marking: TLP:AMBER", False),
+    ("marking: [TLP:RED]", False), ("marking: {tlp: RED}", False), ("marking: true", False),
+    ("marking: SECRET", False)])
+def test_a_past_marking_the_loader_would_not_read_as_text_withholds_the_claim(marking: str, shown: bool) -> None:
+    """History reads a past claim's marking as the loader does, and withholds it when uncertain."""
+    from briefing.revisions import _claim_nodes, _shown
+
+    text = f"claims:\n  - id: c1\n    status: confirmed\n    {marking}\n"
+    [record] = _claim_nodes(text)
+    assert _shown(record, "TLP:CLEAR", "TLP:GREEN") is shown

@@ -23,7 +23,7 @@ from .versioning import VersionInfo, git, name_of
 from .vocab import marking_rank, normalise_marking
 
 CORPUS_DIRS = ("sources", "docs")
-CACHE_FORMAT = 2  # raise when what a revision's statuses depend on changes (e.g. how markings are read)
+CACHE_FORMAT = 3  # raise when what a revision's statuses depend on changes (e.g. how markings are read)
 
 
 def _prefix(root: Path) -> str:
@@ -117,17 +117,23 @@ def _file_statuses(root: Path, blob: str, default: str, ceiling: str, cache_dir:
     cached = _read_cache(cache_dir, name)
     if cached is not None:
         return cached
-    top = marking_rank(ceiling)
     out: dict[str, str] = {}
     for record in _claim_nodes(_blob(root, blob)):
-        if not record.get("id"):
-            continue
-        raw = record.get("marking", "")
-        marking = normalise_marking(raw) if raw not in ("", "~", "null", "Null", "NULL") else default
-        if marking is not None and marking_rank(marking) <= top:
+        if _shown(record, default, ceiling):
             out.setdefault(record["id"], record.get("status", ""))
     _write_cache(cache_dir, name, out)
     return out
+
+
+def _shown(record: dict[str, str], default: str, ceiling: str) -> bool:
+    """Is a past claim (``_claim_nodes``) shown at this ceiling? An empty or absent marking takes the default, as
+    the loader reads it; a marking that is not a TLP 2.0 label, or not text at all, withholds the claim, and so
+    does an id or status that is not text (the loader would refuse such a file; history cannot)."""
+    if not record.get("id") or NOT_TEXT in (record["id"], record.get("status")):
+        return False
+    raw = record.get("marking", "")
+    marking = normalise_marking(raw) if raw not in ("", "~", "null", "Null", "NULL") else default
+    return marking is not None and marking_rank(marking) <= marking_rank(ceiling)
 
 
 def _record_files(root: Path, tree: str) -> dict[str, str]:
@@ -150,9 +156,13 @@ def _blob(root: Path, blob: str) -> str:
                           check=False).stdout
 
 
+NOT_TEXT = "\0not text"  # a field's value that is a list or a mapping
+
+
 def _claim_nodes(text: str) -> list[dict[str, str]]:
-    """The plain scalar fields of each record under 'claims' in a YAML text, read from the parser's nodes (the C
-    parser, no object construction: a claims file of 600 claims in a few hundredths of a second)."""
+    """The fields of each record under 'claims' in a YAML text (``NOT_TEXT`` for a value that is not a scalar),
+    read from the parser's nodes (the C parser, no object construction: 600 claims in a few hundredths of a
+    second)."""
     try:
         root = yaml.compose(text, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
     except yaml.YAMLError:
@@ -162,8 +172,8 @@ def _claim_nodes(text: str) -> list[dict[str, str]]:
     claims = next((v for k, v in root.value if isinstance(k, yaml.ScalarNode) and k.value == "claims"), None)
     if not isinstance(claims, yaml.SequenceNode):
         return []
-    return [{k.value: v.value for k, v in item.value
-             if isinstance(k, yaml.ScalarNode) and isinstance(v, yaml.ScalarNode)}
+    return [{k.value: v.value if isinstance(v, yaml.ScalarNode) else NOT_TEXT for k, v in item.value
+             if isinstance(k, yaml.ScalarNode)}
             for item in claims.value if isinstance(item, yaml.MappingNode)]
 
 
