@@ -245,26 +245,6 @@ def _patch_citeproc() -> None:
             options[key] = original_locale_option(self, name)
         return options[key]
 
-    # ...and each cs:if splits and normalises its type and variable lists at every test.
-    words: dict[tuple[Any, str], list[str]] = {}
-
-    def listed(element: Any, attribute: str) -> list[str]:
-        key = (element, attribute)
-        if key not in words:
-            values = element.get(attribute).split()
-            words[key] = [v.lower() for v in values] if attribute == "type" else [v.replace("-", "_") for v in values]
-        return words[key]
-
-    def if_type(self: Any, item: Any) -> list[bool]:
-        kind = item.reference.type
-        return [value == kind for value in listed(self, "type")]
-
-    def if_variable(self: Any, item: Any) -> list[bool]:
-        found = item.reference
-        return [("locator" in item) if v == "locator" else (v in found) for v in listed(self, "variable")]
-
-    csl_model.If._type = if_type  # type: ignore[method-assign]
-    csl_model.If._variable = if_variable  # type: ignore[method-assign]
     CitationItem.reference = property(reference)  # type: ignore[assignment, method-assign]
     csl_model.Name.get_option = name_get_option  # type: ignore[method-assign]
     csl_model.CitationStylesElement.get_locale_option = get_locale_option  # type: ignore[method-assign]
@@ -328,8 +308,8 @@ def _patch_citeproc_walk() -> None:
             hits = queried[key] = self.xpath(expression, namespaces=self.nsmap)
         return list(hits)
 
-    # cs:if: which tests an element holds and how they combine, read once; its type and variable tests done here as
-    # if_type and if_variable do them (their lists of types and variables read once too).
+    # cs:if: which tests an element holds and how they combine, read once (its lists of types and variables split
+    # and normalised once, not at every test); its type and variable tests done here.
     plans: dict[Any, tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, int]] = {}
     order = ("type", "variable", "is-numeric", "is-uncertain-date", "locator", "position")
 
