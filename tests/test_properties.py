@@ -98,6 +98,17 @@ def test_the_ceiling_cut_keeps_nothing_above_and_is_idempotent(markings: list[st
 
 
 @settings(max_examples=20, deadline=None)
+@given(st.sampled_from(MARKINGS), st.sampled_from(MARKINGS))
+def test_a_corpus_of_one_marking_is_kept_whole_or_cut_whole(marking: str, ceiling: str) -> None:
+    """The other branch of the property above, always taken: nothing kept can refer to something withheld."""
+    whole = corpus_with([marking] * len(list(records(load(EXAMPLE, Problems())))))
+    cut = at_ceiling(whole, ceiling)
+    kept = [r for _, r in records(cut)]
+    assert len(kept) == (len(list(records(whole))) if marking_rank(marking) <= marking_rank(ceiling) else 0)
+    assert at_ceiling(cut, ceiling) == cut
+
+
+@settings(max_examples=20, deadline=None)
 @given(st.sampled_from(MARKINGS))
 def test_comparing_a_corpus_with_itself_finds_no_change(ceiling: str) -> None:
     corpus = at_ceiling(load(EXAMPLE, Problems()), ceiling)
