@@ -2,12 +2,15 @@
 
 The key is a hash of everything Typst reads (the template, the data, the timestamp, the PDF standard and the
 Typst version), so a kept PDF is the PDF a compilation would give. The PDFs are kept in ``packs/`` of the build
-cache (``briefing.cachedir``), safe to delete; ``BRIEFING_NO_CACHE`` turns it off. Each pack keeps its
+cache (``briefing.cachedir``: the repository's git folder, or the corpus folder outside git, like dist/ itself,
+so a pack above TLP:CLEAR may be kept there, unlike the reference cache in the home folder, which keeps only
+TLP:CLEAR sources), safe to delete; ``BRIEFING_NO_CACHE`` turns it off. Each pack keeps its
 ``KEEP`` most recently used PDFs (a pack with ``max_pages`` may be tried in several layouts).
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -46,7 +49,7 @@ def compiled(root: Path, pack: str, data: dict[str, Any], epoch: int,
             partial = target.with_name(f".{target.name}.{os.getpid()}")
             partial.write_bytes(content)
             os.replace(partial, target)
-        older = sorted(folder.glob(f"{pack}.*.pdf"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]
+        older = sorted(folder.glob(f"{glob.escape(pack)}.*.pdf"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]
         for old in older:
             old.unlink(missing_ok=True)
             old.with_suffix(".pages").unlink(missing_ok=True)
