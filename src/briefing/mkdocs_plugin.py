@@ -173,7 +173,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         (its search entries are put aside for ``on_post_build``); otherwise None, and the page is built."""
         if self.cache is None or page.in_nav or not page.record:
             return None
-        key = PageCache.page_key(page.path, "\0".join([page.text, *page.html_blocks, page.search]))
+        key = PageCache.page_key(page.path, page.text, *page.html_blocks, page.search)
         found = self.cache.get(key)
         if found is None:
             self._to_keep[html_path(page.path)] = key

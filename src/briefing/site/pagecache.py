@@ -85,8 +85,9 @@ class PageCache:
         self.index: dict[str, dict[str, Any]] = found if isinstance(found, dict) else {}
 
     @staticmethod
-    def page_key(path: str, markdown: str) -> str:
-        return hashlib.sha256(f"{path}\0{markdown}".encode()).hexdigest()
+    def page_key(path: str, *inputs: str) -> str:
+        """The key of the page written at ``path`` from these inputs (its Markdown and what goes with it)."""
+        return hashlib.sha256("\0".join([path, *inputs]).encode()).hexdigest()
 
     def get(self, key: str) -> tuple[Path, list[dict[str, Any]]] | None:
         """The kept HTML file and search entries of a page key, or None."""
@@ -124,8 +125,10 @@ class PageCache:
         partial = index.with_name(f".index.json.{os.getpid()}")
         partial.write_text(json.dumps(self.used, ensure_ascii=False), encoding="utf-8")
         os.replace(partial, index)
+        stale = time.time() - 3600
         for path in self.folder.iterdir():
-            if path.suffix == ".html" and path.stem not in self.used:
+            unfinished = path.name.startswith(".")  # written by a build that stopped before renaming it
+            if (path.suffix == ".html" and path.stem not in self.used) or (unfinished and path.stat().st_mtime < stale):
                 path.unlink(missing_ok=True)
         limit = time.time() - KEEP_DAYS * 86400
         for other in self.top.iterdir():
