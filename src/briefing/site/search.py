@@ -133,11 +133,10 @@ def short_text(text: str, title: str, limit: int) -> str:
     return html.escape(plain, quote=False)
 
 
-def write_worker_source(worker: Path) -> Path:
-    """``<worker>.source.js``: the worker's code as a string, for the shim's real worker from ``file://``."""
+def write_worker_source(worker: Path) -> None:
+    """Write ``<worker>.source.js``: the worker's code as a string, for the shim's real worker from ``file://``."""
     code = worker.read_text(encoding="utf-8")
     target = worker.with_name(worker.name[:-3] + ".source.js")
     key, value = json.dumps(worker.name), json.dumps(code, ensure_ascii=True)
     target.write_text(f"(window.__briefingWorkerSources = window.__briefingWorkerSources || {{}})[{key}] = "
                       f"{value};\n", encoding="utf-8")
-    return target
