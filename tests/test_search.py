@@ -98,3 +98,14 @@ def test_an_analysts_page_keeps_every_word_searchable(tmp_path: Path) -> None:
     page.write_text(page.read_text("utf-8") + "\n\n" + "Routes matter. " * 80 + "Zyxwvutsrq ends it.\n", "utf-8")
     index = read_index(build(root, tmp_path / "out"))
     assert any("Zyxwvutsrq" in d["text"] for d in index["docs"] if d["location"].startswith("themes/trade.html"))
+
+
+def test_a_theme_page_is_indexed_by_its_prose_not_its_list_of_claims(site: Path) -> None:
+    """A theme's table of claims repeats the claim pages, each indexed on its own: it stays on the page, out of
+    the theme's entries (on a large corpus it was half the index)."""
+    docs = [d for d in read_index(site)["docs"] if d["location"].startswith("themes/trade.html")]
+    statement = "Acme widgets reached Ruritania"
+    assert docs and not any(statement in html.unescape(d["text"]) for d in docs)
+    assert any(statement in d["title"] for d in read_index(site)["docs"] if d["location"].startswith("claims/"))
+    page = (site / "themes" / "trade.html").read_text("utf-8")
+    assert statement in page and "data-search-exclude" in page
