@@ -10,7 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLE
+
+from briefing import cachedir
 
 CACHE = ".briefing-cache"
 MARK = "<!-- taken from the page cache -->"
@@ -37,9 +40,10 @@ def edit_claim(root: Path, words: str) -> None:
     path.write_text(text[:at] + words + " " + text[at:], encoding="utf-8")
 
 
-def mark_kept_pages(root: Path, index: bool = True) -> int:
+def mark_kept_pages(root: Path, index: bool = True, sealed: bool = True) -> int:
     """Append a comment to every kept page (a new file: the kept one may be a link to the built page), and with
-    ``index`` record its new SHA-256 as the cache does; returns how many there are."""
+    ``index`` record its new SHA-256 as the cache does (``sealed`` with this user's key, as a build of this
+    user's would); returns how many there are."""
     kept = list((root / CACHE / "pages").rglob("*.html"))
     for page in kept:
         text = page.read_text("utf-8") + MARK
@@ -47,12 +51,13 @@ def mark_kept_pages(root: Path, index: bool = True) -> int:
         page.write_text(text, encoding="utf-8")
     if index:
         for listing in (root / CACHE / "pages").rglob("index.json"):
-            data = json.loads(listing.read_text("utf-8"))
+            data = json.loads(cachedir.unseal(listing.read_bytes()) or b"")
             for key, entry in data.items():
                 page = listing.parent / f"{key}.html"
                 if page.is_file():
                     entry["sha256"] = hashlib.sha256(page.read_bytes()).hexdigest()
-            listing.write_text(json.dumps(data), encoding="utf-8")
+            text = json.dumps(data).encode()
+            listing.write_bytes((cachedir.seal(text) or b"") if sealed else text)
     return len(kept)
 
 
@@ -126,9 +131,33 @@ def test_a_pack_whose_input_is_unchanged_is_not_compiled_again(tmp_path: Path) -
     first = build(root)
     kept = list((root / CACHE / "packs").glob("full.*.pdf"))
     assert len(kept) == 1 and kept[0].read_bytes() == first["dist/full.pdf"]
-    kept[0].write_bytes(first["dist/full.pdf"] + MARK.encode())  # what a kept PDF holds is what is shipped
+    mark_kept_pack(kept[0])  # what a kept PDF holds is what is shipped
     assert build(root)["dist/full.pdf"].endswith(MARK.encode())
     edit_claim(root, "Edited")
     edited = build(root)["dist/full.pdf"]
     assert MARK.encode() not in edited
     assert edited == build(root, BRIEFING_NO_CACHE="1")["dist/full.pdf"]
+
+
+def mark_kept_pack(pdf: Path, sealed: bool = True) -> None:
+    """Append a comment to a kept PDF and record its new SHA-256 (``sealed`` as a build of this user's would)."""
+    content = pdf.read_bytes() + MARK.encode()
+    pdf.write_bytes(content)
+    count = pdf.with_suffix(".pages")
+    pages = (cachedir.unseal(count.read_bytes()) or b"").split(b" ")[1]
+    text = hashlib.sha256(content).hexdigest().encode() + b" " + pages
+    count.write_bytes((cachedir.seal(text) or b"") if sealed else text)
+
+
+@pytest.mark.parametrize("who", ["another user", "no key"])
+def test_a_cache_this_user_did_not_make_is_never_used(tmp_path: Path, who: str) -> None:
+    """A corpus folder received from elsewhere may bring a .briefing-cache whose pages and packs are not what the
+    corpus makes (a page with a script, a pack with other text): without this user's seal none of it is used."""
+    root = corpus(tmp_path)
+    clean = build(root)
+    mark_kept_pages(root, sealed=who == "another user")
+    pdf = next((root / CACHE / "packs").glob("full.*.pdf"))
+    mark_kept_pack(pdf, sealed=who == "another user")
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "elsewhere")} if who == "another user" else {}
+    assert marked(build(root, **env)) == []
+    assert build(root, BRIEFING_NO_CACHE="1") == clean

@@ -131,7 +131,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             if kept is None:
                 added.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
             else:  # built before from the same inputs: copied as it is (a static page to MkDocs)
-                added.append(File.generated(config, html_path(page.path), abs_src_path=str(kept)))
+                added.append(KeptPage.generated(config, html_path(page.path), abs_src_path=str(kept)))
         for asset in sorted(mkdocs_config.ASSETS.iterdir()):
             added.append(File.generated(config, f"{mkdocs_config.ASSET_DIR}/{asset.name}", abs_src_path=str(asset)))
         for download in [] if self.input.wait else self.input.downloads:  # still rendering: see _late_downloads
@@ -285,6 +285,22 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             if docs.is_dir():
                 server.watch(str(docs))
         return server
+
+
+class KeptPage(File):
+    """A page copied from the page cache: hard-linked into the site where the file system allows (the cache
+    checks a kept page's SHA-256 before it hands it out again, so an edit to the built page is never reused)."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        assert self.abs_src_path is not None
+        target = self.abs_dest_path
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if os.path.lexists(target):
+                os.unlink(target)
+            os.link(self.abs_src_path, target)
+        except OSError:
+            super().copy_file(dirty)
 
 
 def _serving(config) -> bool:

@@ -4,7 +4,8 @@ The key is a hash of everything Typst reads (the template, the data, the timesta
 Typst version), so a kept PDF is the PDF a compilation would give. The PDFs are kept in ``packs/`` of the build
 cache (``briefing.cachedir``: the repository's git folder, or the corpus folder outside git, like dist/ itself,
 so a pack above TLP:CLEAR may be kept there, unlike the reference cache in the home folder, which keeps only
-TLP:CLEAR sources), safe to delete; ``BRIEFING_NO_CACHE`` turns it off. Each pack keeps its
+TLP:CLEAR sources), safe to delete; ``BRIEFING_NO_CACHE`` turns it off. A kept PDF is used only with its page
+count and SHA-256 sealed by this user (``cachedir.seal``). Each pack keeps its
 ``KEEP`` most recently used PDFs (a pack with ``max_pages`` may be tried in several layouts).
 """
 
@@ -20,6 +21,7 @@ from typing import Any
 
 import typst
 
+from .. import cachedir
 from ..cachedir import cache_dir, enabled
 from .compile import PDF_STANDARDS, Compiled, template
 
@@ -37,15 +39,20 @@ def compiled(root: Path, pack: str, data: dict[str, Any], epoch: int,
     stem = f"{pack}.{hashlib.sha256(text.encode()).hexdigest()}"
     pdf, pages = folder / f"{stem}.pdf", folder / f"{stem}.pages"
     try:
-        kept = Compiled(pdf.read_bytes(), int(pages.read_text("ascii")))
-        os.utime(pdf)
-        return kept
+        content = pdf.read_bytes()
+        count = cachedir.unseal(pages.read_bytes())  # its page count, sealed with the PDF's SHA-256
+        if count is not None and count.startswith(hashlib.sha256(content).hexdigest().encode() + b" "):
+            os.utime(pdf)
+            return Compiled(content, int(count.split(b" ", 1)[1]))
     except (OSError, ValueError):
         pass
     result = compile_(data, epoch)
+    sealed = cachedir.seal(f"{hashlib.sha256(result.pdf).hexdigest()} {result.pages}".encode())
     try:
+        if sealed is None:
+            return result
         folder.mkdir(parents=True, exist_ok=True)
-        for target, content in ((pdf, result.pdf), (pages, str(result.pages).encode())):
+        for target, content in ((pdf, result.pdf), (pages, sealed)):
             partial = target.with_name(f".{target.name}.{os.getpid()}")
             partial.write_bytes(content)
             os.replace(partial, target)

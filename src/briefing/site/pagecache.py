@@ -25,6 +25,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .. import cachedir
+
 KEEP_DAYS = 7
 RENDERING_PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "MarkupSafe")
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -72,14 +74,15 @@ def site_key(settings: dict[str, Any], theme_dirs: Iterable[str]) -> str:
 class PageCache:
     """The kept pages of one site's settings: ``pages/<site key>/`` in the cache folder, one HTML file per page
     key (a hard link to the built page where the file system allows) and ``index.json`` with each page's SHA-256
-    and search entries. A kept file that no longer has its SHA-256 (edited in site/ after the build) is not used."""
+    and search entries, sealed (``cachedir.seal``). A kept file that no longer has its SHA-256 (edited in site/
+    after the build) is not used."""
 
     def __init__(self, cache: Path, key: str):
         self.top = cache / "pages"
         self.folder = self.top / key[:32]
         self.used: dict[str, dict[str, Any]] = {}
         try:
-            found = json.loads((self.folder / "index.json").read_text(encoding="utf-8"))
+            found = json.loads(cachedir.unseal((self.folder / "index.json").read_bytes()) or b"{}")
         except (OSError, ValueError):
             found = {}
         self.index: dict[str, dict[str, Any]] = found if isinstance(found, dict) else {}
@@ -121,9 +124,12 @@ class PageCache:
         if not self.used:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
+        sealed = cachedir.seal(json.dumps(self.used, ensure_ascii=False).encode())
+        if sealed is None:
+            return
         index = self.folder / "index.json"
         partial = index.with_name(f".index.json.{os.getpid()}")
-        partial.write_text(json.dumps(self.used, ensure_ascii=False), encoding="utf-8")
+        partial.write_bytes(sealed)
         os.replace(partial, index)
         stale = time.time() - 3600
         for path in self.folder.iterdir():
