@@ -4,7 +4,8 @@ Run through ./scripts/bench (which sets up .venv). Synthetic corpora come from b
 in a cache folder between runs. Output sizes (search index, PDFs, page counts) are printed after the timings.
 
 Cases (``--only`` picks by name): check and build of the shipped corpus and of the synthetic corpus at each
-``--claims`` size (peak memory of each build), a rebuild after editing one claim, the same build in a git
+``--claims`` size (peak memory of each build), a rebuild after editing one claim, ``mkdocs serve`` showing the site
+again after editing one claim, the same build in a git
 repository of ``--commits`` commits (history and changes since v1.0), formatting 10,000 citations of each corpus
 (cold: no reference cache), bare MkDocs + Material and bare Typst with the same number of pages (and a bare Typst
 table with a row per claim), and search in Chromium from file:// (page load to results, a further query, the
@@ -53,15 +54,15 @@ PEAKS: dict[str, list[float]] = {}  # case -> peak resident memory of each run, 
 
 
 def timed(args: list[str], runs: int, name: str = "", clean: bool = False) -> list[float]:
-    """Seconds of each run of a briefing command; ``clean``: each run without the pages and packs an earlier
-    build kept (removed from the build cache of the ``--root``; the claim history and the formatted references
-    stay cached, as before)."""
+    """Seconds of each run of a briefing command; ``clean``: each run without the parses, pages and packs an
+    earlier build kept (removed from the build cache of the ``--root``; the claim history and the formatted
+    references stay cached, as before)."""
     from briefing.cachedir import cache_dir
 
     times = []
     for _ in range(runs):
         if clean:
-            for kept in ("pages", "packs"):
+            for kept in ("parsed", "pages", "packs"):
                 shutil.rmtree(cache_dir(Path(args[args.index("--root") + 1])) / kept, ignore_errors=True)
         seconds, peak = run_briefing(args)
         times.append(seconds)
@@ -200,6 +201,45 @@ def timed_rebuild(root: Path, runs: int, name: str) -> list[float]:
         times.append(seconds)
         PEAKS.setdefault(name, []).append(peak)
     return times
+
+
+SERVE_CONFIG = """site_name: Bench
+theme: {name: material, font: false}
+plugins:
+  - briefing: {mode: site}
+  - search
+  - offline
+"""
+
+
+def timed_serve(root: Path, runs: int) -> list[float]:
+    """``mkdocs serve`` on root: per run, edit one claim and time until MkDocs has built the site again (the log's
+    "Documentation built"); MkDocs notices the edit within its polling interval, included."""
+    (root / "mkdocs.yml").write_text(SERVE_CONFIG, encoding="utf-8")
+    log = root / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([str(Path(sys.executable).with_name("mkdocs")), "serve", "-a", "127.0.0.1:8765"],
+                                cwd=root, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        def built(count: int) -> None:
+            deadline = time.perf_counter() + 600
+            while log.read_text("utf-8").count("Documentation built in") < count:
+                if proc.poll() is not None or time.perf_counter() > deadline:
+                    raise RuntimeError("mkdocs serve stopped: " + log.read_text("utf-8")[-500:])
+                time.sleep(0.02)
+
+        built(1)
+        times = []
+        for n in range(runs):
+            time.sleep(2)  # as an analyst would: MkDocs has settled
+            started = time.perf_counter()
+            edit_one_claim(root, 100 + n)
+            built(2 + n)
+            times.append(time.perf_counter() - started)
+        return times
+    finally:
+        os.killpg(proc.pid, 15)
+        proc.wait()
 
 
 def history_copy(cache: Path, claims: int, sources: int, commits: int) -> Path:
@@ -362,10 +402,14 @@ def synthetic_cases(args: argparse.Namespace, claims: int) -> list[tuple[str, Ca
         return timed(["build", "--root", str(repo)], args.runs, name, clean=True)
 
     return [
-        (f"check: {label}", lambda name: timed(["check", "--root", str(root)], args.runs, name)),
+        (f"check: {label}", lambda name: timed(["check", "--root", str(root)], args.runs, name, clean=True)),
+        (f"check, files parsed by an earlier run: {label}",
+         lambda name: timed(["check", "--root", str(root)], args.runs, name)),
         (f"build: {label} (site + packs, no page cache)", build),
         (f"rebuild after editing one claim: {label}",
          lambda name: timed_rebuild(copy_of(root, args.cache / "edited"), args.runs, name)),
+        (f"mkdocs serve, the site again after editing one claim: {label}",
+         lambda name: timed_serve(copy_of(root, args.cache / "served"), args.runs)),
         (f"build in git, {args.commits} commits, changes since v1.0: {label}", git_build),
         (f"format 10,000 citations: {label}", lambda name: timed_citations(root, args.runs)),
         (f"bare MkDocs + Material, as many pages: {label}",

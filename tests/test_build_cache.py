@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -161,3 +162,44 @@ def test_a_cache_this_user_did_not_make_is_never_used(tmp_path: Path, who: str) 
     env = {"XDG_CONFIG_HOME": str(tmp_path / "elsewhere")} if who == "another user" else {}
     assert marked(build(root, **env)) == []
     assert build(root, BRIEFING_NO_CACHE="1") == clean
+
+
+def test_a_files_parse_is_kept_only_when_clean_and_only_under_this_users_seal(tmp_path: Path) -> None:
+    from briefing.parsecache import ParseCache
+    from briefing.problems import Loc, Problems
+
+    cache, problems = ParseCache(tmp_path), Problems()
+
+    def fails() -> dict[str, str]:
+        raise AssertionError("parsed again")
+
+    assert cache.parsed("yaml", "a.yml", "x: 1", problems, lambda: {"x": "1"}) == {"x": "1"}
+    assert cache.parsed("yaml", "a.yml", "x: 1", problems, fails) == {"x": "1"}  # kept
+    assert cache.parsed("yaml", "b.yml", "x: 1", problems, lambda: {"x": "b"}) == {"x": "b"}  # shown differently
+    assert cache.parsed("yaml", "a.yml", "x: 2", problems, lambda: {"x": "2"}) == {"x": "2"}  # text changed
+
+    def with_problem() -> dict[str, str]:
+        problems.error(Loc("c.yml", 1), "yaml-duplicate-key", "key 'x' appears twice")
+        return {"x": "3"}
+
+    cache.parsed("yaml", "c.yml", "x: 3\nx: 3", problems, with_problem)
+    cache.parsed("yaml", "c.yml", "x: 3\nx: 3", problems, with_problem)
+    assert len(problems.items) == 2  # a file with a problem is parsed (and reported) every time
+    for kept in (tmp_path / CACHE / "parsed").iterdir():  # a parse planted without this user's seal
+        kept.write_bytes(b"0" * 64 + b"\n" + pickle.dumps({"x": "planted"}))
+    assert cache.parsed("yaml", "a.yml", "x: 1", problems, lambda: {"x": "1"}) == {"x": "1"}
+
+
+def test_a_check_with_kept_parses_reports_what_a_fresh_one_does(tmp_path: Path) -> None:
+    root = corpus(tmp_path)
+    path = root / "sources" / "claims" / "widgets.yml"
+    path.write_text(path.read_text("utf-8").replace("statement: ", "statment: ", 1), encoding="utf-8")
+
+    def check(**env: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "briefing", "check", "--root", str(root)], capture_output=True,
+                              text=True, check=False, env={**os.environ, **env})
+        return f"{done.returncode}\n{done.stdout}\n{done.stderr}"
+
+    first = check()
+    assert "statment" in first and list((root / CACHE / "parsed").iterdir())
+    assert check() == first == check(BRIEFING_NO_CACHE="1")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import importlib.metadata
 import os
 import secrets
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 from .versioning import git
 
 DISABLE_ENV = "BRIEFING_NO_CACHE"
+PACKAGE = Path(__file__).resolve().parent
 OUTSIDE_GIT = ".briefing-cache"
 
 
@@ -81,3 +83,23 @@ def unseal(blob: bytes) -> bytes | None:
     key = _key()
     mac, _, data = blob.partition(b"\n")
     return data if key is not None and hmac.compare_digest(mac, _mac(key, data)) else None
+
+
+@functools.cache
+def package_fingerprint() -> str:
+    """A hash of this package's own files (code, templates, theme overrides, assets)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def versions(names: tuple[str, ...]) -> dict[str, str]:
+    """The installed versions of these distributions ("" for one not installed)."""
+    found = {}
+    for name in names:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            found[name] = ""
+    return found

@@ -19,6 +19,7 @@ from .model import (
     Corpus,
     Page,
 )
+from .parsecache import ParseCache
 from .problems import WARNING, Loc, Problems, rel, rule, suggest
 from .schema import valid_date
 from .vocab import is_classified, normalise_marking
@@ -277,8 +278,8 @@ def load_config(root: Path, problems: Problems) -> Config:
     return config
 
 
-def _load_records(corpus: Corpus, path: Path, shown: str, problems: Problems) -> None:
-    data = load_yaml(path, shown, problems)
+def _load_records(corpus: Corpus, path: Path, shown: str, problems: Problems, cache: ParseCache) -> None:
+    data = load_yaml(path, shown, problems, cache)
     if data is None:
         problems.unreadable.append(shown)
         return
@@ -448,6 +449,7 @@ def load(root: Path, problems: Problems) -> Corpus:
         return corpus
     skipped: list[str] = []
     files = regular_files(sources_dir, root, problems, skipped)
+    cache = ParseCache(root)
     problems.unreadable.extend(s for s in skipped if s.endswith(("/", ".bib", ".yml", ".yaml"))
                                and s != f"sources/{CONFIG_FILE}")
     for path in (p for p in files if p.suffix == ".bib"):
@@ -460,7 +462,9 @@ def load(root: Path, problems: Problems) -> Corpus:
             problems.error(Loc(shown, 1), "file-empty", "file is empty")
             problems.unreadable.append(shown)
             continue
-        for source in load_bib(path, shown, text, problems, config.default_marking):
+        for source in cache.parsed(f"bib {config.default_marking}", shown, text, problems,
+                                   functools.partial(load_bib, path, shown, text, problems,
+                                                     config.default_marking)):
             if source.key in corpus.sources:
                 problems.error(source.loc, "duplicate-id",
                                f"source key '{source.key}' is already used at {corpus.sources[source.key].loc}")
@@ -484,7 +488,7 @@ def load(root: Path, problems: Problems) -> Corpus:
         for path in (p for p in files if p.suffix in (".yml", ".yaml")):
             if path == sources_dir / CONFIG_FILE:
                 continue
-            _load_records(corpus, path, rel(path, root), problems)
+            _load_records(corpus, path, rel(path, root), problems, cache)
     docs = root / "docs"
     if docs.is_dir():
         for path in regular_files(docs, root, problems):

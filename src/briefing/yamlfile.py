@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from .parsecache import ParseCache
 from .problems import Loc, Problems, rule
 
 rule("file-unreadable", "a file cannot be read")
@@ -167,8 +168,8 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
     return text
 
 
-def load_yaml(path: Path, shown: str, problems: Problems) -> Any:
-    """Parse one YAML file; None (with a problem recorded) when it cannot be used."""
+def load_yaml(path: Path, shown: str, problems: Problems, cache: ParseCache | None = None) -> Any:
+    """Parse one YAML file (kept in ``cache``, if given); None (with a problem recorded) when it cannot be used."""
     text = read_text(path, shown, problems)
     if text is None:
         return None
@@ -176,7 +177,10 @@ def load_yaml(path: Path, shown: str, problems: Problems) -> Any:
         problems.error(Loc(shown, 1), "file-empty", "file is empty")
         return None
     reported = len(problems.items)
-    data = parse_yaml(text, shown, problems)
+    if cache is None:
+        data = parse_yaml(text, shown, problems)
+    else:
+        data = cache.parsed("yaml", shown, text, problems, lambda: parse_yaml(text, shown, problems))
     if data is None and len(problems.items) == reported:  # only comments, '---' or '~': nothing to trust
         problems.error(Loc(shown, 1), "file-empty", "file holds no data (only comments or an empty document)")
     return data

@@ -14,9 +14,7 @@ that build's site settings and of other settings used within ``KEEP_DAYS``.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.metadata
 import json
 import os
 import shutil
@@ -29,26 +27,6 @@ from .. import cachedir
 
 KEEP_DAYS = 7
 RENDERING_PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "MarkupSafe")
-PACKAGE = Path(__file__).resolve().parent.parent
-
-
-@functools.cache
-def _package_fingerprint() -> str:
-    """A hash of this package's own files (code, templates, theme overrides, assets)."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def _versions() -> dict[str, str]:
-    found = {}
-    for name in RENDERING_PACKAGES:
-        try:
-            found[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            found[name] = ""
-    return found
 
 
 def _folder_fingerprint(folder: Path) -> str:
@@ -64,8 +42,10 @@ def site_key(settings: dict[str, Any], theme_dirs: Iterable[str]) -> str:
     """The hash of what every page's HTML depends on besides its own Markdown. ``settings``: the configuration
     (any JSON-able values; others are written as ``str``). Theme folders inside installed packages are covered by
     the packages' versions; the others (a project's overrides) by their files."""
-    own = [d for d in theme_dirs if "site-packages" not in Path(d).parts and not Path(d).is_relative_to(PACKAGE)]
-    parts = {"settings": settings, "versions": _versions(), "package": _package_fingerprint(),
+    own = [d for d in theme_dirs
+           if "site-packages" not in Path(d).parts and not Path(d).is_relative_to(cachedir.PACKAGE)]
+    parts = {"settings": settings, "versions": cachedir.versions(RENDERING_PACKAGES),
+             "package": cachedir.package_fingerprint(),
              "theme": {d: _folder_fingerprint(Path(d)) for d in own if Path(d).is_dir()}}
     text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
