@@ -18,7 +18,7 @@ from markupsafe import Markup
 from ..citations import CLAIM_REF, FENCE, CiteError, CiteGroup, CiteItem, find
 from ..cite import reference_text, year
 from ..errors import BuildError
-from ..model import Corpus
+from ..model import Corpus, Source
 from ..shortcite import short_label, who
 from .context import slug
 from .render import WHOLE_SITE, SitePaths, relative
@@ -37,9 +37,18 @@ def text(value: str) -> str:
 class PageLinks:
     """The links of one page (written at docs path ``here``); tooltip ids are numbered per page."""
 
-    def __init__(self, corpus: Corpus, here: str, paths: SitePaths = WHOLE_SITE):
+    def __init__(self, corpus: Corpus, here: str, paths: SitePaths = WHOLE_SITE,
+                 shown: dict[str, tuple[str, str]] | None = None):
         self.corpus, self.here, self.paths = corpus, here, paths
         self._count = 0
+        self._shown = {} if shown is None else shown  # shared by the pages of one site: see ``_label_and_tip``
+
+    def _label_and_tip(self, source: Source) -> tuple[str, str]:
+        """A source's short label and full reference as inline text, made once for all pages citing it."""
+        found = self._shown.get(source.key)
+        if found is None:
+            found = self._shown[source.key] = (text(short_label(source)), text(reference_text(source)))
+        return found
 
     def _uid(self) -> str:
         self._count += 1
@@ -53,10 +62,11 @@ class PageLinks:
             raise BuildError(f"{self.here}: cites '{key}', which is withheld at this marking ceiling or unknown")
         uid, loc = self._uid(), text(locator)
         href = html.escape(relative(self.here, self.paths.page("sources.md"), f"src-{key}"))
-        label = text(shown) if shown else text(short_label(source)) + (", " + loc if loc else "")
+        short, tip = self._label_and_tip(source)
+        label = text(shown) if shown else short + (", " + loc if loc else "")
         return (f'<a class="cite" href="{href}" aria-describedby="{uid}">{label}'
                 f'<span class="cite-tip" role="tooltip" id="{uid}" '
-                f'data-search-exclude>{text(reference_text(source))}{" — " + loc if loc else ""}</span></a>')
+                f'data-search-exclude>{tip}{" — " + loc if loc else ""}</span></a>')
 
     def item(self, item: CiteItem, in_text: bool = False) -> str:
         """One item of a pandoc citation: 'see Doe 2024, p. 3, emphasis mine', '2024' (-@key) or, in the text,

@@ -190,6 +190,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
     page_of_doc.update({home_doc: paths.page("index.md"), method_doc: paths.page("methodology.md")})
     index = Index(data, page_of_doc)
     site = Site(paths=paths)
+    shown: dict[str, tuple[str, str]] = {}  # each cited source's label and reference, made once for every page
     common = {"corpus": c, "facts": index.facts, "claims_by_entity": index.claims_by_entity, "version": data.version,
                   "ceiling": data.ceiling}
 
@@ -198,7 +199,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
         """A page at docs path ``path`` (already placed by ``paths``)."""
         if path in site.pages:
             raise BuildError(f"docs/{path} is a page the site generates; rename it")
-        links = PageLinks(c, path, paths)
+        links = PageLinks(c, path, paths, shown)
         if prose is not None:
             ctx["prose"] = prose.markdown(links)
         text, blocks = render(template, path, paths, links=links, **common, **ctx), list[str]()
