@@ -203,3 +203,13 @@ def test_a_check_with_kept_parses_reports_what_a_fresh_one_does(tmp_path: Path) 
     first = check()
     assert "statment" in first and list((root / CACHE / "parsed").iterdir())
     assert check() == first == check(BRIEFING_NO_CACHE="1")
+
+
+def test_pages_sharing_a_sidebar_are_byte_identical_to_pages_rendering_their_own(tmp_path: Path) -> None:
+    """Material's navigation sidebar is rendered once per folder for the pages outside the navigation; every page
+    of a first build (nothing kept yet) is the page a build without it writes."""
+    root = corpus(tmp_path)
+    shared = build(root)
+    assert len([n for n in shared if n.startswith("site/claims/")]) >= 2
+    own = build(root, BRIEFING_NO_CACHE="1")
+    assert [n for n in own if n.endswith(".html") and own[n] != shared[n]] == []
