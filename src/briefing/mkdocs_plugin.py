@@ -21,7 +21,6 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from jinja2 import TemplateNotFound
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -33,7 +32,7 @@ from mkdocs.utils.meta import get_data
 from . import cachedir
 from .errors import BriefingError
 from .sanitise import clean_html
-from .site import mkdocs_config, pagecache
+from .site import mkdocs_config, pagecache, partials
 from .site.context import SiteInput
 from .site.pagecache import PageCache
 from .site.pages import Site, SitePage, generate, unstash_html
@@ -250,9 +249,9 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
     on_page_context = CombinedEvent(_late_downloads, _page_context_for_search, _page_context_restore)
 
     def on_env(self, env, config, files):
-        """Pages outside the navigation share their sidebar: see ``memoise_nav``."""
+        """Parts of Material's pages that are the same for many pages are rendered once: see ``site.partials``."""
         if cachedir.enabled() and self.config.mode == "site":
-            memoise_nav(env)
+            partials.share(env)
         return env
 
     def on_page_content(self, html: str, page, config, files) -> str:
@@ -292,36 +291,6 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             if docs.is_dir():
                 server.watch(str(docs))
         return server
-
-
-def memoise_nav(env) -> None:
-    """Render Material's navigation sidebar (``partials/nav.html``) once per folder for the pages outside the
-    navigation (claims, entities: most pages of a large site): no link in it is active for them, and its links,
-    relative to the page's folder, are the same for every page of that folder. A page in the navigation, or with
-    the page's table of contents in the sidebar (``toc.integrate``), is rendered as before."""
-    try:
-        template = env.get_template("partials/nav.html")
-    except TemplateNotFound:
-        return
-    memo: dict[tuple[str, tuple[str, ...]], str] | None = getattr(template, "briefing_nav_memo", None)
-    if memo is not None:  # the same template in a later build: what it remembered may have changed
-        memo.clear()
-        return
-    memo = template.briefing_nav_memo = {}
-    render = template.root_render_func
-
-    def root(context):
-        page, nav = context.get("page"), context.get("nav")
-        features = tuple(context.get("features") or ())
-        if page is None or nav is None or page in nav.pages or "toc.integrate" in features or not page.url:
-            yield from render(context)
-            return
-        key = (posixpath.dirname(page.url), features)
-        if key not in memo:
-            memo[key] = "".join(render(context))
-        yield memo[key]
-
-    template.root_render_func = root
 
 
 class KeptPage(File):
