@@ -116,3 +116,56 @@ def test_notes_formatted_in_a_worker_are_kept_for_the_next_build(tmp_path: Path)
         [file] = (cache / "briefing").glob("csl-*.json")
         kept[count] = set(json.loads(file.read_text("utf-8")))
     assert kept["2"] == kept["1"] and kept["1"]
+
+
+SPY = """
+import sys
+from briefing.site import pagebuild
+started = pagebuild.start
+def start(pages, *args):
+    print("helper builds", len(pages), "pages", file=sys.stderr)
+    return started(pages, *args)
+pagebuild.start = start
+CHANGE
+from briefing.cli import main
+sys.exit(main(["build", "--root", sys.argv[1]]))
+"""
+
+
+def spied_build(root: Path, jobs: str, change: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", SPY.replace("CHANGE", change), str(root)], capture_output=True,
+                          text=True, timeout=300, check=False,
+                          env={**os.environ, "BRIEFING_JOBS": jobs, "BRIEFING_NO_CACHE": "1",
+                               "SOURCE_DATE_EPOCH": "1728000000", "NO_MKDOCS_2_WARNING": "1"})
+
+
+def test_pages_a_helper_process_builds_are_byte_identical_to_one_process_building_all(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    subprocess.run([sys.executable, "-m", "briefing.synthetic", str(root), "--claims", "60", "--sources", "15"],
+                   check=True, capture_output=True)
+    files = {}
+    for jobs_ in ("1", "2"):
+        done = spied_build(root, jobs_)
+        assert done.returncode == 0, done.stderr
+        assert ("helper builds" in done.stderr) == (jobs_ == "2")
+        files[jobs_] = {str(p.relative_to(root)): p.read_bytes() for folder in ("site", "dist")
+                        for p in sorted((root / folder).rglob("*")) if p.is_file()}
+    [count] = [int(line.split()[2]) for line in spied_build(root, "2").stderr.splitlines() if "helper" in line]
+    assert count >= 30  # every second claim and entity page
+    assert sorted(files["1"]) == sorted(files["2"])
+    assert [name for name in files["1"] if files["1"][name] != files["2"][name]] == []
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    ("def fail(*a):\n    raise BuildError('claims/x.md: a page failed')\npagebuild._build = fail",
+     "claims/x.md: a page failed"),
+    ("import os\npagebuild._build = lambda *a: os._exit(3)", "stopped unexpectedly"),
+])
+def test_a_failed_helper_fails_the_build_cleanly(tmp_path: Path, change: str, said: str) -> None:
+    """A helper that fails, or dies, stops the build with one message: no traceback, no site, no process left."""
+    root = three_packs(tmp_path)
+    done = spied_build(root, "2", "from briefing.errors import BuildError\n" + change)
+    assert done.returncode == 1 and said in done.stderr and "Traceback" not in done.stderr
+    assert not (root / "site").exists() and not (root / "dist").exists()
+    left = subprocess.run(["pgrep", "-f", str(root)], capture_output=True, text=True, check=False).stdout
+    assert left.strip() == ""

@@ -53,8 +53,9 @@ Nothing is written when the check finds an error; the previous output is left un
 
 environment:
   BRIEFING_JOBS=N      use at most N processes (default: the usable cores; 1: packs one after another, then the site)
-  BRIEFING_NO_CACHE=1  build from scratch: format every reference afresh (not from ~/.cache/briefing) and build
-                       every page and pack (not from .git/briefing-cache, or .briefing-cache outside git)"""
+  BRIEFING_NO_CACHE=1  build from scratch: format every reference afresh (not from ~/.cache/briefing), parse every
+                       file and build every page and pack (not from .git/briefing-cache, or .briefing-cache outside
+                       git)"""
 
 EPILOG_PACK = """examples:
   briefing pack brief            check, then render dist/brief.pdf only (other files in dist/ are kept)

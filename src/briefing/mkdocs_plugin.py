@@ -32,7 +32,7 @@ from mkdocs.utils.meta import get_data
 from . import cachedir
 from .errors import BriefingError
 from .sanitise import clean_html
-from .site import mkdocs_config, pagecache, partials
+from .site import mkdocs_config, pagebuild, pagecache, partials
 from .site.context import SiteInput
 from .site.pagecache import PageCache
 from .site.pages import Site, SitePage, generate, unstash_html
@@ -69,6 +69,8 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         self.cache: PageCache | None = None  # built pages kept between builds (``briefing.site.pagecache``)
         self._reused: dict[str, list[dict]] = {}  # page location -> its search entries, for pages copied from it
         self._to_keep: dict[str, str] = {}  # page location -> its page key, for pages built now and worth keeping
+        self._aside: list[SitePage] = []  # pages a helper process builds (``site.pagebuild``)
+        self._helper: pagebuild.Helper | None = None
 
     @event_priority(100)  # before Material's offline plugin looks for a worker shim
     def on_config(self, config):
@@ -123,12 +125,18 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         for file in list(files):
             if self._replaced(file, config, paths, attachments):
                 files.remove(file)
-        added = []
+        added: list[File] = []
         self.cache = self._page_cache(config)
+        shared = self._reusable(config) and pagebuild.can_help()  # a helper process builds every second page
+        fresh = 0  # pages outside the navigation to build now
         for page in self.site.pages.values():
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             kept = self._kept(page)
-            if kept is None:
+            if kept is None and shared and not page.in_nav and page.record:
+                fresh += 1
+            if kept is None and shared and not page.in_nav and page.record and fresh % 2 == 0:
+                self._aside.append(page)
+            elif kept is None:
                 added.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
             else:  # built before from the same inputs: copied as it is (a static page to MkDocs)
                 added.append(KeptPage.generated(config, html_path(page.path), abs_src_path=str(kept)))
@@ -151,14 +159,18 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         self._files = files
         return files
 
-    def _page_cache(self, config) -> PageCache | None:
-        """The kept pages of this site's settings; None where reusing pages could change the output: a section
-        of another project (its plugins and extensions may change any page), plugins other than search and
-        offline, or a sitemap that would have to list every page (a ``site_url``, outside ``mkdocs serve``)."""
+    def _reusable(self, config) -> bool:
+        """May pages outside the navigation be built apart from the others (kept from an earlier build, or built by
+        a helper process)? Not in a section of another project (its plugins and extensions may change any page),
+        with plugins other than search and offline, or with a sitemap that would have to list every page (a
+        ``site_url``, outside ``mkdocs serve``)."""
         plugins = {name.rsplit("/", 1)[-1] for name in config.plugins}
-        if (not cachedir.enabled() or self.config.mode != "site" or self.input is None
-                or not plugins <= {"briefing", "search", "offline"}
-                or (config.site_url and not _serving(config))):
+        return (self.config.mode == "site" and self.input is not None
+                and plugins <= {"briefing", "search", "offline"} and not (config.site_url and not _serving(config)))
+
+    def _page_cache(self, config) -> PageCache | None:
+        """The kept pages of this site's settings; None where the cache is off or pages may not be reused."""
+        if not cachedir.enabled() or not self._reusable(config) or self.input is None:
             return None
         left_out = {"site_dir", "config_file_path", "plugins", "theme", "watch", "dev_addr", "strict"}
         settings = {key: value for key, value in config.items() if key not in left_out}
@@ -248,6 +260,17 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
 
     on_page_context = CombinedEvent(_late_downloads, _page_context_for_search, _page_context_restore)
 
+    @event_priority(-100)  # after every other plugin has seen the navigation
+    def on_nav(self, nav, *, config, files):
+        if self._aside:
+            self._helper = pagebuild.start(self._aside, config, files, nav)
+        return nav
+
+    def on_build_error(self, *, error) -> None:
+        if self._helper is not None:
+            self._helper.stop()
+            self._helper = None
+
     def on_env(self, env, config, files):
         """Parts of Material's pages that are the same for many pages are rendered once: see ``site.partials``."""
         if cachedir.enabled() and self.config.mode == "site":
@@ -271,6 +294,12 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         from .site.search import page_of, shape_site
 
         site_dir = Path(config.site_dir)
+        if self._helper is not None:  # its pages are written once it answers; their entries go where they belong
+            helper, self._helper = self._helper, None
+            try:
+                self._reused.update(helper.wait())
+            except BriefingError as exc:
+                raise PluginError(str(exc)) from exc
         order = [html_path(path) for path in self.site.pages] if self.site is not None else []
         entries = shape_site(site_dir, self.site.record_pages() if self.site is not None else frozenset(),
                              self._reused, order)

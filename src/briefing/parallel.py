@@ -97,7 +97,7 @@ class Rendering:
             self._results.close()
 
 
-def _end_with_parent() -> None:
+def end_with_parent() -> None:
     """Linux: this process is killed when the one that forked it ends (a build killed mid-way leaves no packs
     rendering for nobody). Elsewhere nothing: such a process ends when it finds no one to send its PDFs to."""
     with contextlib.suppress(OSError, AttributeError):
@@ -115,7 +115,7 @@ def _coordinate(sending: Connection, count: int, total: int) -> None:
     """In the coordinating process: render every pack in a pool of ``count`` workers, one fresh fork per pack, and
     send back ("ok", PDFs) or ("error", the exception)."""
     _own_group(os.getpid())
-    _end_with_parent()
+    end_with_parent()
     pool = multiprocessing.get_context("fork").Pool(count, maxtasksperchild=1)
     try:
         outcome: tuple[str, object] = ("ok", pool.map(_render_at, range(total), chunksize=1))
