@@ -151,7 +151,7 @@ def test_pages_a_helper_process_builds_are_byte_identical_to_one_process_buildin
         files[jobs_] = {str(p.relative_to(root)): p.read_bytes() for folder in ("site", "dist")
                         for p in sorted((root / folder).rglob("*")) if p.is_file()}
     [count] = [int(line.split()[2]) for line in spied_build(root, "2").stderr.splitlines() if "helper" in line]
-    assert count >= 30  # every second claim and entity page
+    assert count >= 30  # 3 of every 5 claim and entity pages
     assert sorted(files["1"]) == sorted(files["2"])
     assert [name for name in files["1"] if files["1"][name] != files["2"][name]] == []
 

@@ -127,14 +127,14 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
                 files.remove(file)
         added: list[File] = []
         self.cache = self._page_cache(config)
-        shared = self._reusable(config) and pagebuild.can_help()  # a helper process builds every second page
+        shared = self._reusable(config) and pagebuild.can_help()  # a helper process builds some pages
         fresh = 0  # pages outside the navigation to build now
         for page in self.site.pages.values():
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             kept = self._kept(page)
             if kept is None and shared and not page.in_nav and page.record:
                 fresh += 1
-            if kept is None and shared and not page.in_nav and page.record and fresh % 2 == 0:
+            if kept is None and shared and not page.in_nav and page.record and pagebuild.aside(fresh):
                 self._aside.append(page)
             elif kept is None:
                 added.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))

@@ -33,6 +33,15 @@ from .pages import SitePage
 Entries = dict[str, list[dict[str, Any]]]  # page location -> its search entries, as Material wrote them
 
 
+SHARE = (3, 5)  # the helper builds 3 of every 5 such pages: this process also builds those in the navigation
+
+
+def aside(n: int) -> bool:
+    """Is the n-th page (from 1) outside the navigation the helper's? Its share, spread evenly."""
+    taken, every = SHARE
+    return (n * taken) % every < taken
+
+
 def can_help() -> bool:
     """May this process fork a helper now (two jobs or more, fork available, no other thread)?"""
     return jobs() >= 2 and hasattr(os, "fork") and threading.active_count() == 1
