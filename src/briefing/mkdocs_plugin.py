@@ -43,8 +43,10 @@ log = logging.getLogger("mkdocs.plugins.briefing")
 MODES = ("section", "site")
 # Blocks of the generated pages that search leaves out anyway (data-search-exclude), such as a source's "cited by"
 # list, taken out before Material's search plugin parses the page (it parses the whole page, however large). The
-# templates mark them with data-search-skip too, on a <div> holding no other <div>.
-SEARCH_SKIP = re.compile(r"<div data-search-exclude data-search-skip>.*?</div>", re.S)
+# templates mark them with data-search-skip too, on a <div> holding no other <div> (the sanitiser may have written
+# the attributes as attr="").
+SEARCH_SKIP = re.compile(r'<div(?: class="[^"<>]*")? data-search-exclude(?:="")? data-search-skip(?:="")?>.*?</div>',
+                         re.S)
 
 
 class BriefingPluginConfig(Config):
@@ -248,7 +250,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         generated = self.site.pages.get(page.file.src_uri) if self.site is not None else None
         if generated is not None and generated.search:
             self._kept_content, page.content = page.content, generated.search
-        elif generated is not None and generated.record and page.content and SEARCH_SKIP.search(page.content):
+        elif generated is not None and page.content and SEARCH_SKIP.search(page.content):
             self._kept_content, page.content = page.content, SEARCH_SKIP.sub("", page.content)
         return context
 
