@@ -31,6 +31,10 @@ def test_short_text_is_escaped_plain_text_within_its_limit(text: str, title: str
     assert plain == " ".join(plain.split())
 
 
+def test_short_text_cut_to_nothing_is_an_ellipsis_alone() -> None:
+    assert short_text("-" + "a" * 10, "", 1) == "…"  # found by the property above
+
+
 @given(st.lists(st.text(alphabet="abc xyz", min_size=1, max_size=12), min_size=1, max_size=30))
 def test_short_text_keeps_the_start_of_the_words(words: list[str]) -> None:
     text = " ".join(words)

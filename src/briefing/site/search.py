@@ -129,7 +129,8 @@ def short_text(text: str, title: str, limit: int) -> str:
         plain = " ".join(plain.replace(heading, " ", 1).split())
     if len(plain) > limit:
         cut = plain[:limit].rsplit(" ", 1)[0] if " " in plain[:limit] else plain[:limit]
-        plain = cut.rstrip(" ,;:·—–-") + " …"
+        cut = cut.rstrip(" ,;:·—–-")
+        plain = f"{cut} …" if cut else "…"
     return html.escape(plain, quote=False)
 
 
