@@ -48,6 +48,22 @@ def test_finds_a_claim_by_its_statement_from_a_real_worker(site: Path, page) -> 
     assert page.evaluate("window.__longest") < 500  # the page never froze for half a second
 
 
+def test_from_file_the_index_is_built_in_the_background_before_the_search_is_opened(site: Path, page) -> None:
+    """Material sends the index to its worker from file:// only when the search opens; the shim has the real
+    worker build it at page load, and Material's own setup then finds it ready (and finds the same results)."""
+    page.goto((site / "claims" / "widgets-shipped.html").as_uri())
+    page.wait_for_function("window.__briefingSearchBuilt === true", timeout=30_000)
+    assert page.evaluate("document.getElementById('__search').checked") is False  # the search was never opened
+    assert page.evaluate("document.activeElement.tagName") != "INPUT"  # nor given the focus
+    field = page.locator("input.md-search__input")
+    field.click()
+    page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('Type')")
+    field.press_sequentially("Acme")
+    page.wait_for_function("document.querySelectorAll('.md-search-result__item').length > 0")
+    links = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+    assert any(link.split("?")[0].endswith("/entities/acme.html") for link in links)
+
+
 def test_finds_an_entity(site: Path, page) -> None:
     links = search(page, (site / "index.html").as_uri(), "Acme")
     assert any(link.split("?")[0].endswith("/entities/acme.html") for link in links)

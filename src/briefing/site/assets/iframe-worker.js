@@ -17,6 +17,7 @@
   if (window.__briefingWorkerShim) return;
   window.__briefingWorkerShim = true;
   var INDEX = /\/search\/search_index\.json(?=$|[?#])/;
+  var SETUP = 0, READY = 1;  /* Material's search messages (SearchMessageType) */
 
   function loadScript(doc, url) {
     return new Promise(function (resolve, reject) {
@@ -71,6 +72,7 @@
         var code = (window.__briefingWorkerSources || {})[name];
         if (typeof code !== "string") throw new Error("no code for " + name);
         self._native(code);  /* throws where a browser refuses blob: workers: then the frame below */
+        if (/^search\./.test(name)) self._setUpEarly();
       }).catch(function () { self._inFrame(href); });
     }
 
@@ -79,6 +81,12 @@
       var self = this;
       var worker = new NativeWorker(URL.createObjectURL(new Blob([code], { type: "text/javascript" })));
       worker.onmessage = function (event) {
+        var early = self._early;
+        if (early && early.state === "building" && event.data && event.data.type === READY) {
+          early.state = "built";
+          window.__briefingSearchBuilt = true;
+          if (!early.asked) { early.ready = event.data; return; }  /* held until Material sends its own setup */
+        }
         self._emit("message", new MessageEvent("message", { data: event.data }));
       };
       worker.onerror = function (event) {
@@ -87,6 +95,45 @@
       };
       this._worker = worker;
       this._flush();
+    }
+
+    /* From file:// Material sends the index to its search worker only once the reader opens the search (there
+       its worker used to run on the page's thread). A real worker builds it at once, in the background, as
+       Material does on a web server: the same index, sent with Material's own setup message (SETUP, then the
+       worker answers READY). Material's setup, when it comes, is answered from that; if it comes first, or
+       with another index, it goes to the worker as it is. */
+    _setUpEarly() {
+      var self = this, config, early = { state: "loading", docs: -1, asked: false, ready: null };
+      try {
+        config = JSON.parse(document.getElementById("__config").textContent);
+      } catch (error) {
+        return;
+      }
+      var base = new URL(String(config.base || ".").replace(/\/?$/, "/"), location.href);
+      this._early = early;
+      loadScript(document, new URL("search/search_index.js", base).href).then(function () {
+        var index = window.__index;
+        if (early.state !== "loading" || !index || !Array.isArray(index.docs)) return;
+        early.state = "building";
+        early.docs = index.docs.length;
+        self._worker.postMessage({ type: SETUP, data: { config: index.config, docs: index.docs,
+          options: { suggest: (config.features || []).indexOf("search.suggest") >= 0 } } });
+      }).catch(function () { early.state = "failed"; });
+    }
+
+    /* Material's setup message: already done (answered with the worker's READY), or to be sent. */
+    _setUpByMaterial(data) {
+      var early = this._early, self = this;
+      if (!early || early.state === "failed" || !data.data || !Array.isArray(data.data.docs)) return false;
+      if (early.state === "loading") early.state = "superseded";
+      if (early.state === "superseded" || data.data.docs.length !== early.docs) return false;
+      early.asked = true;
+      if (early.ready) {
+        var ready = early.ready;
+        early.ready = null;
+        setTimeout(function () { self._emit("message", new MessageEvent("message", { data: ready })); }, 0);
+      }
+      return true;
     }
 
     /* The worker script in a hidden iframe, on the page's thread. */
@@ -140,6 +187,7 @@
 
     _deliver(data) {
       if (this._worker) {
+        if (data && data.type === SETUP && this._setUpByMaterial(data)) return;
         this._worker.postMessage(data);
         return;
       }
