@@ -38,11 +38,12 @@ def shape_site(site: Path, records: frozenset[str], reused: dict[str, list[dict[
     copied from the page cache (by page location), which MkDocs did not index; they go where a clean build puts
     them, by ``order`` (the locations of the generated pages in build order). Returns the entries before
     shaping, or None when the site has no Material/lunr index."""
-    for worker in sorted((site / WORKERS).glob("*.js")):
-        if not worker.name.endswith(".source.js"):
-            write_worker_source(worker)
     folder = site / "search"
     source = folder / "search_index.json"
+    offline = source.is_file() and (folder / "search_index.js").is_file()  # Material's index, also for file://
+    for worker in sorted((site / WORKERS).glob("*.js")):
+        if not worker.name.endswith(".source.js"):
+            write_worker_source(worker, offline)
     if not source.is_file():
         return None
     data = json.loads(source.read_text(encoding="utf-8"))
@@ -134,10 +135,13 @@ def short_text(text: str, title: str, limit: int) -> str:
     return html.escape(plain, quote=False)
 
 
-def write_worker_source(worker: Path) -> None:
-    """Write ``<worker>.source.js``: the worker's code as a string, for the shim's real worker from ``file://``."""
+def write_worker_source(worker: Path, index: bool) -> None:
+    """Write ``<worker>.source.js``: the worker's code as a string, for the shim's real worker from ``file://``;
+    with ``index`` (Material's search index is in ``search/search_index.js``), the shim may send it to the worker
+    at page load (``__briefingEarlyIndex``)."""
     code = worker.read_text(encoding="utf-8")
     target = worker.with_name(worker.name[:-3] + ".source.js")
     key, value = json.dumps(worker.name), json.dumps(code, ensure_ascii=True)
+    early = "window.__briefingEarlyIndex = true;\n" if index else ""
     target.write_text(f"(window.__briefingWorkerSources = window.__briefingWorkerSources || {{}})[{key}] = "
-                      f"{value};\n", encoding="utf-8")
+                      f"{value};\n{early}", encoding="utf-8")

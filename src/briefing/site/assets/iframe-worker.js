@@ -72,7 +72,7 @@
         var code = (window.__briefingWorkerSources || {})[name];
         if (typeof code !== "string") throw new Error("no code for " + name);
         self._native(code);  /* throws where a browser refuses blob: workers: then the frame below */
-        if (/^search\./.test(name)) self._setUpEarly();
+        if (/^search\./.test(name) && window.__briefingEarlyIndex === true) self._setUpEarly();
       }).catch(function () { self._inFrame(href); });
     }
 
