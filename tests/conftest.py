@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +12,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "examples" / "minimal"
+# The build cache's key (briefing.cachedir) of a user of the tests' own, never the developer's.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="briefing-tests-config-")
 
 
 @pytest.fixture

@@ -52,13 +52,13 @@ def mark_kept_pages(root: Path, index: bool = True, sealed: bool = True) -> int:
         page.write_text(text, encoding="utf-8")
     if index:
         for listing in (root / CACHE / "pages").rglob("index.json"):
-            data = json.loads(cachedir.unseal(listing.read_bytes()) or b"")
+            data = json.loads(cachedir.unseal(listing.parent.name, listing.read_bytes()) or b"")
             for key, entry in data.items():
                 page = listing.parent / f"{key}.html"
                 if page.is_file():
                     entry["sha256"] = hashlib.sha256(page.read_bytes()).hexdigest()
             text = json.dumps(data).encode()
-            listing.write_bytes((cachedir.seal(text) or b"") if sealed else text)
+            listing.write_bytes((cachedir.seal(listing.parent.name, text) or b"") if sealed else text)
     return len(kept)
 
 
@@ -145,9 +145,9 @@ def mark_kept_pack(pdf: Path, sealed: bool = True) -> None:
     content = pdf.read_bytes() + MARK.encode()
     pdf.write_bytes(content)
     count = pdf.with_suffix(".pages")
-    pages = (cachedir.unseal(count.read_bytes()) or b"").split(b" ")[1]
+    pages = (cachedir.unseal(pdf.stem, count.read_bytes()) or b"").split(b" ")[1]
     text = hashlib.sha256(content).hexdigest().encode() + b" " + pages
-    count.write_bytes((cachedir.seal(text) or b"") if sealed else text)
+    count.write_bytes((cachedir.seal(pdf.stem, text) or b"") if sealed else text)
 
 
 @pytest.mark.parametrize("who", ["another user", "no key"])
@@ -185,9 +185,14 @@ def test_a_files_parse_is_kept_only_when_clean_and_only_under_this_users_seal(tm
     cache.parsed("yaml", "c.yml", "x: 3\nx: 3", problems, with_problem)
     cache.parsed("yaml", "c.yml", "x: 3\nx: 3", problems, with_problem)
     assert len(problems.items) == 2  # a file with a problem is parsed (and reported) every time
-    for kept in (tmp_path / CACHE / "parsed").iterdir():  # a parse planted without this user's seal
-        kept.write_bytes(b"0" * 64 + b"\n" + pickle.dumps({"x": "planted"}))
+    kept = sorted((tmp_path / CACHE / "parsed").iterdir())
+    planted = pickle.dumps({"x": "planted"})
+    for path in kept:  # a parse planted without this user's seal, or sealed as another entry
+        path.write_bytes(b"0" * 64 + b"\n" + planted)
+    kept[1].write_bytes(cachedir.seal(kept[0].name, planted) or b"")
     assert cache.parsed("yaml", "a.yml", "x: 1", problems, lambda: {"x": "1"}) == {"x": "1"}
+    assert cache.parsed("yaml", "b.yml", "x: 1", problems, lambda: {"x": "b"}) == {"x": "b"}
+    assert cache.parsed("yaml", "a.yml", "x: 2", problems, lambda: {"x": "2"}) == {"x": "2"}
 
 
 def test_a_check_with_kept_parses_reports_what_a_fresh_one_does(tmp_path: Path) -> None:
@@ -205,11 +210,120 @@ def test_a_check_with_kept_parses_reports_what_a_fresh_one_does(tmp_path: Path) 
     assert check() == first == check(BRIEFING_NO_CACHE="1")
 
 
+SIDEBAR_SPY = """
+import atexit, sys
+from briefing.site import partials
+hits = [0]
+made = partials._memoised
+def counting(render, key_of, memo):
+    shared = made(render, key_of, memo)
+    def root(context):
+        key = key_of(context)
+        hits[0] += key is not None and key in memo
+        yield from shared(context)
+    return root
+partials._memoised = counting
+atexit.register(lambda: print("shared", hits[0], file=sys.stderr))
+from briefing.cli import main
+sys.exit(main(["build", "--root", sys.argv[1]]))
+"""
+
+
 def test_pages_sharing_a_sidebar_are_byte_identical_to_pages_rendering_their_own(tmp_path: Path) -> None:
     """Material's navigation sidebar is rendered once per folder for the pages outside the navigation; every page
-    of a first build (nothing kept yet) is the page a build without it writes."""
+    of a first build (nothing kept yet, one process) is the page a build without it writes."""
     root = corpus(tmp_path)
-    shared = build(root)
-    assert len([n for n in shared if n.startswith("site/claims/")]) >= 2
-    own = build(root, BRIEFING_NO_CACHE="1")
+    done = subprocess.run([sys.executable, "-c", SIDEBAR_SPY, str(root)], capture_output=True, text=True,
+                          check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "BRIEFING_JOBS": "1",
+                                            "SOURCE_DATE_EPOCH": "1728000000"})
+    assert done.returncode == 0, done.stderr
+    [hits] = [int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("shared ")]
+    pages = list((root / "site").rglob("*.html"))
+    assert hits >= len(pages)  # the search box on every page but the first, and sidebars of claims and entities
+    shared = {str(p.relative_to(root)): p.read_bytes() for folder in ("site", "dist")
+              for p in sorted((root / folder).rglob("*")) if p.is_file()}
+    own = build(root, BRIEFING_NO_CACHE="1", BRIEFING_JOBS="1")
     assert [n for n in own if n.endswith(".html") and own[n] != shared[n]] == []
+
+
+def test_a_kept_pack_copied_under_another_packs_name_is_not_used(tmp_path: Path) -> None:
+    """Each entry is sealed with its name: a pack kept for one ceiling, copied over another pack's entry, is not
+    shipped as that pack."""
+    root = corpus(tmp_path)
+    clean = build(root)
+    [pdf] = (root / CACHE / "packs").glob("full.*.pdf")
+    other = pdf.with_name(pdf.name.replace("full.", "full.0", 1))
+    other.write_bytes(clean["dist/full.pdf"] + MARK.encode())
+    other.with_suffix(".pages").write_bytes(pdf.with_suffix(".pages").read_bytes())  # sealed, but as another entry
+    for path in (pdf, pdf.with_suffix(".pages")):
+        path.unlink()
+    other.rename(pdf)
+    other.with_suffix(".pages").rename(pdf.with_suffix(".pages"))
+    assert MARK.encode() not in build(root)["dist/full.pdf"]
+
+
+def test_a_planted_cache_of_links_is_never_followed(tmp_path: Path) -> None:
+    """A corpus folder may bring a .briefing-cache whose folders are links to the user's files (its old entries
+    would be cleared there): the build does not use them; the user's files stay; the output is a clean build's."""
+    root = corpus(tmp_path)
+    clean = build(root, BRIEFING_NO_CACHE="1")
+    victim = tmp_path / "victim"
+    (victim / "0123456789abcdef0123456789abcdef").mkdir(parents=True)
+    old_file = victim / ("a" * 64 + ".pickle")
+    old_file.write_text("the user's file", encoding="utf-8")
+    (victim / "0123456789abcdef0123456789abcdef" / "work.txt").write_text("the user's work", encoding="utf-8")
+    for path in (old_file, victim / "0123456789abcdef0123456789abcdef"):
+        os.utime(path, (1, 1))  # older than anything a cache keeps
+    (root / CACHE).mkdir()
+    for name in ("parsed", "pages"):
+        (root / CACHE / name).symlink_to(victim)
+    done = subprocess.run([sys.executable, "-m", "briefing", "build", "--root", str(root)], capture_output=True,
+                          text=True, check=False, timeout=120,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1728000000"})
+    assert done.returncode == 0, done.stderr
+    assert old_file.read_text("utf-8") == "the user's file"
+    assert (victim / "0123456789abcdef0123456789abcdef" / "work.txt").is_file()
+    files = {str(p.relative_to(root)): p.read_bytes() for folder in ("site", "dist")
+             for p in sorted((root / folder).rglob("*")) if p.is_file()}
+    assert files == clean
+
+
+def test_no_published_page_is_the_same_file_as_a_kept_one(tmp_path: Path) -> None:
+    """Kept pages are copies: a later build writing a page in place (``mkdocs build --dirty``) cannot change a
+    published site or the cache through a shared file."""
+    root = corpus(tmp_path)
+    build(root)
+    again = build(root)
+    assert again
+    pages = list((root / "site").rglob("*.html"))
+    assert pages and all(p.stat().st_nlink == 1 for p in pages)
+    assert all(p.stat().st_nlink == 1 for p in (root / CACHE / "pages").rglob("*.html"))
+
+
+def test_a_cache_of_pipes_is_never_waited_on(tmp_path: Path) -> None:
+    """Every kept entry (parse, page index, page, pack) replaced by a pipe: a read would wait forever; the build
+    skips them and writes what a clean build writes."""
+    root = corpus(tmp_path)
+    clean = build(root)
+    entries = [p for p in (root / CACHE).rglob("*") if p.is_file()]
+    assert {p.parent.name for p in entries} >= {"parsed", "packs"} and any(p.name == "index.json" for p in entries)
+    for path in entries:
+        path.unlink()
+        os.mkfifo(path)
+    done = subprocess.run([sys.executable, "-m", "briefing", "build", "--root", str(root)], capture_output=True,
+                          text=True, check=False, timeout=120,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1728000000"})
+    assert done.returncode == 0, done.stderr
+    assert {str(p.relative_to(root)): p.read_bytes() for folder in ("site", "dist")
+            for p in sorted((root / folder).rglob("*")) if p.is_file()} == clean
+
+
+def test_without_a_key_nothing_is_kept_and_the_build_is_the_same(tmp_path: Path) -> None:
+    """Where no key can be made (no writable home), builds keep nothing and still succeed."""
+    root = corpus(tmp_path)
+    clean = build(root, BRIEFING_NO_CACHE="1")
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    assert build(root, XDG_CONFIG_HOME=str(blocked)) == clean
+    assert build(root, XDG_CONFIG_HOME=str(blocked)) == clean
+    assert [p for p in (root / CACHE).rglob("*") if p.is_file()] == []

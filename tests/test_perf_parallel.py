@@ -152,14 +152,21 @@ def test_pages_a_helper_process_builds_are_byte_identical_to_one_process_buildin
                         for p in sorted((root / folder).rglob("*")) if p.is_file()}
     [count] = [int(line.split()[2]) for line in spied_build(root, "2").stderr.splitlines() if "helper" in line]
     assert count >= 30  # 3 of every 5 claim and entity pages
-    assert sorted(files["1"]) == sorted(files["2"])
-    assert [name for name in files["1"] if files["1"][name] != files["2"][name]] == []
+    files["default"] = build(root, "2")  # helper, shared sidebars and the caches, as a user builds
+    files["again"] = build(root, "2")  # pages kept from that build
+    for other in ("2", "default", "again"):
+        assert sorted(files["1"]) == sorted(files[other])
+        assert [name for name in files["1"] if files["1"][name] != files[other][name]] == []
 
 
 @pytest.mark.parametrize(("change", "said"), [
     ("def fail(*a):\n    raise BuildError('claims/x.md: a page failed')\npagebuild._build = fail",
      "claims/x.md: a page failed"),
     ("import os\npagebuild._build = lambda *a: os._exit(3)", "stopped unexpectedly"),
+    ("import errno\ndef full(*a):\n    raise OSError(errno.ENOSPC, 'No space left on device')\npagebuild._build = full",
+     "disk is full"),
+    ("from briefing import mkdocs_plugin\ndef fail(*a, **k):\n    raise BuildError('the site failed meanwhile')\n"
+     "mkdocs_plugin.BriefingPlugin.on_env = fail", "the site failed meanwhile"),
 ])
 def test_a_failed_helper_fails_the_build_cleanly(tmp_path: Path, change: str, said: str) -> None:
     """A helper that fails, or dies, stops the build with one message: no traceback, no site, no process left."""

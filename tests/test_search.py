@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from site_helpers import build
 
+from briefing.mkdocs_plugin import SEARCH_SKIP
 from briefing.site.search import PAGE_TEXT, RECURRING, SECTION_TEXT, read_index, shape, short_text
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "minimal"
@@ -113,3 +114,13 @@ def test_a_theme_page_is_indexed_by_its_prose_not_its_list_of_claims(site: Path)
     assert any(statement in d["title"] for d in read_index(site)["docs"] if d["location"].startswith("claims/"))
     page = (site / "themes" / "trade.html").read_text("utf-8")
     assert statement in page and "data-search-exclude" in page
+
+
+@pytest.mark.parametrize("block", [
+    '<div data-search-exclude data-search-skip><dt>Cited by</dt> <dd><a href="x.html">x</a></dd></div>',
+    '<div class="table-wrap" data-search-exclude="" data-search-skip=""><table><tr><td>c</td></tr></table></div>',
+])
+def test_blocks_search_leaves_out_are_cut_before_it_parses_the_page(block: str) -> None:
+    """As the templates write them, and as the sanitiser writes them back (attr="")."""
+    page = f"<p>kept</p>{block}<p>also kept</p>"
+    assert SEARCH_SKIP.sub("", page) == "<p>kept</p><p>also kept</p>"

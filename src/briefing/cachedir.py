@@ -1,13 +1,18 @@
-"""Where builds keep what a later build may reuse (claim history, built pages, compiled packs).
+"""Where builds keep what a later build may reuse (claim history, parsed files, built pages, compiled packs).
 
 In a git repository: ``briefing-cache`` in its git folder (shared by its worktrees, never in the working tree, so
 never committed and never making the version dirty). Outside git: ``.briefing-cache`` below the corpus root.
 Either is safe to delete. ``BRIEFING_NO_CACHE`` (set to anything but "") makes builds neither read nor write it.
 
-What a build takes from the cache is sealed (``seal``/``unseal``): an HMAC under a key of this user's, kept in
-``~/.config/briefing/cache-key``. A corpus folder received from someone else (a copy, a zip, a USB stick) may hold
-a ``.briefing-cache`` made anywhere; without this user's key nothing in it is used, so it cannot put a page or a
-pack into the output that the corpus does not make. Where the key cannot be read or made, nothing is cached.
+A corpus folder received from someone else (a copy, a zip, a USB stick) may hold a ``.briefing-cache`` made
+anywhere, so nothing in it is trusted:
+- a cache folder is used only when it and every folder above it up to the corpus (or git) folder is a real folder
+  of this user's (``folder``), never a symbolic link, so clearing old entries never reaches outside it;
+- a cache file is read only when it is a regular file of this user's, opened without following links or waiting
+  on a pipe (``read``);
+- what a build takes from the cache is sealed (``seal``/``unseal``): an HMAC under a key of this user's, kept in
+  ``~/.config/briefing/cache-key``, over the entry's name and its data, so an entry cannot be copied under
+  another's name. Where the key cannot be read or made, nothing is cached.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import hmac
 import importlib.metadata
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from .versioning import git
@@ -41,6 +47,44 @@ def cache_dir(root: Path) -> Path:
     return git_cache_dir(root) or root / OUTSIDE_GIT
 
 
+def folder(root: Path, *names: str) -> Path | None:
+    """The cache's folder ``names`` for the corpus at root, made where missing; None when caching is off, there
+    is no key, or the folder, or one above it in the cache, is anything but a real folder of this user's (a
+    symbolic link, a file, another user's)."""
+    if not enabled() or _key() is None:  # without a key nothing could be sealed, so nothing is kept
+        return None
+    top = cache_dir(root)
+    path = top.parent
+    for name in (top.name, *names):
+        path = path / name
+        try:
+            info = os.lstat(path)
+        except FileNotFoundError:
+            try:
+                os.mkdir(path, 0o700)
+                info = os.lstat(path)
+            except OSError:
+                return None
+        except OSError:
+            return None
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            return None
+    return path
+
+
+def read(path: Path, limit: int = 1 << 30) -> bytes | None:
+    """A cache file's bytes: only a regular file of this user's, not through a link, at most ``limit`` bytes."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_size > limit:
+            return None
+        return file.read()
+
+
 def _key_file() -> Path:
     return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "briefing" / "cache-key"
 
@@ -48,8 +92,8 @@ def _key_file() -> Path:
 @functools.cache
 def _key() -> bytes | None:
     """This user's cache key (made on first use, readable by this user only); None if it cannot be had."""
-    path = _key_file()
     try:
+        path = _key_file()
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_name(f".{path.name}.{os.getpid()}")
@@ -62,27 +106,31 @@ def _key() -> bytes | None:
                 pass
             finally:
                 partial.unlink()
-        key = path.read_bytes()
-    except OSError:
+        key = read(path, 4096)
+    except (OSError, RuntimeError, KeyError):  # no home folder: no key
         return None
-    return key if len(key) >= 32 else None
+    return key if key is not None and len(key) >= 32 else None
 
 
-def _mac(key: bytes, data: bytes) -> bytes:
-    return hmac.new(key, data, hashlib.sha256).hexdigest().encode()
+def _mac(key: bytes, name: str, data: bytes) -> bytes:
+    return hmac.new(key, name.encode() + b"\0" + data, hashlib.sha256).hexdigest().encode()
 
 
-def seal(data: bytes) -> bytes | None:
-    """Data with this user's MAC in front, to be written to the cache; None when there is no key."""
+def seal(name: str, data: bytes) -> bytes | None:
+    """Data with this user's MAC of the entry's name and data in front, to be written to the cache entry
+    ``name``; None when there is no key."""
     key = _key()
-    return None if key is None else _mac(key, data) + b"\n" + data
+    return None if key is None else _mac(key, name, data) + b"\n" + data
 
 
-def unseal(blob: bytes) -> bytes | None:
-    """The data of a sealed blob, or None when this user's key did not seal it (or there is no key)."""
+def unseal(name: str, blob: bytes | None) -> bytes | None:
+    """The data of the sealed cache entry ``name``, or None when this user's key did not seal it as that entry
+    (or there is no key)."""
     key = _key()
+    if key is None or blob is None:
+        return None
     mac, _, data = blob.partition(b"\n")
-    return data if key is not None and hmac.compare_digest(mac, _mac(key, data)) else None
+    return data if hmac.compare_digest(mac, _mac(key, name, data)) else None
 
 
 @functools.cache

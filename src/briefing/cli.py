@@ -52,7 +52,8 @@ dist/ then holds the packs, site-VERSION.zip, manifest.json and SHA256SUMS (chec
 Nothing is written when the check finds an error; the previous output is left untouched.
 
 environment:
-  BRIEFING_JOBS=N      use at most N processes (default: the usable cores; 1: packs one after another, then the site)
+  BRIEFING_JOBS=N      plan for N cores (default: the usable cores; 1: one process, packs one after another, then
+                       the site)
   BRIEFING_NO_CACHE=1  build from scratch: format every reference afresh (not from ~/.cache/briefing), parse every
                        file and build every page and pack (not from .git/briefing-cache, or .briefing-cache outside
                        git)"""

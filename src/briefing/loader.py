@@ -435,10 +435,11 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load(root: Path, problems: Problems) -> Corpus:
+def load(root: Path, problems: Problems, keep_parses: bool = True) -> Corpus:
     """Read the whole corpus below root; never raises for a problem in the analyst's files.
 
-    Only regular files inside root are read (see ``regular_files``).
+    Only regular files inside root are read (see ``regular_files``). ``keep_parses``: reuse and keep parsed files
+    in the build cache (``parsecache``); off for a past version checked out in a temporary folder.
     """
     root = root.resolve()
     config = load_config(root, problems)
@@ -449,7 +450,7 @@ def load(root: Path, problems: Problems) -> Corpus:
         return corpus
     skipped: list[str] = []
     files = regular_files(sources_dir, root, problems, skipped)
-    cache = ParseCache(root)
+    cache = ParseCache(root if keep_parses else None)
     problems.unreadable.extend(s for s in skipped if s.endswith(("/", ".bib", ".yml", ".yaml"))
                                and s != f"sources/{CONFIG_FILE}")
     for path in (p for p in files if p.suffix == ".bib"):

@@ -129,7 +129,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
                 files.remove(file)
         added: list[File] = []
         self.cache = self._page_cache(config)
-        shared = self._reusable(config) and pagebuild.can_help()  # a helper process builds some pages
+        shared = self._reusable(config) and not _serving(config) and pagebuild.can_help()  # a helper builds some
         fresh = 0  # pages outside the navigation to build now
         for page in self.site.pages.values():
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -141,7 +141,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             elif kept is None:
                 added.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
             else:  # built before from the same inputs: copied as it is (a static page to MkDocs)
-                added.append(KeptPage.generated(config, html_path(page.path), abs_src_path=str(kept)))
+                added.append(File.generated(config, html_path(page.path), abs_src_path=str(kept)))
         for asset in sorted(mkdocs_config.ASSETS.iterdir()):
             added.append(File.generated(config, f"{mkdocs_config.ASSET_DIR}/{asset.name}", abs_src_path=str(asset)))
         for download in [] if self.input.wait else self.input.downloads:  # still rendering: see _late_downloads
@@ -179,8 +179,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         settings["theme"] = {"dirs": config.theme.dirs, "settings": dict(config.theme.items()),
                              "static_templates": sorted(config.theme.static_templates)}
         settings["plugins"] = {name: dict(plugin.config) for name, plugin in config.plugins.items()}
-        return PageCache(cachedir.cache_dir(self.input.corpus.config.root),
-                         pagecache.site_key(settings, config.theme.dirs))
+        return PageCache.open(self.input.corpus.config.root, pagecache.site_key(settings, config.theme.dirs))
 
     def _kept(self, page: SitePage) -> Path | None:
         """The kept HTML of a page outside the navigation made from records alone, when its inputs are unchanged
@@ -269,13 +268,17 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         return nav
 
     def on_build_error(self, *, error) -> None:
+        self.stop_helper()
+
+    def stop_helper(self) -> None:
+        """End the helper process if it still runs (the build failed, or was interrupted)."""
         if self._helper is not None:
             self._helper.stop()
             self._helper = None
 
     def on_env(self, env, config, files):
         """Parts of Material's pages that are the same for many pages are rendered once: see ``site.partials``."""
-        if cachedir.enabled() and self.config.mode == "site":
+        if cachedir.enabled() and self._reusable(config):
             partials.share(env)
         return env
 
@@ -322,22 +325,6 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             if docs.is_dir():
                 server.watch(str(docs))
         return server
-
-
-class KeptPage(File):
-    """A page copied from the page cache: hard-linked into the site where the file system allows (the cache
-    checks a kept page's SHA-256 before it hands it out again, so an edit to the built page is never reused)."""
-
-    def copy_file(self, dirty: bool = False) -> None:
-        assert self.abs_src_path is not None
-        target = self.abs_dest_path
-        try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            if os.path.lexists(target):
-                os.unlink(target)
-            os.link(self.abs_src_path, target)
-        except OSError:
-            super().copy_file(dirty)
 
 
 def _serving(config) -> bool:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -26,6 +27,7 @@ from .problems import Problems
 T = TypeVar("T")
 KEEP_DAYS = 7
 PARSING_PACKAGES = ("PyYAML", "bibtexparser", "pylatexenc")
+ENTRY = re.compile(r"[0-9a-f]{64}\.pickle")  # the only names it ever removes
 
 
 @functools.cache
@@ -37,8 +39,9 @@ def _fingerprint() -> str:
 class ParseCache:
     """The kept parses of one corpus (none when caching is off)."""
 
-    def __init__(self, root: Path):
-        self.folder = cachedir.cache_dir(root) / "parsed" if cachedir.enabled() else None
+    def __init__(self, root: Path | None):
+        """``root``: the corpus root, or None for no cache (a past version read from git)."""
+        self.folder = cachedir.folder(root, "parsed") if root is not None else None
         self.written = False
 
     def parsed(self, kind: str, shown: str, text: str, problems: Problems, parse: Callable[[], T]) -> T:
@@ -48,7 +51,7 @@ class ParseCache:
         key = "\0".join([_fingerprint(), kind, shown, text])
         path = self.folder / f"{hashlib.sha256(key.encode()).hexdigest()}.pickle"
         try:
-            data = cachedir.unseal(path.read_bytes())
+            data = cachedir.unseal(path.name, cachedir.read(path))
             if data is not None:
                 return pickle.loads(data)  # sealed with this user's key: this package wrote it
         except Exception:  # anything unreadable is parsed again
@@ -60,7 +63,7 @@ class ParseCache:
         return value
 
     def _keep(self, path: Path, value: object) -> None:
-        sealed = cachedir.seal(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        sealed = cachedir.seal(path.name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         if sealed is None:
             return
         try:
@@ -72,7 +75,8 @@ class ParseCache:
                 self.written = True
                 limit = time.time() - KEEP_DAYS * 86400
                 for old in path.parent.iterdir():
-                    if old.stat().st_atime < limit and old.stat().st_mtime < limit:
+                    info = old.lstat()
+                    if ENTRY.fullmatch(old.name) and info.st_atime < limit and info.st_mtime < limit:
                         old.unlink(missing_ok=True)
         except (OSError, pickle.PicklingError):
             pass  # a cache that cannot be written costs time only

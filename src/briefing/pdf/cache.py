@@ -22,7 +22,7 @@ from typing import Any
 import typst
 
 from .. import cachedir
-from ..cachedir import cache_dir, enabled
+from ..cachedir import enabled
 from .compile import PDF_STANDARDS, Compiled, template
 
 KEEP = 4
@@ -31,27 +31,29 @@ KEEP = 4
 def compiled(root: Path, pack: str, data: dict[str, Any], epoch: int,
              compile_: Callable[[dict[str, Any], int], Compiled]) -> Compiled:
     """The compiled pack: kept from an earlier build with the same input, or compiled now (and kept)."""
-    if not enabled():
+    if not enabled():  # before anything is hashed
         return compile_(data, epoch)
     text = json.dumps([template(), data, epoch, PDF_STANDARDS, getattr(typst, "__version__", "")],
                       ensure_ascii=False, sort_keys=True)
-    folder = cache_dir(root) / "packs"
+    folder = cachedir.folder(root, "packs")
+    if folder is None:
+        return compile_(data, epoch)
     stem = f"{pack}.{hashlib.sha256(text.encode()).hexdigest()}"
     pdf, pages = folder / f"{stem}.pdf", folder / f"{stem}.pages"
+    content = cachedir.read(pdf)
+    count = cachedir.unseal(stem, cachedir.read(pages))  # its page count, sealed with the PDF's SHA-256
     try:
-        content = pdf.read_bytes()
-        count = cachedir.unseal(pages.read_bytes())  # its page count, sealed with the PDF's SHA-256
-        if count is not None and count.startswith(hashlib.sha256(content).hexdigest().encode() + b" "):
-            os.utime(pdf)
+        if content is not None and count is not None and count.startswith(
+                hashlib.sha256(content).hexdigest().encode() + b" "):
+            os.utime(pdf, follow_symlinks=False)
             return Compiled(content, int(count.split(b" ", 1)[1]))
     except (OSError, ValueError):
         pass
     result = compile_(data, epoch)
-    sealed = cachedir.seal(f"{hashlib.sha256(result.pdf).hexdigest()} {result.pages}".encode())
+    sealed = cachedir.seal(stem, f"{hashlib.sha256(result.pdf).hexdigest()} {result.pages}".encode())
     try:
         if sealed is None:
             return result
-        folder.mkdir(parents=True, exist_ok=True)
         for target, content in ((pdf, result.pdf), (pages, sealed)):
             partial = target.with_name(f".{target.name}.{os.getpid()}")
             partial.write_bytes(content)

@@ -93,6 +93,7 @@ def render_site(data: SiteInput, out: Path, engine: str = "mkdocs") -> None:
         collect = _Collect()
         logger = logging.getLogger("mkdocs")
         logger.addHandler(collect)
+        plugin = None
         try:
             config = load_config(str(config_file), strict=True)
             plugin = config.plugins["briefing"]
@@ -104,6 +105,8 @@ def render_site(data: SiteInput, out: Path, engine: str = "mkdocs") -> None:
             raise BuildError(f"site build failed: {exc}" + (f"\n{detail}" if detail else "")) from exc
         finally:
             logger.removeHandler(collect)
+            if plugin is not None:  # interrupted (Ctrl-C): no helper process goes on writing pages
+                plugin.stop_helper()  # type: ignore[attr-defined]
 
 
 def _zensical(data: SiteInput, out: Path) -> None:

@@ -6,9 +6,9 @@ navigation; the helper reads, converts and renders its share of those pages exac
 page functions, every plugin's page events, the same theme), writes them into the site folder and sends back
 their search entries and any warning. MkDocs in this process builds the other pages meanwhile and leaves the
 helper's pages alone (they are never in its list of files, as pages kept by the page cache are not). The output
-is byte-identical to one process building every page (tested with 1, 2 and 3 jobs).
+is byte-identical to one process building every page (tested).
 
-The helper is forked only from a process with no other thread (``mkdocs serve`` has several: it builds alone).
+The helper is forked only from a process with no other thread, and never by ``mkdocs serve`` (it runs threads).
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ import logging
 import os
 import pickle
 import threading
-import traceback
 from pathlib import Path
 from typing import Any
 
 from mkdocs.commands.build import _build_page, _populate_page
-from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
@@ -43,7 +41,8 @@ def aside(n: int) -> bool:
 
 
 def can_help() -> bool:
-    """May this process fork a helper now (two jobs or more, fork available, no other thread)?"""
+    """May this process fork a helper now (two jobs or more, fork available, no other thread)? The caller also
+    leaves out ``mkdocs serve``, whose threads start after its first build."""
     return jobs() >= 2 and hasattr(os, "fork") and threading.active_count() == 1
 
 
@@ -61,13 +60,13 @@ class Helper:
         os.waitpid(self.pid, 0)
         self.pid = 0
         try:
-            outcome, entries, records = pickle.loads(data)
+            failure, entries, records = pickle.loads(data)
         except Exception:  # it stopped before it could say anything
             raise BuildError("the process building the claim and entity pages stopped unexpectedly") from None
         for name, level, message in records:
             logging.getLogger(name).log(level, message)
-        if outcome != "ok":
-            raise BuildError(f"building the claim and entity pages failed:\n{outcome}")
+        if failure is not None:
+            raise failure  # as this process would have raised it (a full disk, a page the build refuses)
         return dict(entries)
 
     def stop(self) -> None:
@@ -92,13 +91,16 @@ def start(pages: list[SitePage], config: Any, files: Files, nav: Any) -> Helper:
     os.close(reading)
     try:  # the helper: never returns
         end_with_parent()
-        outcome = _build(pages, config, files, nav)
-    except BaseException as exc:  # every failure goes to the parent, which stops the build
-        said = str(exc) if isinstance(exc, (BuildError, PluginError)) else traceback.format_exc()
-        outcome = (said, {}, _CAPTURE.records if _CAPTURE else [])
+        outcome = pickle.dumps(_build(pages, config, files, nav))
+    except BaseException as exc:  # every failure goes to the parent, which raises it and stops the build
+        records = _CAPTURE.records if _CAPTURE else []
+        try:
+            outcome = pickle.dumps((exc, {}, records))
+        except Exception:  # an exception that cannot be sent as it is
+            outcome = pickle.dumps((BuildError(f"building the claim and entity pages failed: {exc!r}"), {}, records))
     try:
         with os.fdopen(writing, "wb") as pipe:
-            pipe.write(pickle.dumps(outcome))
+            pipe.write(outcome)
     finally:
         os._exit(0)
 
@@ -117,7 +119,7 @@ class _Capture(logging.Handler):
 _CAPTURE: _Capture | None = None
 
 
-def _build(pages: list[SitePage], config: Any, files: Files, nav: Any) -> tuple[str, Entries, list]:
+def _build(pages: list[SitePage], config: Any, files: Files, nav: Any) -> tuple[None, Entries, list]:
     global _CAPTURE
     _CAPTURE = _Capture()
     for logger in (logging.getLogger(), logging.getLogger("mkdocs")):
@@ -142,4 +144,4 @@ def _build(pages: list[SitePage], config: Any, files: Files, nav: Any) -> tuple[
         file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
         if not Path(file.abs_dest_path).is_file():
             raise BuildError(f"{file.src_uri} was not written")
-    return "ok", entries, _CAPTURE.records
+    return None, entries, _CAPTURE.records

@@ -7,9 +7,9 @@ records alone are kept (claims, entities: most pages of a large corpus). With ea
 search index as MkDocs wrote them, so the index of a build that reuses pages is the index of a clean build.
 
 The pages are kept in ``pages/`` of the build cache (``briefing.cachedir``: in the git folder, or
-``.briefing-cache`` outside git), safe to delete. A build that reuses pages writes the same bytes as a clean one
-(tested). After each build the folder keeps only the pages of
-that build's site settings and of other settings used within ``KEEP_DAYS``.
+``.briefing-cache`` outside git, used only as ``cachedir`` allows), safe to delete. A build that reuses pages
+writes the same bytes as a clean one (tested). After each build the folder keeps only the pages of that build's
+site settings and of other settings used within ``KEEP_DAYS``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
+import stat
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,6 +28,7 @@ from typing import Any
 from .. import cachedir
 
 KEEP_DAYS = 7
+SETTINGS = re.compile(r"[0-9a-f]{32}")  # the folders of site settings: the only folders it ever removes
 RENDERING_PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "MarkupSafe")
 
 
@@ -53,19 +56,25 @@ def site_key(settings: dict[str, Any], theme_dirs: Iterable[str]) -> str:
 
 class PageCache:
     """The kept pages of one site's settings: ``pages/<site key>/`` in the cache folder, one HTML file per page
-    key (a hard link to the built page where the file system allows) and ``index.json`` with each page's SHA-256
-    and search entries, sealed (``cachedir.seal``). A kept file that no longer has its SHA-256 (edited in site/
-    after the build) is not used."""
+    key (a copy of the built page: never the same file, which a later build could write into) and ``index.json``
+    with each page's SHA-256 and search entries, sealed (``cachedir.seal``) as that site key's. A kept file that
+    no longer has its SHA-256 is not used."""
 
-    def __init__(self, cache: Path, key: str):
-        self.top = cache / "pages"
-        self.folder = self.top / key[:32]
+    def __init__(self, top: Path, folder: Path):
+        """``top``: the cache's ``pages`` folder; ``folder``: the one of this site's settings (``open``)."""
+        self.top, self.folder = top, folder
         self.used: dict[str, dict[str, Any]] = {}
         try:
-            found = json.loads(cachedir.unseal((self.folder / "index.json").read_bytes()) or b"{}")
-        except (OSError, ValueError):
+            found = json.loads(cachedir.unseal(folder.name, cachedir.read(folder / "index.json")) or b"{}")
+        except ValueError:
             found = {}
         self.index: dict[str, dict[str, Any]] = found if isinstance(found, dict) else {}
+
+    @classmethod
+    def open(cls, root: Path, key: str) -> PageCache | None:
+        """The kept pages of the corpus at root for the site key ``key``; None where there is no usable cache."""
+        top, folder = cachedir.folder(root, "pages"), cachedir.folder(root, "pages", key[:32])
+        return None if top is None or folder is None else cls(top, folder)
 
     @staticmethod
     def page_key(path: str, *inputs: str) -> str:
@@ -77,10 +86,8 @@ class PageCache:
         kept, html = self.index.get(key), self.folder / f"{key}.html"
         if not isinstance(kept, dict) or not isinstance(kept.get("entries"), list):
             return None
-        try:
-            if hashlib.sha256(html.read_bytes()).hexdigest() != kept.get("sha256"):
-                return None
-        except OSError:
+        content = cachedir.read(html)
+        if content is None or hashlib.sha256(content).hexdigest() != kept.get("sha256"):
             return None
         self.used[key] = kept
         return html, kept["entries"]
@@ -91,10 +98,7 @@ class PageCache:
         target = self.folder / f"{key}.html"
         partial = target.with_name(f".{target.name}.{os.getpid()}")
         partial.unlink(missing_ok=True)
-        try:
-            os.link(built, partial)  # the built page is never written again: the next build writes a new site
-        except OSError:
-            shutil.copyfile(built, partial)
+        shutil.copyfile(built, partial)
         os.replace(partial, target)
         self.used[key] = {"sha256": hashlib.sha256(built.read_bytes()).hexdigest(), "entries": entries}
 
@@ -104,7 +108,7 @@ class PageCache:
         if not self.used:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        sealed = cachedir.seal(json.dumps(self.used, ensure_ascii=False).encode())
+        sealed = cachedir.seal(self.folder.name, json.dumps(self.used, ensure_ascii=False).encode())
         if sealed is None:
             return
         index = self.folder / "index.json"
@@ -114,9 +118,12 @@ class PageCache:
         stale = time.time() - 3600
         for path in self.folder.iterdir():
             unfinished = path.name.startswith(".")  # written by a build that stopped before renaming it
-            if (path.suffix == ".html" and path.stem not in self.used) or (unfinished and path.stat().st_mtime < stale):
-                path.unlink(missing_ok=True)
+            if (path.suffix == ".html" and path.stem not in self.used) or (
+                    unfinished and path.lstat().st_mtime < stale):
+                path.unlink(missing_ok=True)  # never follows a link: removes the name only
         limit = time.time() - KEEP_DAYS * 86400
         for other in self.top.iterdir():
-            if other != self.folder and other.is_dir() and other.stat().st_mtime < limit:
+            info = other.lstat()
+            if (other != self.folder and SETTINGS.fullmatch(other.name) and stat.S_ISDIR(info.st_mode)
+                    and info.st_mtime < limit):
                 shutil.rmtree(other, ignore_errors=True)

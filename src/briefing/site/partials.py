@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import material
 from jinja2 import Environment, TemplateNotFound
 
+MATERIAL = Path(material.__file__).resolve().parent  # only Material's own partials are shared
 Key = Callable[[Any], "tuple[str, ...] | None"]  # from a template context: what the output depends on, or None
 
 
@@ -46,6 +49,8 @@ def share(env: Environment) -> None:
             template = env.get_template(name)
         except TemplateNotFound:
             continue
+        if not Path(template.filename or "").resolve().is_relative_to(MATERIAL):
+            continue  # a project's own override: it may read the page
         memo: dict[tuple[str, ...], str] | None = getattr(template, "briefing_memo", None)
         if memo is not None:
             memo.clear()
