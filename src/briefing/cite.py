@@ -79,6 +79,12 @@ def style_path(value: str, root: Path | None) -> Path | None:
     return path if path.is_file() else None
 
 
+# How many times the processor has read something of a citation item other than its reference (its locator, its
+# position, its citation number): a macro's output is kept for its reference when this did not move while it was
+# rendered (see _patch_citeproc_walk).
+_ITEM_READS = [0, 0]
+
+
 def _patch_citeproc() -> None:
     """Two gaps of citeproc-py 0.11 that the default style meets, closed here (remove when citeproc-py does):
 
@@ -102,6 +108,7 @@ def _patch_citeproc() -> None:
                 **kwargs: Any) -> Any:
         name = variable or self.get("variable")
         if name == "locator":
+            _ITEM_READS[0] += 1
             if not item.has_locator:
                 return None
         elif variable is None and name:
@@ -188,6 +195,7 @@ def _patch_citeproc() -> None:
         # Names substituted for a missing author (Chicago's editors of an edited book) are suppressed in the rest
         # of the entry, as CSL says, and a cs:names inside a choose of a cs:substitute takes the cs:name of the
         # cs:names that holds the substitute (citeproc-py gave it a default cs:name: initials, no "and").
+        _ITEM_READS[1] += 1
         layout = (context if context is not None else self).get_layout()
         repressed = layout.repressed.get(self.tag, [])
         roles = self.get("variable", "").split()
@@ -338,6 +346,8 @@ def _patch_citeproc_walk() -> None:
             memo = known[1]
             if place < len(memo) and memo[place]:
                 return memo[place] == 2
+        else:
+            _ITEM_READS[0] += 1
         results: list[bool] = []
         for name, values in plan[0]:  # in citeproc-py's order, each test run as it runs them
             if name == "type":
@@ -400,6 +410,49 @@ def _patch_citeproc_walk() -> None:
             return join(output, delimiter)
         return None
 
+    # A macro's output, kept per reference: a macro whose rendering read nothing of the citation item but its
+    # reference (no locator, position or citation number: _ITEM_READS did not move) writes the same text every
+    # time it is called for that reference in the same layout with the same variables suppressed before it, and
+    # suppresses the same ones after it. So a source's later notes, which differ by their locator only, reuse the
+    # author and title their first one wrote, whatever the branches of the style they did not take would test.
+    # citeproc-py copies a style's cs:date-part attributes onto its locale's date for good (Date_Part.process): in
+    # a style that has such attributes, a localized date counts as a read of the item, so it is never reused.
+    item_variables = {"locator", "citation-number", "first-reference-note-number", "year-suffix"}
+    mutating: dict[Any, bool] = {}
+    original_date_process = csl_model.Date.process
+
+    def date_process(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
+        if "form" in self.attrib:
+            root = self.get_root()
+            found = mutating.get(root)
+            if found is None:
+                found = mutating[root] = bool(root.xpath_search(".//cs:date[@form][cs:date-part]"))
+            if found:
+                _ITEM_READS[0] += 1
+        return original_date_process(self, item, *args, **kwargs)
+
+    def macro_render(macro: Any, item: Any, context: Any) -> Any:
+        reference = item.reference
+        memo = reference.__dict__.get("_briefing_macros")
+        if memo is None:
+            memo = reference.__dict__["_briefing_macros"] = {}
+        layout = context.get_layout()
+        before = tuple((tag, tuple(names)) for tag, names in layout.repressed.items())
+        kept = memo.get((macro, None, before)) or memo.get((macro, layout, before))
+        if kept is None:
+            reads, names = _ITEM_READS
+            text = macro.render(item, context)
+            if _ITEM_READS[0] == reads:
+                key = (macro, None if _ITEM_READS[1] == names else layout, before)
+                memo[key] = (text, tuple((tag, tuple(names)) for tag, names in layout.repressed.items()))
+            return text
+        text, after = kept
+        if after != before:
+            repressed = layout.repressed
+            repressed.clear()
+            repressed.update((tag, list(names)) for tag, names in after)
+        return text
+
     # cs:text: which kind it is, read once; the item's language looked up without raising an exception.
     kinds: dict[Any, str] = {}
     languages: dict[Any, str] = {}
@@ -425,7 +478,7 @@ def _patch_citeproc_walk() -> None:
         if kind == "variable":
             text = self._variable(item, context)
         elif kind == "macro":
-            text = self.get_macro(self.get("macro")).render(item, context)
+            text = macro_render(self.get_macro(self.get("macro")), item, context)
         elif kind == "term":
             text = self._term(item)
         else:
@@ -505,6 +558,8 @@ def _patch_citeproc_walk() -> None:
     original_text_variable, original_number = csl_model.Text._variable, csl_model.Number.process
 
     def text_variable(self: Any, item: Any, context: Any) -> Any:
+        if self.get("variable") in item_variables:
+            _ITEM_READS[0] += 1
         text = original_text_variable(self, item, context)
         if _RECORDED and self.get("variable") == "locator":
             en_dash = self.unicode_character("EN DASH")
@@ -513,12 +568,15 @@ def _patch_citeproc_walk() -> None:
         return text
 
     def number_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        if self.get("variable") in item_variables:
+            _ITEM_READS[0] += 1
         text = original_number(self, item, context, **kwargs)
         if _RECORDED and self.get("variable") == "locator" and item.has_locator:
             label = item.locator.label
             _RECORDED[-1].append(("" if text is None else str(text), lambda value: self._process(value, label)))
         return text
 
+    csl_model.Date.process = date_process  # type: ignore[method-assign]
     csl_model.Text._variable = text_variable  # type: ignore[method-assign]
     csl_model.Number.process = number_process  # type: ignore[method-assign]
     base.get_root = get_root  # type: ignore[method-assign]
