@@ -82,7 +82,11 @@ def style_path(value: str, root: Path | None) -> Path | None:
 # How many times the processor has read something of a citation item other than its reference (its locator, its
 # position, its citation number): a macro's output is kept for its reference when this did not move while it was
 # rendered (see _patch_citeproc_walk).
-_ITEM_READS = [0, 0]
+_ITEM_READS = [0]
+# Whether macros' outputs are kept and reused now: while a later note is formatted. A bibliography entry and a first
+# note are formatted once per source; their macros' outputs would be kept for nothing (a later note's are mostly
+# short forms that they do not use), and keeping them costs more than a tenth of their time.
+_KEEP_MACROS = [False]
 
 
 def _patch_citeproc() -> None:
@@ -195,7 +199,6 @@ def _patch_citeproc() -> None:
         # Names substituted for a missing author (Chicago's editors of an edited book) are suppressed in the rest
         # of the entry, as CSL says, and a cs:names inside a choose of a cs:substitute takes the cs:name of the
         # cs:names that holds the substitute (citeproc-py gave it a default cs:name: initials, no "and").
-        _ITEM_READS[1] += 1
         layout = (context if context is not None else self).get_layout()
         repressed = layout.repressed.get(self.tag, [])
         roles = self.get("variable", "").split()
@@ -464,11 +467,12 @@ def _patch_citeproc_walk() -> None:
             return join(output, delimiter)
         return None
 
-    # A macro's output, kept per reference: a macro whose rendering read nothing of the citation item but its
-    # reference (no locator, position or citation number: _ITEM_READS did not move) writes the same text every
-    # time it is called for that reference in the same layout with the same variables suppressed before it, and
-    # suppresses the same ones after it. So a source's later notes, which differ by their locator only, reuse the
-    # author and title their first one wrote, whatever the branches of the style they did not take would test.
+    # A macro's output, kept per reference while later notes are formatted (_KEEP_MACROS): a macro whose rendering
+    # read nothing of the citation item but its reference (no locator, position or citation number: _ITEM_READS did
+    # not move) writes the same text every time it is called for that reference in the same layout with the same
+    # variables suppressed before it, and suppresses the same ones after it. So a source's later notes, which differ
+    # by their locator and its label only, reuse the short author and title the first of them wrote, whatever the
+    # branches of the style they did not take would test.
     # citeproc-py copies a style's cs:date-part attributes onto its locale's date for good (Date_Part.process): in
     # a style that has such attributes, a localized date counts as a read of the item, so it is never reused.
     item_variables = {"locator", "citation-number", "first-reference-note-number", "year-suffix"}
@@ -486,18 +490,20 @@ def _patch_citeproc_walk() -> None:
         return original_date_process(self, item, *args, **kwargs)
 
     def macro_render(macro: Any, item: Any, context: Any) -> Any:
+        if not _KEEP_MACROS[0]:
+            return render_children(macro, item, context=context, sort_options=None)  # what Macro.render does
         reference = item.reference
         memo = reference.__dict__.get("_briefing_macros")
         if memo is None:
             memo = reference.__dict__["_briefing_macros"] = {}
         layout = context.get_layout()
         before = tuple((tag, tuple(names)) for tag, names in layout.repressed.items())
-        kept = memo.get((macro, None, before)) or memo.get((macro, layout, before))
+        key = (macro, layout, before)
+        kept = memo.get(key)
         if kept is None:
-            reads, names = _ITEM_READS
+            reads = _ITEM_READS[0]
             text = render_children(macro, item, context=context, sort_options=None)  # what Macro.render does
             if _ITEM_READS[0] == reads:
-                key = (macro, None if _ITEM_READS[1] == names else layout, before)
                 memo[key] = (text, tuple((tag, tuple(names)) for tag, names in layout.repressed.items()))
             return text
         text, after = kept
@@ -1012,7 +1018,11 @@ class Styler:
             before = CslCitation([CitationItem(source.key), CitationItem(source.key)])
             before.bibliography = bib
             earlier = [before.cites[0]]
-        return _segments(str(self.style.render_citation(citation, earlier, lambda _item: None)))
+        _KEEP_MACROS[0] = not first
+        try:
+            return _segments(str(self.style.render_citation(citation, earlier, lambda _item: None)))
+        finally:
+            _KEEP_MACROS[0] = False
 
     def _stored(self, source: Source, form: tuple[Any, ...], compute: Any) -> list[Segment]:
         """A formatted form of a source: from memory, else from the on-disk cache, else from the processor."""
