@@ -327,7 +327,8 @@ def _patch_citeproc_walk() -> None:
     def plan_of(self: Any) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, int]:
         attrib = self.attrib
         steps = tuple((name, tuple(v.lower() for v in attrib[name].split()) if name == "type" else
-                       tuple(v.replace("-", "_") for v in attrib[name].split()) if name == "variable" else ())
+                       tuple(v.replace("-", "_") for v in attrib[name].split()) if name == "variable" else
+                       tuple(v.replace("-", " ") for v in attrib[name].split()) if name == "locator" else ())
                       for name in order if name in attrib)
         # A test of the reference alone (type, variables other than the locator, is-numeric, is-uncertain-date)
         # gives the same answer for every note of a source: such a cs:if gets a number, its answer's place in the
@@ -354,7 +355,7 @@ def _patch_citeproc_walk() -> None:
         results: list[bool] = []
         for name, values in plan[0]:  # in citeproc-py's order, each test run as it runs them
             if name == "type":
-                kind = reference["type"]
+                kind = reference.get("type")  # (always there; dict.get spares CustomDict.__getitem__)
                 results += [value == kind for value in values]
             elif name == "variable":
                 results += [("locator" in item) if v == "locator" else (v in reference) for v in values]
@@ -362,8 +363,10 @@ def _patch_citeproc_walk() -> None:
                 results += self._is_numeric(item)
             elif name == "is-uncertain-date":
                 results += self._is_uncertain_date(item)
-            elif name == "locator":
-                results += self._locator(item)
+            elif name == "locator":  # If._locator: the locator's label against each value
+                has = "locator" in item
+                label = dict.__getitem__(item, "locator").label if has else None
+                results += [has and value == label for value in values]
             else:
                 results += self._position(item, context)
         match = plan[1]
@@ -415,7 +418,7 @@ def _patch_citeproc_walk() -> None:
         if table is not None:
             tested, typed, branches = table
             reference = item.reference
-            key = (reference["type"] if typed else None, tuple([value in reference for value in tested]))
+            key = (reference.get("type") if typed else None, tuple([value in reference for value in tested]))
             branch = branches.get(key, missing)
             if branch is missing:
                 branch = branches[key] = next((child for child in child_elements(self)
@@ -638,6 +641,24 @@ def _patch_citeproc_walk() -> None:
             _RECORDED[-1].append(("" if text is None else str(text), lambda value: self._process(value, label)))
         return text
 
+    # A term's singular and plural forms, read once per element and formatter (citeproc-py looks the cs:single or
+    # cs:multiple up and escapes its text each time a label or a term is written; a String is never changed).
+    term_forms: dict[tuple[Any, str, Any], Any] = {}
+
+    def term_form(which: str) -> property:
+        original = getattr(csl_model.Term, which).fget
+
+        def form(self: Any) -> Any:
+            key = (self, which, self.get_formatter())
+            text = term_forms.get(key)
+            if text is None:
+                text = term_forms[key] = original(self)
+            return text
+
+        return property(form)
+
+    csl_model.Term.single = term_form("single")  # type: ignore[method-assign]
+    csl_model.Term.multiple = term_form("multiple")  # type: ignore[method-assign]
     csl_model.Date.process = date_process  # type: ignore[method-assign]
     csl_model.Text._variable = text_variable  # type: ignore[method-assign]
     csl_model.Number.process = number_process  # type: ignore[method-assign]
