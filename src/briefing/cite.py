@@ -150,17 +150,18 @@ def _patch_citeproc() -> None:
     # Speed: citeproc-py looks macros, layouts and "does this call a variable" up with an XPath query each time
     # it meets them (half its time); the style tree never changes, so each answer is kept.
     element = csl_model.CitationStylesElement
-    macros: dict[tuple[int, str], Any] = {}
+    macros: dict[tuple[Any, str], Any] = {}
     layouts: dict[Any, Any] = {}
     calls: dict[Any, bool] = {}
     original_macro, original_layout = element.get_macro, element.get_layout
     original_calls = csl_model.Parent.calls_variable
 
     def get_macro(self: Any, name: str) -> Any:
-        key = (id(self.get_root()), name)
-        if key not in macros:
-            macros[key] = original_macro(self, name)
-        return macros[key]
+        key = (self, name)  # (the element that calls it: its root is not looked up each time)
+        found = macros.get(key)
+        if found is None:
+            found = macros[key] = original_macro(self, name)
+        return found
 
     def get_layout(self: Any) -> Any:
         if self not in layouts:
@@ -328,7 +329,8 @@ def _patch_citeproc_walk() -> None:
         attrib = self.attrib
         steps = tuple((name, tuple(v.lower() for v in attrib[name].split()) if name == "type" else
                        tuple(v.replace("-", "_") for v in attrib[name].split()) if name == "variable" else
-                       tuple(v.replace("-", " ") for v in attrib[name].split()) if name == "locator" else ())
+                       tuple(v.replace("-", " ") for v in attrib[name].split()) if name == "locator" else
+                       tuple(v.replace("-", "_") for v in attrib[name].split()) if name == "is-numeric" else ())
                       for name in order if name in attrib)
         # A test of the reference alone (type, variables other than the locator, is-numeric, is-uncertain-date)
         # gives the same answer for every note of a source: such a cs:if gets a number, its answer's place in the
@@ -337,6 +339,7 @@ def _patch_citeproc_walk() -> None:
         plans[self] = plan = (steps, self.get("match"), len(plans) if fixed else -1)
         return plan
 
+    numeric = csl_model.If.re_numeric.match
     answers: dict[int, tuple[Any, bytearray]] = {}  # id of a reference -> (the reference, held), its answers
 
     def holds(self: Any, item: Any, context: Any) -> bool:
@@ -359,8 +362,8 @@ def _patch_citeproc_walk() -> None:
                 results += [value == kind for value in values]
             elif name == "variable":
                 results += [("locator" in item) if v == "locator" else (v in reference) for v in values]
-            elif name == "is-numeric":
-                results += self._is_numeric(item)
+            elif name == "is-numeric":  # If._is_numeric
+                results += [value in reference and numeric(str(reference.get(value))) for value in values]
             elif name == "is-uncertain-date":
                 results += self._is_uncertain_date(item)
             elif name == "locator":  # If._locator: the locator's label against each value
@@ -660,6 +663,16 @@ def _patch_citeproc_walk() -> None:
     csl_model.Term.single = term_form("single")  # type: ignore[method-assign]
     csl_model.Term.multiple = term_form("multiple")  # type: ignore[method-assign]
     csl_model.Date.process = date_process  # type: ignore[method-assign]
+    in_locale: dict[Any, bool] = {}
+    original_in_locale = csl_model.Date.is_locale_date
+
+    def is_locale_date(self: Any) -> bool:
+        found = in_locale.get(self)
+        if found is None:
+            found = in_locale[self] = original_in_locale(self)
+        return found
+
+    csl_model.Date.is_locale_date = is_locale_date  # type: ignore[method-assign]
     csl_model.Text._variable = text_variable  # type: ignore[method-assign]
     csl_model.Number.process = number_process  # type: ignore[method-assign]
     base.get_root = get_root  # type: ignore[method-assign]
