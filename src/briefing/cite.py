@@ -240,13 +240,21 @@ def _patch_citeproc() -> None:
 
     def name_get_option(self: Any, name: str, context: Any = None, sort_options: Any = None) -> Any:
         if sort_options is not None and name in sort_options:
-            value = sort_options[name]
-        else:
-            node = self if context is None else context
+            return option_value(name, sort_options[name])
+        node = self if context is None else context
+        key = (self, name, node)  # (the style's attributes only: kept)
+        found = name_options.get(key, name_options)
+        if found is name_options:
             if node not in enclosing:
                 enclosing[node] = node.xpath_search("./ancestor::*[self::cs:citation or self::cs:bibliography][1]")[0]
             parent = enclosing[node]
             value = self.get(name, parent.get_option("name-" + name if name in ("form", "delimiter") else name))
+            found = name_options[key] = option_value(name, value)
+        return found
+
+    name_options: dict[Any, Any] = {}
+
+    def option_value(name: str, value: Any) -> Any:
         if name in ("initialize-with-hyphen", "et-al-use-last"):
             return value.lower() == "true"
         return int(value) if name.startswith("et-al") else value
@@ -421,7 +429,7 @@ def _patch_citeproc_walk() -> None:
         if table is not None:
             tested, typed, branches = table
             reference = item.reference
-            key = (reference.get("type") if typed else None, tuple([value in reference for value in tested]))
+            key = (reference.get("type") if typed else None, tuple(map(reference.__contains__, tested)))
             branch = branches.get(key, missing)
             if branch is missing:
                 branch = branches[key] = next((child for child in child_elements(self)
@@ -553,13 +561,18 @@ def _patch_citeproc_walk() -> None:
             text = string_cls(self.preformat(self.get("value")))
         return self.markup(text, language)
 
+    called: dict[Any, bool] = {}
+
     def group_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
         output = []
         variable_called = False
         variable_rendered = False
         delimiter = self.get("delimiter", "")
         for child in child_elements(self):
-            variable_called = variable_called or child.calls_variable()
+            calls = called.get(child)
+            if calls is None:  # (what an element's subtree holds, read once)
+                calls = called[child] = bool(child.calls_variable())
+            variable_called = variable_called or calls
             try:
                 if isinstance(child, choose_cls):
                     child_text = child.render(item, context=context, delimiter=delimiter, **kwargs)
@@ -567,7 +580,7 @@ def _patch_citeproc_walk() -> None:
                     child_text = child.render(item, context=context, **kwargs)
                 if child_text is not None:
                     output.append(child_text)
-                    variable_rendered = variable_rendered or child.calls_variable()
+                    variable_rendered = variable_rendered or calls
             except variable_error:
                 pass
         output = [text for text in output if text is not None]
