@@ -83,6 +83,6 @@ def test_later_notes_keep_macros() -> None:
     """The property above is not vacuous: a later note keeps the macros it wrote for its reference."""
     sty = styler(default_path())
     source = next(iter(load(REPO, Problems()).sources.values()))
-    sty.note(source, False, "page", "7", prefix="kept macros")
+    sty.formatted(source, False, "page", "7")  # (straight from the processor: no note cache, no on-disk cache)
     reference = next(iter(sty._bibliography(source).source.values()))
     assert reference.__dict__.get("_briefing_macros")
