@@ -79,6 +79,16 @@ def style_path(value: str, root: Path | None) -> Path | None:
     return path if path.is_file() else None
 
 
+# How many times the processor has read something of a citation item other than its reference (its locator, its
+# position, its citation number): a macro's output is kept for its reference when this did not move while it was
+# rendered (see _patch_citeproc_walk).
+_ITEM_READS = [0]
+# Whether macros' outputs are kept and reused now: while a later note is formatted. A bibliography entry and a first
+# note are formatted once per source; their macros' outputs would be kept for nothing (a later note's are mostly
+# short forms that they do not use), and keeping them costs more than a tenth of their time.
+_KEEP_MACROS = [False]
+
+
 def _patch_citeproc() -> None:
     """Two gaps of citeproc-py 0.11 that the default style meets, closed here (remove when citeproc-py does):
 
@@ -102,6 +112,7 @@ def _patch_citeproc() -> None:
                 **kwargs: Any) -> Any:
         name = variable or self.get("variable")
         if name == "locator":
+            _ITEM_READS[0] += 1
             if not item.has_locator:
                 return None
         elif variable is None and name:
@@ -139,17 +150,18 @@ def _patch_citeproc() -> None:
     # Speed: citeproc-py looks macros, layouts and "does this call a variable" up with an XPath query each time
     # it meets them (half its time); the style tree never changes, so each answer is kept.
     element = csl_model.CitationStylesElement
-    macros: dict[tuple[int, str], Any] = {}
+    macros: dict[tuple[Any, str], Any] = {}
     layouts: dict[Any, Any] = {}
     calls: dict[Any, bool] = {}
     original_macro, original_layout = element.get_macro, element.get_layout
     original_calls = csl_model.Parent.calls_variable
 
     def get_macro(self: Any, name: str) -> Any:
-        key = (id(self.get_root()), name)
-        if key not in macros:
-            macros[key] = original_macro(self, name)
-        return macros[key]
+        key = (self, name)  # (the element that calls it: its root is not looked up each time)
+        found = macros.get(key)
+        if found is None:
+            found = macros[key] = original_macro(self, name)
+        return found
 
     def get_layout(self: Any) -> Any:
         if self not in layouts:
@@ -228,13 +240,21 @@ def _patch_citeproc() -> None:
 
     def name_get_option(self: Any, name: str, context: Any = None, sort_options: Any = None) -> Any:
         if sort_options is not None and name in sort_options:
-            value = sort_options[name]
-        else:
-            node = self if context is None else context
+            return option_value(name, sort_options[name])
+        node = self if context is None else context
+        key = (self, name, node)  # (the style's attributes only: kept)
+        found = name_options.get(key, name_options)
+        if found is name_options:
             if node not in enclosing:
                 enclosing[node] = node.xpath_search("./ancestor::*[self::cs:citation or self::cs:bibliography][1]")[0]
             parent = enclosing[node]
             value = self.get(name, parent.get_option("name-" + name if name in ("form", "delimiter") else name))
+            found = name_options[key] = option_value(name, value)
+        return found
+
+    name_options: dict[Any, Any] = {}
+
+    def option_value(name: str, value: Any) -> Any:
         if name in ("initialize-with-hyphen", "et-al-use-last"):
             return value.lower() == "true"
         return int(value) if name.startswith("et-al") else value
@@ -266,10 +286,12 @@ def _patch_citeproc_walk() -> None:
     for what never changes: its root (a new ElementTree object each time), its children, its attributes (a new
     attribute proxy each time), its formatting and affixes; a failed cs:if raises an exception. Each answer is kept
     per element (the dictionaries also keep lxml's Python proxies of the elements alive, so the same element is
-    always the same object) and a cs:choose tests its branches without exceptions. Same output, byte for byte
-    (tests/test_cite_stand_in.py compares it with citeproc-py's own, without this function); written for
-    citeproc-py 0.11.1, the version constraints.txt pins. The locators written for Styler's stand-in are recorded
-    here too."""
+    always the same object) and a cs:choose tests its branches without exceptions (one of type and variable tests
+    keeps its branch by the reference's type and variables); a source's later notes reuse the macros' outputs they
+    share; cs:text, cs:group and a cs:choose's branch render with a frame less each. Same output, byte for byte
+    (tests/test_cite_stand_in.py and tests/test_cite_memo.py compare it with citeproc-py's own, without this
+    function); written for citeproc-py 0.11.1, the version constraints.txt pins. The locators written for Styler's
+    stand-in are recorded here too."""
     base = csl_model.CitationStylesElement
     roots: dict[Any, Any] = {}
     children: dict[Any, list[Any]] = {}
@@ -316,7 +338,9 @@ def _patch_citeproc_walk() -> None:
     def plan_of(self: Any) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, int]:
         attrib = self.attrib
         steps = tuple((name, tuple(v.lower() for v in attrib[name].split()) if name == "type" else
-                       tuple(v.replace("-", "_") for v in attrib[name].split()) if name == "variable" else ())
+                       tuple(v.replace("-", "_") for v in attrib[name].split()) if name == "variable" else
+                       tuple(v.replace("-", " ") for v in attrib[name].split()) if name == "locator" else
+                       tuple(v.replace("-", "_") for v in attrib[name].split()) if name == "is-numeric" else ())
                       for name in order if name in attrib)
         # A test of the reference alone (type, variables other than the locator, is-numeric, is-uncertain-date)
         # gives the same answer for every note of a source: such a cs:if gets a number, its answer's place in the
@@ -325,6 +349,7 @@ def _patch_citeproc_walk() -> None:
         plans[self] = plan = (steps, self.get("match"), len(plans) if fixed else -1)
         return plan
 
+    numeric = csl_model.If.re_numeric.match
     answers: dict[int, tuple[Any, bytearray]] = {}  # id of a reference -> (the reference, held), its answers
 
     def holds(self: Any, item: Any, context: Any) -> bool:
@@ -338,19 +363,23 @@ def _patch_citeproc_walk() -> None:
             memo = known[1]
             if place < len(memo) and memo[place]:
                 return memo[place] == 2
+        else:
+            _ITEM_READS[0] += 1
         results: list[bool] = []
         for name, values in plan[0]:  # in citeproc-py's order, each test run as it runs them
             if name == "type":
-                kind = reference["type"]
+                kind = reference.get("type")  # (always there; dict.get spares CustomDict.__getitem__)
                 results += [value == kind for value in values]
             elif name == "variable":
                 results += [("locator" in item) if v == "locator" else (v in reference) for v in values]
-            elif name == "is-numeric":
-                results += self._is_numeric(item)
+            elif name == "is-numeric":  # If._is_numeric
+                results += [value in reference and numeric(str(reference.get(value))) for value in values]
             elif name == "is-uncertain-date":
                 results += self._is_uncertain_date(item)
-            elif name == "locator":
-                results += self._locator(item)
+            elif name == "locator":  # If._locator: the locator's label against each value
+                has = "locator" in item
+                label = dict.__getitem__(item, "locator").label if has else None
+                results += [has and value == label for value in values]
             else:
                 results += self._position(item, context)
         match = plan[1]
@@ -368,7 +397,61 @@ def _patch_citeproc_walk() -> None:
 
     if_cls, else_cls = csl_model.If, csl_model.Else
 
+    # A cs:choose whose tests all read the reference's type and which variables it has (most of a style's) takes
+    # the same branch for every reference of that type with the same of those variables: the branch is kept by
+    # them, for all references (so that even a source's first note walks no chain of tests).
+    tables: dict[Any, tuple[tuple[str, ...], bool, dict[Any, Any]] | None] = {}
+    missing = object()
+
+    def table_of(self: Any) -> tuple[tuple[str, ...], bool, dict[Any, Any]] | None:
+        tested: list[str] = []
+        typed = False
+        tables[self] = None
+        for child in child_elements(self):
+            if isinstance(child, if_cls):
+                steps, _match, place = plans.get(child) or plan_of(child)
+                if place < 0:
+                    return None
+                for name, values in steps:
+                    if name == "type":
+                        typed = True
+                    elif name == "variable":
+                        tested += [value for value in values if value not in tested]
+                    else:
+                        return None
+            elif not isinstance(child, else_cls):
+                return None
+        table = tables[self] = (tuple(tested), typed, {})
+        return table
+
     def choose_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
+        table: Any = tables.get(self, missing)
+        if table is missing:
+            table = table_of(self)
+        if table is not None:
+            tested, typed, branches = table
+            reference = item.reference
+            key = (reference.get("type") if typed else None, tuple(map(reference.__contains__, tested)))
+            branch = branches.get(key, missing)
+            if branch is missing:
+                branch = branches[key] = next((child for child in child_elements(self)
+                                               if not isinstance(child, if_cls) or holds(child, item, context)), None)
+            if branch is None:
+                return None
+            output = []
+            for child in child_elements(branch):  # (render_children, inlined: one frame less per cs:choose)
+                try:
+                    if isinstance(child, choose_cls):
+                        text = child.render(item, context=context, delimiter=delimiter, **kwargs)
+                    else:
+                        text = child.render(item, context=context, **kwargs)
+                    if text is not None:
+                        output.append(text)
+                except variable_error:
+                    pass
+            if output:
+                return join(output, delimiter)
+            return None
         for child in child_elements(self):
             if isinstance(child, if_cls):
                 if holds(child, item, context):
@@ -400,18 +483,66 @@ def _patch_citeproc_walk() -> None:
             return join(output, delimiter)
         return None
 
-    # cs:text: which kind it is, read once; the item's language looked up without raising an exception.
+    # A macro's output, kept per reference while later notes are formatted (_KEEP_MACROS): a macro whose rendering
+    # read nothing of the citation item but its reference (no locator, position or citation number: _ITEM_READS did
+    # not move) writes the same text every time it is called for that reference in the same layout with the same
+    # variables suppressed before it, and suppresses the same ones after it. So a source's later notes, which differ
+    # by their locator and its label only, reuse the short author and title the first of them wrote, whatever the
+    # branches of the style they did not take would test.
+    # citeproc-py copies a style's cs:date-part attributes onto its locale's date for good (Date_Part.process): in
+    # a style that has such attributes, a localized date counts as a read of the item, so it is never reused.
+    item_variables = {"locator", "citation-number", "first-reference-note-number", "year-suffix"}
+    mutating: dict[Any, bool] = {}
+    original_date_process = csl_model.Date.process
+
+    def date_process(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
+        if "form" in self.attrib:
+            root = self.get_root()
+            found = mutating.get(root)
+            if found is None:
+                found = mutating[root] = bool(root.xpath_search(".//cs:date[@form][cs:date-part]"))
+            if found:
+                _ITEM_READS[0] += 1
+        return original_date_process(self, item, *args, **kwargs)
+
+    def macro_render(macro: Any, item: Any, context: Any) -> Any:
+        if not _KEEP_MACROS[0]:
+            return render_children(macro, item, context=context, sort_options=None)  # what Macro.render does
+        reference = item.reference
+        memo = reference.__dict__.get("_briefing_macros")
+        if memo is None:
+            memo = reference.__dict__["_briefing_macros"] = {}
+        layout = context.get_layout()
+        before = tuple((tag, tuple(names)) for tag, names in layout.repressed.items())
+        key = (macro, layout, before)
+        kept = memo.get(key)
+        if kept is None:
+            reads = _ITEM_READS[0]
+            text = render_children(macro, item, context=context, sort_options=None)  # what Macro.render does
+            if _ITEM_READS[0] == reads:
+                memo[key] = (text, tuple((tag, tuple(names)) for tag, names in layout.repressed.items()))
+            return text
+        text, after = kept
+        if after != before:
+            repressed = layout.repressed
+            repressed.clear()
+            repressed.update((tag, list(names)) for tag, names in after)
+        return text
+
+    # cs:text: which kind it is, read once; the item's language looked up without raising an exception. Its render
+    # and process in one function, as a cs:group's below (a frame less for each element on the way down: each
+    # 16 KiB the stack of frames grows over costs Python 3.11 a new block of memory, freed on the way up).
     kinds: dict[Any, str] = {}
     languages: dict[Any, str] = {}
     original_text_process, string_cls = csl_model.Text.process, csl_model.String
 
-    def text_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    def text_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
         kind = kinds.get(self)
         if kind is None:
             attrib = self.attrib
             kind = kinds[self] = next((k for k in ("variable", "macro", "term", "value") if k in attrib), "")
         if not kind:
-            return original_text_process(self, item, context, **kwargs)
+            return self.markup(*original_text_process(self, item, context, **kwargs))
         if context is None:
             context = self
         reference = item.reference
@@ -425,20 +556,25 @@ def _patch_citeproc_walk() -> None:
         if kind == "variable":
             text = self._variable(item, context)
         elif kind == "macro":
-            text = self.get_macro(self.get("macro")).render(item, context)
+            text = macro_render(self.get_macro(self.get("macro")), item, context)
         elif kind == "term":
             text = self._term(item)
         else:
             text = string_cls(self.preformat(self.get("value")))
-        return text, language
+        return self.markup(text, language)
 
-    def group_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+    called: dict[Any, bool] = {}
+
+    def group_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
         output = []
         variable_called = False
         variable_rendered = False
         delimiter = self.get("delimiter", "")
         for child in child_elements(self):
-            variable_called = variable_called or child.calls_variable()
+            calls = called.get(child)
+            if calls is None:  # (what an element's subtree holds, read once)
+                calls = called[child] = bool(child.calls_variable())
+            variable_called = variable_called or calls
             try:
                 if isinstance(child, choose_cls):
                     child_text = child.render(item, context=context, delimiter=delimiter, **kwargs)
@@ -446,12 +582,12 @@ def _patch_citeproc_walk() -> None:
                     child_text = child.render(item, context=context, **kwargs)
                 if child_text is not None:
                     output.append(child_text)
-                    variable_rendered = variable_rendered or child.calls_variable()
+                    variable_rendered = variable_rendered or calls
             except variable_error:
                 pass
         output = [text for text in output if text is not None]
         if output and (not variable_called or variable_rendered):
-            return self.join(output)
+            return self.markup(self.join(output))
         raise variable_error
 
     # Formatting and affixes of an element: most have none, and then citeproc-py's steps change nothing.
@@ -505,6 +641,8 @@ def _patch_citeproc_walk() -> None:
     original_text_variable, original_number = csl_model.Text._variable, csl_model.Number.process
 
     def text_variable(self: Any, item: Any, context: Any) -> Any:
+        if self.get("variable") in item_variables:
+            _ITEM_READS[0] += 1
         text = original_text_variable(self, item, context)
         if _RECORDED and self.get("variable") == "locator":
             en_dash = self.unicode_character("EN DASH")
@@ -513,19 +651,50 @@ def _patch_citeproc_walk() -> None:
         return text
 
     def number_process(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
+        if self.get("variable") in item_variables:
+            _ITEM_READS[0] += 1
         text = original_number(self, item, context, **kwargs)
         if _RECORDED and self.get("variable") == "locator" and item.has_locator:
             label = item.locator.label
             _RECORDED[-1].append(("" if text is None else str(text), lambda value: self._process(value, label)))
         return text
 
+    # A term's singular and plural forms, read once per element and formatter (citeproc-py looks the cs:single or
+    # cs:multiple up and escapes its text each time a label or a term is written; a String is never changed).
+    term_forms: dict[tuple[Any, str, Any], Any] = {}
+
+    def term_form(which: str) -> property:
+        original = getattr(csl_model.Term, which).fget
+
+        def form(self: Any) -> Any:
+            key = (self, which, self.get_formatter())
+            text = term_forms.get(key)
+            if text is None:
+                text = term_forms[key] = original(self)
+            return text
+
+        return property(form)
+
+    csl_model.Term.single = term_form("single")  # type: ignore[method-assign]
+    csl_model.Term.multiple = term_form("multiple")  # type: ignore[method-assign]
+    csl_model.Date.process = date_process  # type: ignore[method-assign]
+    in_locale: dict[Any, bool] = {}
+    original_in_locale = csl_model.Date.is_locale_date
+
+    def is_locale_date(self: Any) -> bool:
+        found = in_locale.get(self)
+        if found is None:
+            found = in_locale[self] = original_in_locale(self)
+        return found
+
+    csl_model.Date.is_locale_date = is_locale_date  # type: ignore[method-assign]
     csl_model.Text._variable = text_variable  # type: ignore[method-assign]
     csl_model.Number.process = number_process  # type: ignore[method-assign]
     base.get_root = get_root  # type: ignore[method-assign]
     base.xpath_search = xpath_search  # type: ignore[method-assign]
-    csl_model.Text.process = text_process  # type: ignore[method-assign]
+    csl_model.Text.render = text_render  # type: ignore[method-assign]
     csl_model.Text.markup = markup  # type: ignore[method-assign]
-    csl_model.Group.process = group_process  # type: ignore[method-assign]
+    csl_model.Group.render = group_render  # type: ignore[method-assign]
     csl_model.SomewhatObjectifiedElement.__getattr__ = find_attr  # type: ignore[method-assign]
     csl_model.If.render = if_render  # type: ignore[method-assign]
     csl_model.Choose.render = choose_render  # type: ignore[method-assign]
@@ -898,7 +1067,11 @@ class Styler:
             before = CslCitation([CitationItem(source.key), CitationItem(source.key)])
             before.bibliography = bib
             earlier = [before.cites[0]]
-        return _segments(str(self.style.render_citation(citation, earlier, lambda _item: None)))
+        _KEEP_MACROS[0] = not first
+        try:
+            return _segments(str(self.style.render_citation(citation, earlier, lambda _item: None)))
+        finally:
+            _KEEP_MACROS[0] = False
 
     def _stored(self, source: Source, form: tuple[Any, ...], compute: Any) -> list[Segment]:
         """A formatted form of a source: from memory, else from the on-disk cache, else from the processor."""
