@@ -288,16 +288,29 @@ def test_a_planted_cache_of_links_is_never_followed(tmp_path: Path) -> None:
     assert files == clean
 
 
-def test_no_published_page_is_the_same_file_as_a_kept_one(tmp_path: Path) -> None:
-    """Kept pages are copies: a later build writing a page in place (``mkdocs build --dirty``) cannot change a
-    published site or the cache through a shared file."""
+def test_a_dirty_build_never_writes_into_a_page_it_shares_with_the_cache(tmp_path: Path) -> None:
+    """Kept pages are hard-linked into the site; ``mkdocs build --dirty`` writes pages in place. A page it builds
+    again is unlinked first: the cache, and another site holding the same file, stay as they were."""
     root = corpus(tmp_path)
+    (root / "mkdocs.yml").write_text("site_name: T\ntheme: {name: material}\nplugins:\n  - briefing: {mode: site}\n"
+                                     "  - search\n  - offline\n", encoding="utf-8")
     build(root)
-    again = build(root)
-    assert again
-    pages = list((root / "site").rglob("*.html"))
-    assert pages and all(p.stat().st_nlink == 1 for p in pages)
-    assert all(p.stat().st_nlink == 1 for p in (root / CACHE / "pages").rglob("*.html"))
+    published = build(root)
+    page = root / "site" / "claims" / "widgets-shipped.html"
+    assert page.stat().st_nlink > 1  # shared with the cache (and so fast)
+
+    def dirty() -> None:
+        done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--dirty", "-d", str(tmp_path / "other")],
+                              cwd=root, capture_output=True, text=True, check=False,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1728000000"})
+        assert done.returncode == 0, done.stderr
+
+    dirty()
+    edit_claim(root, "Unreviewed")
+    dirty()
+    assert "Unreviewed" in (tmp_path / "other" / "claims" / "widgets-shipped.html").read_text("utf-8")
+    assert page.read_bytes() == published["site/claims/widgets-shipped.html"]
+    assert build(root) == build(root, BRIEFING_NO_CACHE="1")
 
 
 def test_a_cache_of_pipes_is_never_waited_on(tmp_path: Path) -> None:

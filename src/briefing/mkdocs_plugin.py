@@ -12,6 +12,7 @@ folder (``section_dir``), listed as one navigation section (``section_title``).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -141,7 +142,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             elif kept is None:
                 added.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
             else:  # built before from the same inputs: copied as it is (a static page to MkDocs)
-                added.append(File.generated(config, html_path(page.path), abs_src_path=str(kept)))
+                added.append(KeptPage.generated(config, html_path(page.path), abs_src_path=str(kept)))
         for asset in sorted(mkdocs_config.ASSETS.iterdir()):
             added.append(File.generated(config, f"{mkdocs_config.ASSET_DIR}/{asset.name}", abs_src_path=str(asset)))
         for download in [] if self.input.wait else self.input.downloads:  # still rendering: see _late_downloads
@@ -291,6 +292,15 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             html = clean_html(html)  # what briefing.site.mdext does for a whole site
         return unstash_html(html, generated.html_blocks)
 
+    def on_post_page(self, output: str, *, page, config) -> str:
+        """MkDocs is about to write the page in place: a file it shares with the page cache (a kept page, or a
+        page kept after an earlier build, left by ``mkdocs build --dirty``) is unlinked first, so that neither
+        the cache nor another site holding the same file changes."""
+        with contextlib.suppress(OSError):
+            if os.lstat(page.file.abs_dest_path).st_nlink > 1:
+                os.unlink(page.file.abs_dest_path)
+        return output
+
     def on_post_template(self, output_content: str, template_name: str, config) -> str:
         return mkdocs_config.relative_404(output_content) if template_name == "404.html" else output_content
 
@@ -325,6 +335,23 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             if docs.is_dir():
                 server.watch(str(docs))
         return server
+
+
+class KeptPage(File):
+    """A page copied from the page cache: hard-linked into the site where the file system allows. No page is ever
+    written into in place while it may share its file (``BriefingPlugin.on_post_page``), and the cache checks a
+    kept page's SHA-256 before it hands it out again."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        assert self.abs_src_path is not None
+        target = self.abs_dest_path
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if os.path.lexists(target):
+                os.unlink(target)
+            os.link(self.abs_src_path, target)
+        except OSError:
+            super().copy_file(dirty)
 
 
 def _serving(config) -> bool:

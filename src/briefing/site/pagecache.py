@@ -56,7 +56,7 @@ def site_key(settings: dict[str, Any], theme_dirs: Iterable[str]) -> str:
 
 class PageCache:
     """The kept pages of one site's settings: ``pages/<site key>/`` in the cache folder, one HTML file per page
-    key (a copy of the built page: never the same file, which a later build could write into) and ``index.json``
+    key (a hard link to the built page where the file system allows) and ``index.json``
     with each page's SHA-256 and search entries, sealed (``cachedir.seal``) as that site key's. A kept file that
     no longer has its SHA-256 is not used."""
 
@@ -98,7 +98,10 @@ class PageCache:
         target = self.folder / f"{key}.html"
         partial = target.with_name(f".{target.name}.{os.getpid()}")
         partial.unlink(missing_ok=True)
-        shutil.copyfile(built, partial)
+        try:
+            os.link(built, partial)  # no build writes into a page it shares (see the plugin's on_post_page)
+        except OSError:
+            shutil.copyfile(built, partial)
         os.replace(partial, target)
         self.used[key] = {"sha256": hashlib.sha256(built.read_bytes()).hexdigest(), "entries": entries}
 
