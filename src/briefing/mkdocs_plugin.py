@@ -135,9 +135,9 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         for page in self.site.pages.values():
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             kept = self._kept(page)
-            if kept is None and shared and not page.in_nav and page.record:
-                fresh += 1
-            if kept is None and shared and not page.in_nav and page.record and pagebuild.aside(fresh):
+            apart = kept is None and shared and not page.in_nav and page.record
+            fresh += apart
+            if apart and pagebuild.aside(fresh):
                 self._aside.append(page)
             elif kept is None:
                 added.append(File.generated(config, page.path, content=page.text, inclusion=inclusion))
