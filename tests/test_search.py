@@ -124,3 +124,14 @@ def test_blocks_search_leaves_out_are_cut_before_it_parses_the_page(block: str) 
     """As the templates write them, and as the sanitiser writes them back (attr="")."""
     page = f"<p>kept</p>{block}<p>also kept</p>"
     assert SEARCH_SKIP.sub("", page) == "<p>kept</p><p>also kept</p>"
+
+
+def test_an_entity_is_indexed_with_its_facts_kept_apart(tmp_path: Path) -> None:
+    """'Country Ruritania Also known as Acme', not 'RuritaniaAlso known as': the facts' words stay apart."""
+    root = Path(shutil.copytree(EXAMPLE, tmp_path / "corpus"))
+    records = root / "sources" / "records.yml"
+    text = records.read_text("utf-8")
+    records.write_text(text.replace("    country: Ruritania\n", "    country: Ruritania\n    aliases: [Acme]\n", 1),
+                       encoding="utf-8")
+    [entry] = [d for d in read_index(build(root, tmp_path / "out"))["docs"] if d["location"] == "entities/acme.html"]
+    assert "Country Ruritania Also known as Acme" in html.unescape(entry["text"])
