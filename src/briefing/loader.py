@@ -435,11 +435,12 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load(root: Path, problems: Problems, keep_parses: bool = True) -> Corpus:
+def load(root: Path, problems: Problems, parses_of: Path | None = None) -> Corpus:
     """Read the whole corpus below root; never raises for a problem in the analyst's files.
 
-    Only regular files inside root are read (see ``regular_files``). ``keep_parses``: reuse and keep parsed files
-    in the build cache (``parsecache``); off for a past version checked out in a temporary folder.
+    Only regular files inside root are read (see ``regular_files``). Parsed files are reused from and kept in the
+    build cache of the corpus at ``parses_of`` (default: root; a past version checked out in a temporary folder
+    uses the repository's: its files are the same text at every build).
     """
     root = root.resolve()
     config = load_config(root, problems)
@@ -450,7 +451,7 @@ def load(root: Path, problems: Problems, keep_parses: bool = True) -> Corpus:
         return corpus
     skipped: list[str] = []
     files = regular_files(sources_dir, root, problems, skipped)
-    cache = ParseCache(root if keep_parses else None)
+    cache = ParseCache(parses_of or root)
     problems.unreadable.extend(s for s in skipped if s.endswith(("/", ".bib", ".yml", ".yaml"))
                                and s != f"sources/{CONFIG_FILE}")
     for path in (p for p in files if p.suffix == ".bib"):

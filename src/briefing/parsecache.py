@@ -39,9 +39,9 @@ def _fingerprint() -> str:
 class ParseCache:
     """The kept parses of one corpus (none when caching is off)."""
 
-    def __init__(self, root: Path | None):
-        """``root``: the corpus root, or None for no cache (a past version read from git)."""
-        self.folder = cachedir.folder(root, "parsed") if root is not None else None
+    def __init__(self, root: Path):
+        """``root``: the corpus whose build cache keeps the parses."""
+        self.folder = cachedir.folder(root, "parsed")
         self.written = False
 
     def parsed(self, kind: str, shown: str, text: str, problems: Problems, parse: Callable[[], T]) -> T:

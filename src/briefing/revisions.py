@@ -53,7 +53,7 @@ def corpus_at(root: Path, ref: str, dirs: tuple[str, ...] = CORPUS_DIRS) -> Corp
                 continue  # the folder did not exist at that revision
             with tarfile.open(fileobj=io.BytesIO(result.stdout)) as tar:
                 tar.extractall(work / name, filter="data")
-        corpus = load(work, Problems(), keep_parses=False)
+        corpus = load(work, Problems(), parses_of=root)
     corpus.config.root = root
     return corpus
 
