@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,8 +26,9 @@ class Scope:
     sources: list[Source] = field(default_factory=list)
     filtered: bool = False
 
-    @property
+    @functools.cached_property
     def claim_ids(self) -> set[str]:
+        """The ids of the pack's claims (made once: a pack's links ask for every claim they name)."""
         return {c.id for c in self.claims}
 
     def empty(self, section: str) -> bool:

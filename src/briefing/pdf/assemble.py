@@ -66,7 +66,6 @@ class Assembler:
                  layout: tuple[str, str] = LAYOUTS[0]):
         self.corpus, self.pack, self.version, self.changes = corpus, pack, version, changes
         self.scope: Scope = select(corpus, pack)
-        self.in_pack = self.scope.claim_ids  # the ids of the pack's claims (made once: read for every link)
         self.compact = layout[0] == "compact"  # no cover page, no contents, condensed sections
         self.glance = layout[1]  # evidence at a glance: one row per claim, or counts per theme and status
         self.linked = "evidence" in pack.sections and self.glance == "table"  # claims have a row to link to
@@ -86,7 +85,7 @@ class Assembler:
         claim = self.corpus.claims.get(ident)
         if claim is None:
             raise Unfit(f"refers to claim '{ident}', which is withheld at {self.pack.ceiling} or unknown")
-        in_pack = ident in self.in_pack
+        in_pack = ident in self.scope.claim_ids
         return {"t": "claim", "id": clean(ident), "status": claim.status, "statement": clean(claim.statement),
                 "short": clean(claim.opening(60)), "named": named, "link": self.linked and in_pack}
 
@@ -283,7 +282,7 @@ class Assembler:
         """A filtered pack reports changes to its own records (and removals, whose scope is unknown)."""
         if not self.scope.filtered:
             return True
-        store: dict[str, tuple[dict[str, Any], set[str]]] = {"claim": (self.corpus.claims, self.in_pack),
+        store: dict[str, tuple[dict[str, Any], set[str]]] = {"claim": (self.corpus.claims, self.scope.claim_ids),
                  "source": (self.corpus.sources, {s.key for s in self.scope.sources}),
                  "judgment": (self.corpus.judgments, {j.id for j in self.scope.judgments}),
                  "recommendation": (self.corpus.recommendations, {r.id for r in self.scope.recommendations})}
