@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import pickle
+import signal
 import threading
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,7 @@ class Helper:
         """End the helper if it still runs (the build failed elsewhere)."""
         if self.pid:
             try:
-                os.kill(self.pid, 9)
+                os.kill(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
             except (ProcessLookupError, ChildProcessError):
                 pass
@@ -89,15 +90,16 @@ def start(pages: list[SitePage], config: Any, files: Files, nav: Any) -> Helper:
         os.close(writing)
         return Helper(pid, reading)
     os.close(reading)
+    capture = _Capture()
     try:  # the helper: never returns
         end_with_parent()
-        outcome = pickle.dumps(_build(pages, config, files, nav))
+        outcome = pickle.dumps((None, _build(pages, config, files, nav, capture), capture.records))
     except BaseException as exc:  # every failure goes to the parent, which raises it and stops the build
-        records = _CAPTURE.records if _CAPTURE else []
         try:
-            outcome = pickle.dumps((exc, {}, records))
+            outcome = pickle.dumps((exc, {}, capture.records))
         except Exception:  # an exception that cannot be sent as it is
-            outcome = pickle.dumps((BuildError(f"building the claim and entity pages failed: {exc!r}"), {}, records))
+            failed = BuildError(f"building the claim and entity pages failed: {exc!r}")
+            outcome = pickle.dumps((failed, {}, capture.records))
     try:
         with os.fdopen(writing, "wb") as pipe:
             pipe.write(outcome)
@@ -116,14 +118,10 @@ class _Capture(logging.Handler):
         self.records.append((record.name, record.levelno, record.getMessage()))
 
 
-_CAPTURE: _Capture | None = None
-
-
-def _build(pages: list[SitePage], config: Any, files: Files, nav: Any) -> tuple[None, Entries, list]:
-    global _CAPTURE
-    _CAPTURE = _Capture()
+def _build(pages: list[SitePage], config: Any, files: Files, nav: Any, capture: _Capture) -> Entries:
+    """In the helper: build the pages as MkDocs would; their search entries by location (warnings to ``capture``)."""
     for logger in (logging.getLogger(), logging.getLogger("mkdocs")):
-        logger.handlers = [_CAPTURE]
+        logger.handlers = [capture]
     search = next((p for p in config.plugins.values() if hasattr(p, "search_index")), None)
     own = [File.generated(config, page.path, content=page.text, inclusion=InclusionLevel.NOT_IN_NAV)
            for page in pages]
@@ -144,4 +142,4 @@ def _build(pages: list[SitePage], config: Any, files: Files, nav: Any) -> tuple[
         file.page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
         if not Path(file.abs_dest_path).is_file():
             raise BuildError(f"{file.src_uri} was not written")
-    return None, entries, _CAPTURE.records
+    return entries
