@@ -70,7 +70,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         self._kept_content: str | None = None  # a page's HTML while the search plugin reads its stand-in
         self._files: Files | None = None
         self.cache: PageCache | None = None  # built pages kept between builds (``briefing.site.pagecache``)
-        self._reused: dict[str, list[dict]] = {}  # page location -> its search entries, for pages copied from it
+        self._reused: dict[str, list[dict]] = {}  # page location -> search entries of a page MkDocs did not index
         self._to_keep: dict[str, str] = {}  # page location -> its page key, for pages built now and worth keeping
         self._aside: list[SitePage] = []  # pages a helper process builds (``site.pagebuild``)
         self._helper: pagebuild.Helper | None = None
@@ -173,7 +173,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
 
     def _page_cache(self, config) -> PageCache | None:
         """The kept pages of this site's settings; None where the cache is off or pages may not be reused."""
-        if not cachedir.enabled() or not self._reusable(config) or self.input is None:
+        if not self._reusable(config) or self.input is None:  # (cachedir decides whether the cache is on)
             return None
         left_out = {"site_dir", "config_file_path", "plugins", "theme", "watch", "dev_addr", "strict"}
         settings = {key: value for key, value in config.items() if key not in left_out}

@@ -67,7 +67,6 @@ class ParseCache:
         if sealed is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_name(f".{path.name}.{os.getpid()}")
             partial.write_bytes(sealed)
             os.replace(partial, path)

@@ -22,7 +22,6 @@ from typing import Any
 import typst
 
 from .. import cachedir
-from ..cachedir import enabled
 from .compile import PDF_STANDARDS, Compiled, template
 
 KEEP = 4
@@ -31,13 +30,11 @@ KEEP = 4
 def compiled(root: Path, pack: str, data: dict[str, Any], epoch: int,
              compile_: Callable[[dict[str, Any], int], Compiled]) -> Compiled:
     """The compiled pack: kept from an earlier build with the same input, or compiled now (and kept)."""
-    if not enabled():  # before anything is hashed
+    folder = cachedir.folder(root, "packs")
+    if folder is None:  # caching off, no key, or no folder of this user's
         return compile_(data, epoch)
     text = json.dumps([template(), data, epoch, PDF_STANDARDS, getattr(typst, "__version__", "")],
                       ensure_ascii=False, sort_keys=True)
-    folder = cachedir.folder(root, "packs")
-    if folder is None:
-        return compile_(data, epoch)
     stem = f"{pack}.{hashlib.sha256(text.encode()).hexdigest()}"
     pdf, pages = folder / f"{stem}.pdf", folder / f"{stem}.pages"
     content = cachedir.read(pdf)

@@ -94,7 +94,6 @@ class PageCache:
 
     def put(self, key: str, built: Path, entries: list[dict[str, Any]]) -> None:
         """Keep a built page and its search entries (``save`` writes the index)."""
-        self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / f"{key}.html"
         partial = target.with_name(f".{target.name}.{os.getpid()}")
         partial.unlink(missing_ok=True)
@@ -110,7 +109,6 @@ class PageCache:
         other settings' folders unused for KEEP_DAYS."""
         if not self.used:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
         sealed = cachedir.seal(self.folder.name, json.dumps(self.used, ensure_ascii=False).encode())
         if sealed is None:
             return
