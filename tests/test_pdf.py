@@ -227,3 +227,31 @@ def test_no_source_key_or_claim_id_on_any_page(packs: dict[str, Pdf], corpus: Co
     text = "\n".join(pdf.text for pdf in packs.values())
     assert [key for key in corpus.sources if key in text] == []
     assert [ident for ident in corpus.claims if ident in text] == []
+
+
+def test_only_rows_a_link_points_to_are_link_targets(corpus: Corpus, tmp_path: Path) -> None:
+    """A claim's row is a figure (its statement as alt text, so that a link's description names the claim) only
+    where something in the pack links to it; every other row is plain text in the table."""
+    from dataclasses import replace
+
+    lone = replace(corpus.claims["widgets-shipped"], id="lone", statement="A claim that nothing refers to.")
+    pdf = write(tmp_path / "full.pdf", render(corpus.copy(claims={**corpus.claims, "lone": lone}), "full"))
+    alts: list[str] = []
+
+    def visit(node) -> None:
+        node = node.get_object()
+        if isinstance(node, dict):
+            if node.get("/S") == "/Figure" and "/Alt" in node:
+                alts.append(str(node["/Alt"]))
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+                if hasattr(kid, "get_object"):
+                    visit(kid)
+
+    visit(pdf.reader.trailer["/Root"]["/StructTreeRoot"])
+    described = [str(ref.get_object().get("/Contents", "")) for page in pdf.reader.pages
+                 for ref in page.get("/Annots") or []]
+    linked = {d.split("\u201c", 1)[1].rsplit("\u201d", 1)[0] for d in described if d.startswith("Claim \u201c")}
+    openings = {c.statement: c.opening(60) for c in corpus.claims.values()}
+    assert {openings[a] for a in alts if a in openings} == linked and linked
+    assert lone.statement not in alts and lone.statement in squash(pdf.text)  # in the register, as plain text

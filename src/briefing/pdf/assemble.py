@@ -70,6 +70,7 @@ class Assembler:
         self.glance = layout[1]  # evidence at a glance: one row per claim, or counts per theme and status
         self.linked = "evidence" in pack.sections and self.glance == "table"  # claims have a row to link to
         self._noted: set[str] = set()  # sources with a note already: later notes are short
+        self._targets: set[str] = set()  # claims something in the pack links to: their rows are link targets
 
     # --- shared pieces -------------------------------------------------------------------------------------
     def source(self, key: str) -> Source:
@@ -85,9 +86,11 @@ class Assembler:
         claim = self.corpus.claims.get(ident)
         if claim is None:
             raise Unfit(f"refers to claim '{ident}', which is withheld at {self.pack.ceiling} or unknown")
-        in_pack = ident in self.scope.claim_ids
+        link = self.linked and ident in self.scope.claim_ids
+        if link:
+            self._targets.add(clean(ident))
         return {"t": "claim", "id": clean(ident), "status": claim.status, "statement": clean(claim.statement),
-                "short": clean(claim.opening(60)), "named": named, "link": self.linked and in_pack}
+                "short": clean(claim.opening(60)), "named": named, "link": link}
 
     def note(self, cite: etree.Element) -> list[tree.Node]:
         """One source's part of a footnote in the corpus's CSL style: in full the first time the pack cites it,
@@ -308,6 +311,10 @@ class Assembler:
                 title = f"Annex {chr(ord('A') + annex)}. {title}"
                 annex += 1
             sections.append({"kind": kind, "title": title, **body})
+        for section in sections:  # known once every section is made: which rows a link points to
+            for group in section["groups"] if section["kind"] == "evidence" else ():
+                for row in group["rows"]:
+                    row["target"] = row["id"] in self._targets
         return {"meta": self.meta(), "sections": sections}
 
     def scope_text(self) -> str:
