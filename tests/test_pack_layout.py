@@ -3,8 +3,14 @@ that ends near its top (text positions)."""
 
 from __future__ import annotations
 
-from pdf_helpers import Pdf, struct_pages, words
+from pathlib import Path
 
+from conftest import EXAMPLE
+from pdf_helpers import VERSION, Pdf, load_corpus, make_corpus, struct_pages, words, write
+
+from briefing.marking import at_ceiling
+from briefing.pdf.assemble import assemble
+from briefing.pdf.compile import compile_pdf
 from briefing.vocab import STATUSES
 
 PAGE_MARGIN = 70  # pt: the running header and footer lie outside this band
@@ -49,3 +55,22 @@ def test_claim_statements_in_the_evidence_tables_are_set_flush_left(shipped_pdfs
             checked += len(starts)
             assert all(x - left < 6 for x in starts), f"{pid} page {number}: {sorted(starts)[-3:]} vs {left}"
         assert checked > 10, pid
+
+
+def test_a_contents_long_enough_to_end_its_page_fills_over_40_percent_of_it(tmp_path: Path) -> None:
+    """The template ends the contents' page when it has 20 entries or more, without asking where the contents
+    ends (so Typst lays the pack out once less). That is the page the position rule would break anyway only if
+    20 entries of the shortest title fill more than 40 % of it; and fewer entries leave the first section on it."""
+    corpus = load_corpus(make_corpus(tmp_path / "corpus", EXAMPLE))
+    pack = corpus.packs["full"]
+    data = assemble(at_ceiling(corpus, pack.ceiling), pack, VERSION, None)
+    discussion = next(s for s in data["sections"] if s["kind"] == "discussion")
+    others = len(data["sections"]) + sum(len(s["items"]) for s in data["sections"] if s["kind"] == "recommendations")
+    for entries, first_section_page in ((20, 3), (12, 2)):
+        discussion["pages"] = [{"title": "X", "summary": "", "nodes": []} for _ in range(entries - others)]
+        pdf = write(tmp_path / f"{entries}.pdf", compile_pdf(data, VERSION.epoch).pdf)
+        height = float(pdf.reader.pages[0].mediabox.height)
+        assert "Key judgments" in pdf.pages[first_section_page - 1].split("Contents", 1)[-1], entries
+        if entries == 20:
+            body = [w for w in words(pdf.path, 2) if PAGE_MARGIN < w[1] < height - PAGE_MARGIN]
+            assert max(w[3] for w in body) > PAGE_MARGIN + 0.4 * (height - 2 * PAGE_MARGIN)
