@@ -73,3 +73,39 @@ def test_number_ranges_in_every_shipped_pack_have_an_en_dash(tmp_path: Path) -> 
         dates = re.compile(r"\d{4}-(0[1-9]|1[0-2])(-\d{2})?")
         assert [h for h in hyphened if not dates.fullmatch(h)] == [], pid
         assert "25\u201350" in pdf.text or pid != "full"  # 'footnotes 25-50' in a gap's question
+
+
+def test_a_url_or_doi_prints_as_written_and_a_range_beside_it_takes_an_en_dash(tmp_path: Path) -> None:
+    """A reader types a printed URL: its hyphens stay hyphens (in the text and in the link), while a range of
+    numbers in the same note is set with an en dash."""
+    root = make_corpus(tmp_path / "corpus", EXAMPLE)
+    bib = root / "sources" / "references.bib"
+    url = "https://example.org/reports/2020-2021/trade-12-15"
+    head = "@report{institute2024trade,\n"
+    bib.write_text(bib.read_text(encoding="utf-8").replace(head, f"{head}  url = {{{url}}},\n"), encoding="utf-8")
+    page = root / "docs" / "themes" / "trade.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("[@institute2024trade, p. 3]",
+                                                             "[@institute2024trade, pp. 3-5]"), encoding="utf-8")
+    pdf = write(tmp_path / "full.pdf", render(load_corpus(root), "full"))
+    flat = "".join(pdf.text.split())
+    assert url in flat and "3\u20135" in flat
+    targets = [str(a.get_object()["/A"].get("/URI")) for page in pdf.reader.pages for a in page.get("/Annots") or []
+               if "/A" in a.get_object()]
+    assert url in targets
+
+
+@given(st.lists(st.one_of(
+    st.from_regex(r"\d{1,4}-\d{1,4}", fullmatch=True), st.from_regex(r"\d{4}-(0[1-9]|1[0-2])(-\d\d)?", fullmatch=True),
+    st.from_regex(r"(https?://|doi:)[a-z0-9./-]{1,20}", fullmatch=True), st.text("ab-1 ", max_size=6)), max_size=6))
+def test_only_hyphens_between_numbers_change_and_never_in_a_date_url_or_doi(words: list[str]) -> None:
+    from briefing.pdf.text import dashed
+
+    text = " ".join(words)
+    out = dashed(text)
+    assert out.replace("\u2013", "-") == text  # nothing but a hyphen ever changes
+    for word, printed in zip(text.split(" "), out.split(" "), strict=True):
+        literal = "/" in word or ":" in word or re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])(-\d\d)?", word)
+        if literal:
+            assert printed == word
+        elif re.fullmatch(r"\d+-\d+", word):
+            assert printed == word.replace("-", "\u2013")

@@ -17,7 +17,7 @@ from ..scope import Scope, select
 from ..shortcite import short_citation, who
 from ..versioning import VersionInfo
 from . import tree
-from .text import clean, language
+from .text import clean, language, typeset
 
 TITLES = {
     "bottom-line": "Bottom line",
@@ -315,7 +315,7 @@ class Assembler:
             for group in section["groups"] if section["kind"] == "evidence" else ():
                 for row in group["rows"]:
                     row["target"] = row["id"] in self._targets
-        return {"meta": self.meta(), "sections": sections}
+        return typeset({"meta": self.meta(), "sections": sections})
 
     def scope_text(self) -> str:
         parts = []

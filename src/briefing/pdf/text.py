@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACE = re.compile(r"\s+")
@@ -13,6 +14,38 @@ def clean(value: object) -> str:
     """A corpus value as printable text: control characters dropped, runs of whitespace made one space."""
     text = CONTROL.sub("", "" if value is None else str(value))
     return _SPACE.sub(" ", text).strip()
+
+
+_WORD = re.compile(r"\S*\d-\d\S*")
+_RANGE = re.compile(r"\d+-\d+(?:-\d+)?")
+LITERAL_KEYS = frozenset({"id", "url"})  # a label and a link target: used as they are
+LITERAL_NODES = frozenset({"code", "pre"})  # code is printed as written
+
+
+def _range(match: re.Match[str]) -> str:
+    first, *rest = match.group().split("-")
+    month = len(first) == 4 and len(rest) == 1 and len(rest[0]) == 2 and int(rest[0]) <= 12
+    return match.group() if len(rest) != 1 or month else f"{first}\u2013{rest[0]}"
+
+
+def dashed(text: str) -> str:
+    """A range of numbers set with an en dash ('pp. 3-4', '2024-2025'). An ISO date (2025-08-25, 2023-12) keeps its
+    hyphens, and so does every word with a '/' or ':' (a URL, a DOI): a reader must be able to type it as printed."""
+    if "-" not in text:
+        return text
+    return _WORD.sub(lambda w: w.group() if "/" in w.group() or ":" in w.group() else _RANGE.sub(_range, w.group()),
+                     text)
+
+
+def typeset(value: Any) -> Any:
+    """The data of a pack with ``dashed`` applied to every text but labels, link targets and code."""
+    if isinstance(value, str):
+        return dashed(value)
+    if isinstance(value, list):
+        return [typeset(v) for v in value]
+    if isinstance(value, dict) and value.get("t") not in LITERAL_NODES:
+        return {k: v if k in LITERAL_KEYS else typeset(v) for k, v in value.items()}
+    return value
 
 
 def keep_lines(value: str) -> str:
