@@ -182,6 +182,11 @@ def test_reworded_records_show_a_word_level_difference(reworded: Path) -> None:
     old = "".join(t for t in claim.find_all(string=True) if not t.find_parent("ins") and not t.find_parent(
         class_="sr-only")).replace("Reworded:", "").strip()
     assert old == "Acme widgets reached Ruritania through a third country."
+    item = claim.find_parent("li")  # the statement is shown once, as its difference, and links to the claim
+    new = "".join(t for t in item.find_all(string=True) if not t.find_parent("del") and not t.find_parent(
+        class_="sr-only"))
+    assert new == "Acme widgets reached Ruritania through two neighbouring countries."
+    assert item.select_one("a .diff") is claim and item.a["href"].startswith("claims/")
     judgment = diffs["Key judgments changed"]
     added = [i.get_text().removeprefix("[added:").removesuffix("]").strip() for i in judgment.select("ins")]
     assert added == ["still", "tighter"]

@@ -140,6 +140,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # the templates are this package's files: not looked at again for each page
     )
     env.filters.update(t=text, yaml=yaml_scalar, slug=slug, tlp_class=tlp_class, dates=dates_in_words)
     env.globals.update(
