@@ -152,11 +152,26 @@ def test_pages_a_helper_process_builds_are_byte_identical_to_one_process_buildin
                         for p in sorted((root / folder).rglob("*")) if p.is_file()}
     [count] = [int(line.split()[2]) for line in spied_build(root, "2").stderr.splitlines() if "helper" in line]
     assert count >= 30  # 3 of every 5 claim and entity pages
+    done = spied_build(root, "2", NO_FORK)  # no process to spare: this process builds the helper's pages
+    assert done.returncode == 0 and "helper builds" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    files["no fork"] = {str(p.relative_to(root)): p.read_bytes() for folder in ("site", "dist")
+                        for p in sorted((root / folder).rglob("*")) if p.is_file()}
     files["default"] = build(root, "2")  # helper, shared sidebars and the caches, as a user builds
     files["again"] = build(root, "2")  # pages kept from that build
-    for other in ("2", "default", "again"):
+    for other in ("2", "no fork", "default", "again"):
         assert sorted(files["1"]) == sorted(files[other])
         assert [name for name in files["1"] if files["1"][name] != files[other][name]] == []
+
+
+NO_FORK = """
+import errno, os as real_os
+class NoFork:
+    def __getattr__(self, name):
+        return getattr(real_os, name)
+    def fork(self):
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+pagebuild.os = NoFork()
+"""
 
 
 @pytest.mark.parametrize(("change", "said"), [

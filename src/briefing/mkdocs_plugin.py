@@ -265,7 +265,12 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
     @event_priority(-100)  # after every other plugin has seen the navigation
     def on_nav(self, nav, *, config, files):
         if self._aside:
-            self._helper = pagebuild.start(self._aside, config, files, nav)
+            try:
+                self._helper = pagebuild.start(self._aside, config, files, nav)
+            except OSError:  # no process to spare (fork: EAGAIN, ENOMEM): MkDocs builds these pages here too
+                for page in self._aside:
+                    files.append(File.generated(config, page.path, content=page.text,
+                                                inclusion=InclusionLevel.NOT_IN_NAV))
         return nav
 
     def on_build_error(self, *, error) -> None:

@@ -85,7 +85,12 @@ class Helper:
 def start(pages: list[SitePage], config: Any, files: Files, nav: Any) -> Helper:
     """Fork a helper building ``pages`` (generated pages outside the navigation) into ``config.site_dir``."""
     reading, writing = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # the caller builds the pages itself
+        os.close(reading)
+        os.close(writing)
+        raise
     if pid:
         os.close(writing)
         return Helper(pid, reading)

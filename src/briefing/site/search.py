@@ -66,8 +66,6 @@ def merged(docs: list[dict[str, Any]], reused: dict[str, list[dict[str, Any]]],
     """The index's entries with those of reused pages put back: first the entries of pages not in ``order`` (a
     host project's, built before the generated ones), then each page of ``order`` in turn, as a clean build
     indexes them."""
-    if not reused:
-        return docs
     placed = set(order)
     by_page: dict[str, list[dict[str, Any]]] = {}
     out = []
