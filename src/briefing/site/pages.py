@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from markdown.util import BLOCK_LEVEL_ELEMENTS
 from markupsafe import Markup
 
 from .. import figcharts
@@ -51,22 +52,33 @@ class SitePage:
 STASH_MARK = "BRIEFINGHTMLBLOCK"
 STASH = re.compile(rf"<p>{STASH_MARK}(\d+)X</p>")
 PLACEHOLDER = re.compile(rf"^{STASH_MARK}(\d+)X$", re.M)
+PROSE_MARK = Markup("BRIEFINGPROSEHERE")  # where a template places the analyst's prose (``stash_html``)
+# A line that can start a raw HTML block in Python-Markdown: a block-level tag, a comment or a declaration. (Inline
+# tags at the start of a line, as a wrapped citation or claim link, stay inside their paragraph.)
+RAW_LINE = re.compile(rf"^ {{0,3}}<(?:[!?]|/?(?:{'|'.join(BLOCK_LEVEL_ELEMENTS)})[\s/>])", re.M | re.I)
 
 
-def stash_html(text: str) -> tuple[str, list[str]]:
+def stash_html(text: str, prose: str | None = None) -> tuple[str, list[str]]:
     """Put each raw HTML block of generated Markdown aside, leaving a one-word placeholder paragraph.
 
     Python-Markdown re-parses raw HTML character by character; the record pages are mostly HTML, so this
-    halves their conversion time. Headings stay Markdown, so the table of contents is unchanged.
-    Only for pages without analysts' prose: their blocks come from our templates and are blank-line separated.
+    halves their conversion time. Headings stay Markdown, so the table of contents is unchanged. The blocks come
+    from our templates and are blank-line separated. ``prose``: an analyst's Markdown, put in place of the
+    template's ``PROSE_MARK`` paragraph and never put aside; a prose with raw HTML of its own (a block left open
+    would run on into ours) or with the placeholder's word leaves every block in place.
     """
+    keep = prose is not None and (RAW_LINE.search(prose) is not None or STASH_MARK in prose)
     blocks: list[str] = []
     head, sep, body = text.partition("\n---\n")
     parts = body.split("\n\n")
     for i, part in enumerate(parts):
-        if part.lstrip().startswith("<"):
+        if prose is not None and part.strip() == PROSE_MARK:
+            parts[i], prose = part.replace(PROSE_MARK, prose), None
+        elif not keep and part.lstrip().startswith("<"):
             parts[i] = f"{STASH_MARK}{len(blocks)}X"
             blocks.append(part)
+    if prose is not None:  # the template gave the prose no paragraph of its own: nothing is put aside
+        return text.replace(PROSE_MARK, prose), []
     return head + sep + "\n\n".join(parts), blocks
 
 
@@ -200,11 +212,10 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
         if path in site.pages:
             raise BuildError(f"docs/{path} is a page the site generates; rename it")
         links = PageLinks(c, path, paths, shown)
-        if prose is not None:
-            ctx["prose"] = prose.markdown(links)
-        text, blocks = render(template, path, paths, links=links, **common, **ctx), list[str]()
-        if prose is None:
-            text, blocks = stash_html(text)
+        written = None if prose is None else prose.markdown(links)
+        if written is not None:
+            ctx["prose"] = PROSE_MARK if written else written
+        text, blocks = stash_html(render(template, path, paths, links=links, **common, **ctx), written or None)
         site.pages[path] = SitePage(path, text, in_nav, blocks, search, record=prose is None)
 
     page = paths.page
