@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .. import vocab
 from ..cite import dates_in_words, reference
@@ -124,6 +124,25 @@ def link(ctx, to: str, anchor: str = "") -> str:
 
 
 @jinja2.pass_context
+def claim_link(ctx, claim) -> Markup:
+    """A claim named by its statement, linked to its page."""
+    return Markup(f'<a href="{escape(link(ctx, f"claims/{slug(claim.id)}.md"))}">{escape(text(claim.statement))}</a>')
+
+
+def status_badge(status: str) -> Markup:
+    """An evidence status as a badge, its meaning as the tooltip."""
+    shown = escape(status)
+    return Markup(f'<span class="badge status-{shown}" title="{escape(vocab.STATUSES.get(status, ""))}">{shown}</span>')
+
+
+def grade_badge(grade: str | None) -> Markup:
+    """A grade (source reliability and information credibility) with its meaning as the tooltip."""
+    if not grade:
+        return Markup('<span class="grade none">none</span>')
+    return Markup(f'<span class="grade" title="{escape(grade_text(grade))}">{escape(grade)}</span>')
+
+
+@jinja2.pass_context
 def href(ctx, to: str, anchor: str = "") -> str:
     """A link to a page named by its docs path, already where it is written."""
     return relative(ctx["here"], to, anchor)
@@ -146,6 +165,9 @@ def environment() -> jinja2.Environment:
     env.globals.update(
         link=link,
         href=href,
+        claim_link=claim_link,
+        status_badge=status_badge,
+        grade_badge=grade_badge,
         statuses=vocab.STATUSES,
         reliability=vocab.RELIABILITY,
         credibility=vocab.CREDIBILITY,
