@@ -81,32 +81,37 @@ class ClaimFacts:
     repeats: bool = False  # some supporting evidence repeats an origin already counted
 
 
-def source_name(corpus: Corpus, key: str) -> str:
-    """A source as a reader names it, with its grade: 'Reuters 2024 (B)'."""
-    source = corpus.sources.get(key)
-    if source is None:
-        return "a source not in this edition"
-    grade = source.reliability if source.reliability in RELIABILITY else "ungraded"
-    return f"{short_label(source)} ({grade})"
+def source_names(corpus: Corpus) -> Callable[[str], str]:
+    """Each source of a corpus as a reader names it, with its grade: 'Reuters 2024 (B)' (each named once)."""
+
+    @functools.cache
+    def name(key: str) -> str:
+        source = corpus.sources.get(key)
+        if source is None:
+            return "a source not in this edition"
+        grade = source.reliability if source.reliability in RELIABILITY else "ungraded"
+        return f"{short_label(source)} ({grade})"
+
+    return name
 
 
-def carries(corpus: Corpus, link: Evidence) -> str:
-    """'Own reporting', or 'Relays Reuters 2024 (B) via Euronews 2024 (C)'."""
+def carries(corpus: Corpus, link: Evidence, name: Callable[[str], str]) -> str:
+    """'Own reporting', or 'Relays Reuters 2024 (B) via Euronews 2024 (C)' (sources named by ``name``)."""
     found = chain(corpus, link)
     if found.own:
         return "Own reporting"
-    text = "Relays " + "; ".join(source_name(corpus, k) for k in found.origins)
+    text = "Relays " + "; ".join(name(k) for k in found.origins)
     if found.through:
-        text += " via " + "; ".join(source_name(corpus, k) for k in found.through)
+        text += " via " + "; ".join(name(k) for k in found.through)
     return text
 
 
-def claim_facts(corpus: Corpus, claim: Claim) -> ClaimFacts:
+def claim_facts(corpus: Corpus, claim: Claim, name: Callable[[str], str]) -> ClaimFacts:
     counted = independent_links(corpus, claim)
-    names = sorted({source_name(corpus, key) for link in counted for key in link_origins(corpus, link)})
+    names = sorted({name(key) for link in counted for key in link_origins(corpus, link)})
     supporting = [e for e in claim.evidence if e.stance == "supports" and verifiable(corpus, e.source)]
-    return ClaimFacts(best_grade(corpus, claim), len(counted), names, [carries(corpus, e) for e in claim.evidence],
-                      len(supporting) > len(counted))
+    carried = [carries(corpus, e, name) for e in claim.evidence]
+    return ClaimFacts(best_grade(corpus, claim), len(counted), names, carried, len(supporting) > len(counted))
 
 
 class Index:
@@ -114,7 +119,8 @@ class Index:
 
     def __init__(self, data: SiteInput, page_of_doc: dict[str, str]):
         c = data.corpus
-        self.facts: dict[str, ClaimFacts] = {k: claim_facts(c, cl) for k, cl in c.claims.items()}
+        name = source_names(c)
+        self.facts: dict[str, ClaimFacts] = {k: claim_facts(c, cl, name) for k, cl in c.claims.items()}
         self.claims_by_theme: dict[str, list[Claim]] = defaultdict(list)
         self.claims_by_entity: dict[str, list[Claim]] = defaultdict(list)
         for claim in c.claims.values():
