@@ -255,3 +255,14 @@ def test_only_rows_a_link_points_to_are_link_targets(corpus: Corpus, tmp_path: P
     openings = {c.statement: c.opening(60) for c in corpus.claims.values()}
     assert {openings[a] for a in alts if a in openings} == linked and linked
     assert lone.statement not in alts and lone.statement in squash(pdf.text)  # in the register, as plain text
+
+
+def test_the_graded_source_list_names_each_source_s_kind(packs: dict[str, Pdf], corpus: Corpus) -> None:
+    """As on the site: what kind of source each is (research, a news report, an official statement ...)."""
+    from briefing.vocab import SOURCE_CLASS_LABELS
+
+    text = squash(packs["full"].text)
+    listed = text[text.rindex("Sources"):]
+    kinds = {SOURCE_CLASS_LABELS[s.source_class] for s in corpus.sources.values() if s.source_class
+             and s.marking == "TLP:CLEAR"}
+    assert kinds and all(f"\u00b7 {kind}" in listed for kind in kinds), kinds

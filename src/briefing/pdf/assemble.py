@@ -253,6 +253,7 @@ class Assembler:
             grade = s.reliability if s.reliability in vocab.RELIABILITY else "F"
             rows.append({"reference": segments(reference(s)), "grade": grade,
                          "grade_text": vocab.RELIABILITY[grade], "note": clean(s.reliability_note),
+                         "kind": clean(vocab.SOURCE_CLASS_LABELS.get(s.source_class, s.source_class)),
                          "descriptor": clean(s.descriptor),
                          "derived": [self.label(k) for k in s.derived_from if k in self.corpus.sources]})
         return {"rows": rows}
