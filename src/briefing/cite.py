@@ -206,6 +206,9 @@ def _patch_citeproc() -> None:
         kept = [r for r in roles if r not in repressed]
         if roles and not kept:
             raise csl_model.VariableError
+        reference = item.reference
+        if kept and not any(map(reference.__contains__, kept)) and self.substitute() is None:
+            raise csl_model.VariableError  # what Names.process raises (no name, no substitute), sooner
         if self not in outer_names:
             found = self.xpath_search("./ancestor::cs:substitute[1]/parent::cs:names[1]")
             outer_names[self] = found[0] if found else None
@@ -398,44 +401,43 @@ def _patch_citeproc_walk() -> None:
     if_cls, else_cls = csl_model.If, csl_model.Else
 
     # A cs:choose whose tests all read the reference's type and which variables it has (most of a style's) takes
-    # the same branch for every reference of that type with the same of those variables: the branch is kept by
-    # them, for all references (so that even a source's first note walks no chain of tests).
-    tables: dict[Any, tuple[tuple[str, ...], bool, dict[Any, Any]] | None] = {}
+    # the same branch for every reference of the same type with the same variables (its shape): the branch is kept
+    # by shape, for all references (so that even a source's first note walks no chain of tests).
+    tables: dict[Any, dict[int, Any] | None] = {}
     missing = object()
+    shapes: dict[tuple[Any, frozenset[str]], int] = {}
 
-    def table_of(self: Any) -> tuple[tuple[str, ...], bool, dict[Any, Any]] | None:
-        tested: list[str] = []
-        typed = False
+    def shape_of(reference: Any) -> int:
+        """A number for the reference's type and the set of its variables (a reference never changes)."""
+        shape = reference.__dict__.get("_briefing_shape")
+        if shape is None:
+            shape = shapes.setdefault((reference.get("type"), frozenset(reference)), len(shapes))
+            reference.__dict__["_briefing_shape"] = shape
+        return shape
+
+    def table_of(self: Any) -> dict[int, Any] | None:
         tables[self] = None
         for child in child_elements(self):
             if isinstance(child, if_cls):
                 steps, _match, place = plans.get(child) or plan_of(child)
-                if place < 0:
+                if place < 0 or any(name not in ("type", "variable") for name, _values in steps):
                     return None
-                for name, values in steps:
-                    if name == "type":
-                        typed = True
-                    elif name == "variable":
-                        tested += [value for value in values if value not in tested]
-                    else:
-                        return None
             elif not isinstance(child, else_cls):
                 return None
-        table = tables[self] = (tuple(tested), typed, {})
+        table = tables[self] = {}
         return table
 
     def choose_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
-        table: Any = tables.get(self, missing)
-        if table is missing:
-            table = table_of(self)
-        if table is not None:
-            tested, typed, branches = table
-            reference = item.reference
-            key = (reference.get("type") if typed else None, tuple(map(reference.__contains__, tested)))
-            branch = branches.get(key, missing)
+        branches: Any = tables.get(self, missing)
+        if branches is missing:
+            branches = table_of(self)
+        if branches is not None:
+            shape = shape_of(item.reference)
+            branch = branches.get(shape, missing)
             if branch is missing:
-                branch = branches[key] = next((child for child in child_elements(self)
-                                               if not isinstance(child, if_cls) or holds(child, item, context)), None)
+                branch = branches[shape] = next((child for child in child_elements(self)
+                                                 if not isinstance(child, if_cls) or holds(child, item, context)),
+                                                None)
             if branch is None:
                 return None
             output = []
@@ -532,15 +534,27 @@ def _patch_citeproc_walk() -> None:
     # cs:text: which kind it is, read once; the item's language looked up without raising an exception. Its render
     # and process in one function, as a cs:group's below (a frame less for each element on the way down: each
     # 16 KiB the stack of frames grows over costs Python 3.11 a new block of memory, freed on the way up).
-    kinds: dict[Any, str] = {}
+    # A cs:text of a variable of the reference also keeps the names under which Text._variable looks it up (the
+    # short form's first, then the variable's; a page variable's is page): with none of them in the reference, and
+    # the variable not suppressed, _variable raises VariableError, which is raised here without calling it.
+    kinds: dict[Any, tuple[str, tuple[str, ...]]] = {}
     languages: dict[Any, str] = {}
     original_text_process, string_cls = csl_model.Text.process, csl_model.String
 
+    def kind_of(self: Any) -> tuple[str, tuple[str, ...]]:
+        attrib = self.attrib
+        kind = next((k for k in ("variable", "macro", "term", "value") if k in attrib), "")
+        variable = attrib.get("variable", "") if kind == "variable" else ""
+        looked: tuple[str, ...] = ()
+        if variable and variable not in item_variables:
+            short = (variable + "-short").replace("-", "_") if attrib.get("form") == "short" else ""
+            name = "page" if variable.startswith("page") else variable.replace("-", "_")
+            looked = (short, name) if short else (name,)
+        kinds[self] = found = (kind, looked)
+        return found
+
     def text_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
-        kind = kinds.get(self)
-        if kind is None:
-            attrib = self.attrib
-            kind = kinds[self] = next((k for k in ("variable", "macro", "term", "value") if k in attrib), "")
+        kind, looked = kinds.get(self) or kind_of(self)
         if not kind:
             return self.markup(*original_text_process(self, item, context, **kwargs))
         if context is None:
@@ -554,6 +568,10 @@ def _patch_citeproc_walk() -> None:
             if language is None:
                 language = languages[root] = root.get("default-locale", "en")[:2]
         if kind == "variable":
+            if looked and not any(map(reference.__contains__, looked)):
+                repressed = context.get_layout().repressed.get(self.tag)
+                if not repressed or self.get("variable") not in repressed:
+                    raise variable_error
             text = self._variable(item, context)
         elif kind == "macro":
             text = macro_render(self.get_macro(self.get("macro")), item, context)
