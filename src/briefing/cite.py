@@ -441,9 +441,9 @@ def _patch_citeproc_walk() -> None:
             if branch is None:
                 return None
             output = []
-            for child in child_elements(branch):  # (render_children, inlined: one frame less per cs:choose)
+            for child, choose in kid_lists.get(branch) or kids_of(branch):  # (render_children, inlined: a frame less)
                 try:
-                    if isinstance(child, choose_cls):
+                    if choose:
                         text = child.render(item, context=context, delimiter=delimiter, **kwargs)
                     else:
                         text = child.render(item, context=context, **kwargs)
@@ -468,15 +468,18 @@ def _patch_citeproc_walk() -> None:
         return None
 
     choose_cls, join, variable_error = csl_model.Choose, csl_model.join, csl_model.VariableError
+    kid_lists: dict[Any, tuple[tuple[Any, bool], ...]] = {}
+
+    def kids_of(self: Any) -> tuple[tuple[Any, bool], ...]:
+        """An element's children, each with whether it is a cs:choose (which is given its parent's delimiter)."""
+        kids = kid_lists[self] = tuple((child, isinstance(child, choose_cls)) for child in child_elements(self))
+        return kids
 
     def render_children(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
         output = []
-        for child in child_elements(self):
+        for child, choose in kid_lists.get(self) or kids_of(self):
             try:
-                if isinstance(child, choose_cls):
-                    text = child.render(item, delimiter=delimiter, **kwargs)
-                else:
-                    text = child.render(item, **kwargs)
+                text = child.render(item, delimiter=delimiter, **kwargs) if choose else child.render(item, **kwargs)
                 if text is not None:
                     output.append(text)
             except variable_error:
@@ -537,11 +540,12 @@ def _patch_citeproc_walk() -> None:
     # A cs:text of a variable of the reference also keeps the names under which Text._variable looks it up (the
     # short form's first, then the variable's; a page variable's is page): with none of them in the reference, and
     # the variable not suppressed, _variable raises VariableError, which is raised here without calling it.
-    kinds: dict[Any, tuple[str, tuple[str, ...]]] = {}
+    kinds: dict[Any, tuple[str, tuple[str, ...], Any]] = {}
     languages: dict[Any, str] = {}
     original_text_process, string_cls = csl_model.Text.process, csl_model.String
 
-    def kind_of(self: Any) -> tuple[str, tuple[str, ...]]:
+    def kind_of(self: Any) -> tuple[str, tuple[str, ...], Any]:
+        """A cs:text's kind, the names its variable is looked up under, the macro it calls."""
         attrib = self.attrib
         kind = next((k for k in ("variable", "macro", "term", "value") if k in attrib), "")
         variable = attrib.get("variable", "") if kind == "variable" else ""
@@ -550,23 +554,16 @@ def _patch_citeproc_walk() -> None:
             short = (variable + "-short").replace("-", "_") if attrib.get("form") == "short" else ""
             name = "page" if variable.startswith("page") else variable.replace("-", "_")
             looked = (short, name) if short else (name,)
-        kinds[self] = found = (kind, looked)
+        kinds[self] = found = (kind, looked, self.get_macro(attrib["macro"]) if kind == "macro" else None)
         return found
 
     def text_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
-        kind, looked = kinds.get(self) or kind_of(self)
+        kind, looked, macro = kinds.get(self) or kind_of(self)
         if not kind:
             return self.markup(*original_text_process(self, item, context, **kwargs))
         if context is None:
             context = self
         reference = item.reference
-        if "language" in reference:
-            language = reference["language"][:2]
-        else:
-            root = self.get_root()
-            language = languages.get(root)
-            if language is None:
-                language = languages[root] = root.get("default-locale", "en")[:2]
         if kind == "variable":
             if looked and not any(map(reference.__contains__, looked)):
                 repressed = context.get_layout().repressed.get(self.tag)
@@ -574,27 +571,41 @@ def _patch_citeproc_walk() -> None:
                     raise variable_error
             text = self._variable(item, context)
         elif kind == "macro":
-            text = macro_render(self.get_macro(self.get("macro")), item, context)
+            text = macro_render(macro, item, context)
         elif kind == "term":
             text = self._term(item)
         else:
             text = string_cls(self.preformat(self.get("value")))
+        if bare_text.get(self) and isinstance(text, (str, list)):  # (what markup does, the language unread)
+            return text if text else None
+        if "language" in reference:
+            language = reference["language"][:2]
+        else:
+            root = self.get_root()
+            language = languages.get(root)
+            if language is None:
+                language = languages[root] = root.get("default-locale", "en")[:2]
         return self.markup(text, language)
 
-    called: dict[Any, bool] = {}
+    groups: dict[Any, tuple[str, tuple[tuple[Any, bool, bool], ...]]] = {}
+
+    def group_of(self: Any) -> tuple[str, tuple[tuple[Any, bool, bool], ...]]:
+        """A cs:group's delimiter and children, each with whether it is a cs:choose and whether it calls a
+        variable (what an element's subtree holds: read once)."""
+        plan = groups[self] = (self.get("delimiter", ""), tuple((child, choose, bool(child.calls_variable()))
+                                                                for child, choose in kid_lists.get(self)
+                                                                or kids_of(self)))
+        return plan
 
     def group_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
         output = []
         variable_called = False
         variable_rendered = False
-        delimiter = self.get("delimiter", "")
-        for child in child_elements(self):
-            calls = called.get(child)
-            if calls is None:  # (what an element's subtree holds, read once)
-                calls = called[child] = bool(child.calls_variable())
+        delimiter, kids = groups.get(self) or group_of(self)
+        for child, choose, calls in kids:
             variable_called = variable_called or calls
             try:
-                if isinstance(child, choose_cls):
+                if choose:
                     child_text = child.render(item, context=context, delimiter=delimiter, **kwargs)
                 else:
                     child_text = child.render(item, context=context, **kwargs)
