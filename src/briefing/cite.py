@@ -284,6 +284,11 @@ def _patch_citeproc() -> None:
     _patch_citeproc_walk()
 
 
+# A cs:if's tests (name, values), its match, its place among the tests of the reference alone (-1: not one), its
+# answers by the reference's shape (None: not a test of the shape alone).
+_Plan = tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, int, dict[int, bool] | None]
+
+
 def _patch_citeproc_walk() -> None:
     """Speed: citeproc-py walks the style's tree for every reference and note, and at each element asks lxml again
     for what never changes: its root (a new ElementTree object each time), its children, its attributes (a new
@@ -335,10 +340,10 @@ def _patch_citeproc_walk() -> None:
 
     # cs:if: which tests an element holds and how they combine, read once (its lists of types and variables split
     # and normalised once, not at every test); its type and variable tests done here.
-    plans: dict[Any, tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, int]] = {}
+    plans: dict[Any, _Plan] = {}
     order = ("type", "variable", "is-numeric", "is-uncertain-date", "locator", "position")
 
-    def plan_of(self: Any) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, int]:
+    def plan_of(self: Any) -> _Plan:
         attrib = self.attrib
         steps = tuple((name, tuple(v.lower() for v in attrib[name].split()) if name == "type" else
                        tuple(v.replace("-", "_") for v in attrib[name].split()) if name == "variable" else
@@ -349,16 +354,25 @@ def _patch_citeproc_walk() -> None:
         # gives the same answer for every note of a source: such a cs:if gets a number, its answer's place in the
         # reference's answers (one byte each: 0 not yet known, 1 false, 2 true).
         fixed = not ({"locator", "position"} & set(attrib)) and "locator" not in (self.get("variable") or "").split()
-        plans[self] = plan = (steps, self.get("match"), len(plans) if fixed else -1)
+        # One of type and variable tests only gives the same answer for every reference of the same shape (see
+        # shape_of): its answers are kept by shape, for all references.
+        shaped = fixed and all(name in ("type", "variable") for name, _values in steps)
+        plan: _Plan = (steps, self.get("match"), len(plans) if fixed else -1, {} if shaped else None)
+        plans[self] = plan
         return plan
 
     numeric = csl_model.If.re_numeric.match
     answers: dict[int, tuple[Any, bytearray]] = {}  # id of a reference -> (the reference, held), its answers
 
     def holds(self: Any, item: Any, context: Any) -> bool:
-        plan = plans.get(self) or plan_of(self)
+        steps, match, place, by_shape = plans.get(self) or plan_of(self)
         reference = item.reference
-        place = plan[2]
+        if by_shape is not None:
+            shape = shape_of(reference)
+            answer = by_shape.get(shape)
+            if answer is None:
+                answer = by_shape[shape] = test(self, item, context, steps, match)
+            return answer
         if place >= 0:
             known = answers.get(id(reference))
             if known is None or known[0] is not reference:
@@ -368,8 +382,18 @@ def _patch_citeproc_walk() -> None:
                 return memo[place] == 2
         else:
             _ITEM_READS[0] += 1
+        answer = test(self, item, context, steps, match)
+        if place >= 0:
+            if place >= len(memo):
+                memo.extend(bytes(place + 1 - len(memo)))
+            memo[place] = 2 if answer else 1
+        return answer
+
+    def test(self: Any, item: Any, context: Any, steps: Any, match: Any) -> bool:
+        """What a cs:if's tests give, run as citeproc-py runs them."""
+        reference = item.reference
         results: list[bool] = []
-        for name, values in plan[0]:  # in citeproc-py's order, each test run as it runs them
+        for name, values in steps:  # in citeproc-py's order, each test run as it runs them
             if name == "type":
                 kind = reference.get("type")  # (always there; dict.get spares CustomDict.__getitem__)
                 results += [value == kind for value in values]
@@ -385,13 +409,7 @@ def _patch_citeproc_walk() -> None:
                 results += [has and value == label for value in values]
             else:
                 results += self._position(item, context)
-        match = plan[1]
-        answer = any(results) if match == "any" else not any(results) if match == "none" else all(results)
-        if place >= 0:
-            if place >= len(memo):
-                memo.extend(bytes(place + 1 - len(memo)))
-            memo[place] = 2 if answer else 1
-        return answer
+        return any(results) if match == "any" else not any(results) if match == "none" else all(results)
 
     def if_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
         if not holds(self, item, context):
@@ -419,8 +437,7 @@ def _patch_citeproc_walk() -> None:
         tables[self] = None
         for child in child_elements(self):
             if isinstance(child, if_cls):
-                steps, _match, place = plans.get(child) or plan_of(child)
-                if place < 0 or any(name not in ("type", "variable") for name, _values in steps):
+                if (plans.get(child) or plan_of(child))[3] is None:  # (not a test of the shape alone)
                     return None
             elif not isinstance(child, else_cls):
                 return None
