@@ -38,6 +38,7 @@ from citeproc import (
     formatter,
 )
 from citeproc import model as csl_model
+from citeproc.source import Reference as CslReference
 from citeproc.source.json import CiteProcJSON
 
 from . import cachedir
@@ -87,6 +88,10 @@ _ITEM_READS = [0]
 # note are formatted once per source; their macros' outputs would be kept for nothing (a later note's are mostly
 # short forms that they do not use), and keeping them costs more than a tenth of their time.
 _KEEP_MACROS = [False]
+# How many times the processor has read a value of a reference (not its type, not whether it has a variable): a
+# macro's output is kept for every reference of the same shape when neither this nor _ITEM_READS moved while it was
+# rendered (see _patch_citeproc_walk).
+_VALUE_READS = [0]
 
 
 def _patch_citeproc() -> None:
@@ -379,6 +384,7 @@ def _patch_citeproc_walk() -> None:
                 known = answers[id(reference)] = (reference, bytearray())
             memo = known[1]
             if place < len(memo) and memo[place]:
+                _VALUE_READS[0] += 1  # (what it read to give it: a value, as is-numeric and is-uncertain-date do)
                 return memo[place] == 2
         else:
             _ITEM_READS[0] += 1
@@ -395,7 +401,7 @@ def _patch_citeproc_walk() -> None:
         results: list[bool] = []
         for name, values in steps:  # in citeproc-py's order, each test run as it runs them
             if name == "type":
-                kind = reference.get("type")  # (always there; dict.get spares CustomDict.__getitem__)
+                kind = dict.get(reference, "type")  # (always there; its shape: no read of a value)
                 results += [value == kind for value in values]
             elif name == "variable":
                 results += [("locator" in item) if v == "locator" else (v in reference) for v in values]
@@ -429,7 +435,7 @@ def _patch_citeproc_walk() -> None:
         """A number for the reference's type and the set of its variables (a reference never changes)."""
         shape = reference.__dict__.get("_briefing_shape")
         if shape is None:
-            shape = shapes.setdefault((reference.get("type"), frozenset(reference)), len(shapes))
+            shape = shapes.setdefault((dict.get(reference, "type"), frozenset(reference)), len(shapes))
             reference.__dict__["_briefing_shape"] = shape
         return shape
 
@@ -505,12 +511,15 @@ def _patch_citeproc_walk() -> None:
             return join(output, delimiter)
         return None
 
-    # A macro's output, kept per reference while later notes are formatted (_KEEP_MACROS): a macro whose rendering
-    # read nothing of the citation item but its reference (no locator, position or citation number: _ITEM_READS did
-    # not move) writes the same text every time it is called for that reference in the same layout with the same
-    # variables suppressed before it, and suppresses the same ones after it. So a source's later notes, which differ
-    # by their locator and its label only, reuse the short author and title the first of them wrote, whatever the
-    # branches of the style they did not take would test.
+    # A macro's output, kept: a macro whose rendering read nothing of the citation item but its reference (no
+    # locator, position or citation number: _ITEM_READS did not move) writes the same text every time it is called
+    # for that reference in the same layout with the same variables suppressed before it, and suppresses the same
+    # ones after it. When it read no value of the reference either, only its type and which variables it has
+    # (_VALUE_READS did not move: most macros that write nothing, a term alone), it does so for every reference of
+    # the same shape: such an output is kept for all references, in every form. Others are kept per reference while
+    # later notes are formatted (_KEEP_MACROS): a source's later notes, which differ by their locator and its label
+    # only, reuse the short author and title the first of them wrote, whatever the branches of the style they did
+    # not take would test.
     # citeproc-py copies a style's cs:date-part attributes onto its locale's date for good (Date_Part.process): in
     # a style that has such attributes, a localized date counts as a read of the item, so it is never reused.
     item_variables = {"locator", "citation-number", "first-reference-note-number", "year-suffix"}
@@ -527,22 +536,33 @@ def _patch_citeproc_walk() -> None:
                 _ITEM_READS[0] += 1
         return original_date_process(self, item, *args, **kwargs)
 
+    shared: dict[tuple[Any, ...], tuple[Any, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
+
+    def frozen(repressed: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((tag, tuple(names)) for tag, names in repressed.items()) if repressed else ()
+
     def macro_render(macro: Any, item: Any, context: Any) -> Any:
-        if not _KEEP_MACROS[0]:
-            return render_children(macro, item, context=context, sort_options=None)  # what Macro.render does
         reference = item.reference
-        memo = reference.__dict__.get("_briefing_macros")
-        if memo is None:
-            memo = reference.__dict__["_briefing_macros"] = {}
         layout = context.get_layout()
-        before = tuple((tag, tuple(names)) for tag, names in layout.repressed.items())
-        key = (macro, layout, before)
-        kept = memo.get(key)
+        before = frozen(layout.repressed)
+        key = (macro, layout, before, shape_of(reference))
+        kept = shared.get(key)
+        memo: dict[tuple[Any, ...], Any] | None = None
+        if kept is None and _KEEP_MACROS[0]:
+            memo = reference.__dict__.get("_briefing_macros")
+            if memo is None:
+                memo = reference.__dict__["_briefing_macros"] = {}
+            kept = memo.get(key)
+            if kept is not None:
+                _VALUE_READS[0] += 1  # (what it read to write it: kept per reference, it read a value)
         if kept is None:
-            reads = _ITEM_READS[0]
+            reads, values = _ITEM_READS[0], _VALUE_READS[0]
             text = render_children(macro, item, context=context, sort_options=None)  # what Macro.render does
             if _ITEM_READS[0] == reads:
-                memo[key] = (text, tuple((tag, tuple(names)) for tag, names in layout.repressed.items()))
+                if _VALUE_READS[0] == values:
+                    shared[key] = (text, frozen(layout.repressed))
+                elif memo is not None:
+                    memo[key] = (text, frozen(layout.repressed))
             return text
         text, after = kept
         if after != before:
@@ -550,6 +570,19 @@ def _patch_citeproc_walk() -> None:
             repressed.clear()
             repressed.update((tag, list(names)) for tag, names in after)
         return text
+
+    # A reference's values read, counted (_VALUE_READS): citeproc-py reads them by key, as attributes (through
+    # __getitem__) and with get.
+    def read_value(self: Any, key: str) -> Any:
+        _VALUE_READS[0] += 1
+        try:
+            return dict.__getitem__(self, key)
+        except KeyError:
+            raise csl_model.VariableError from None  # what CustomDict.__getitem__ raises
+
+    def get_value(self: Any, key: str, default: Any = None) -> Any:
+        _VALUE_READS[0] += 1
+        return dict.get(self, key, default)
 
     # cs:text: which kind it is, read once; the item's language looked up without raising an exception. Its render
     # and process in one function, as a cs:group's below (a frame less for each element on the way down: each
@@ -721,6 +754,8 @@ def _patch_citeproc_walk() -> None:
 
         return property(form)
 
+    CslReference.__getitem__ = read_value  # type: ignore[method-assign, assignment]
+    CslReference.get = get_value  # type: ignore[method-assign, assignment]
     csl_model.Term.single = term_form("single")  # type: ignore[method-assign]
     csl_model.Term.multiple = term_form("multiple")  # type: ignore[method-assign]
     csl_model.Date.process = date_process  # type: ignore[method-assign]
