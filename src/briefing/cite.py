@@ -290,8 +290,8 @@ def _patch_citeproc() -> None:
 
 
 # A cs:if's tests (name, values), its match, its place among the tests of the reference alone (-1: not one), its
-# answers by the reference's shape (None: not a test of the shape alone).
-_Plan = tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, int, dict[int, bool] | None]
+# answers by the reference's shape (None: not a test of the shape alone), whether it tests the locator.
+_Plan = tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, int, dict[int, bool] | None, bool]
 
 
 def _patch_citeproc_walk() -> None:
@@ -358,19 +358,33 @@ def _patch_citeproc_walk() -> None:
         # A test of the reference alone (type, variables other than the locator, is-numeric, is-uncertain-date)
         # gives the same answer for every note of a source: such a cs:if gets a number, its answer's place in the
         # reference's answers (one byte each: 0 not yet known, 1 false, 2 true).
-        fixed = not ({"locator", "position"} & set(attrib)) and "locator" not in (self.get("variable") or "").split()
+        located = "locator" in attrib or "locator" in (self.get("variable") or "").split()
+        fixed = not located and "position" not in attrib
         # One of type and variable tests only gives the same answer for every reference of the same shape (see
         # shape_of): its answers are kept by shape, for all references.
         shaped = fixed and all(name in ("type", "variable") for name, _values in steps)
-        plan: _Plan = (steps, self.get("match"), len(plans) if fixed else -1, {} if shaped else None)
+        plan: _Plan = (steps, self.get("match"), len(plans) if fixed else -1, {} if shaped else None, located)
         plans[self] = plan
         return plan
 
     numeric = csl_model.If.re_numeric.match
     answers: dict[int, tuple[Any, bytearray]] = {}  # id of a reference -> (the reference, held), its answers
+    # A note's position gives the same answers in every first note and in every later note (the earlier notes
+    # Styler.formatted gives: none, or one citing the source with another), which is part of the key of kept macros;
+    # in a bibliography every item is alike (no locator, never cited). A test of the item reads it otherwise.
+    bibliographic: dict[Any, bool] = {}
+
+    def reads_item(self: Any, context: Any, located: bool) -> bool:
+        if not located:
+            return False
+        node = self if context is None else context
+        inside = bibliographic.get(node)
+        if inside is None:
+            inside = bibliographic[node] = bool(node.xpath_search("./ancestor::cs:bibliography"))
+        return not inside
 
     def holds(self: Any, item: Any, context: Any) -> bool:
-        steps, match, place, by_shape = plans.get(self) or plan_of(self)
+        steps, match, place, by_shape, located = plans.get(self) or plan_of(self)
         reference = item.reference
         if by_shape is not None:
             shape = shape_of(reference)
@@ -386,7 +400,7 @@ def _patch_citeproc_walk() -> None:
             if place < len(memo) and memo[place]:
                 _VALUE_READS[0] += 1  # (what it read to give it: a value, as is-numeric and is-uncertain-date do)
                 return memo[place] == 2
-        else:
+        elif reads_item(self, context, located):
             _ITEM_READS[0] += 1
         answer = test(self, item, context, steps, match)
         if place >= 0:
@@ -526,15 +540,16 @@ def _patch_citeproc_walk() -> None:
     mutating: dict[Any, bool] = {}
     original_date_process = csl_model.Date.process
 
-    def date_process(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
-        if "form" in self.attrib:
+    def date_process(self: Any, item: Any, variable: Any = None, *args: Any, **kwargs: Any) -> Any:
+        name = variable if variable is not None else self.get("variable")
+        if "form" in self.attrib and name and name.replace("-", "_") in item.reference:  # (else nothing is written)
             root = self.get_root()
             found = mutating.get(root)
             if found is None:
                 found = mutating[root] = bool(root.xpath_search(".//cs:date[@form][cs:date-part]"))
             if found:
                 _ITEM_READS[0] += 1
-        return original_date_process(self, item, *args, **kwargs)
+        return original_date_process(self, item, variable, *args, **kwargs)
 
     shared: dict[tuple[Any, ...], tuple[Any, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
 
@@ -545,7 +560,7 @@ def _patch_citeproc_walk() -> None:
         reference = item.reference
         layout = context.get_layout()
         before = frozen(layout.repressed)
-        key = (macro, layout, before, shape_of(reference))
+        key = (macro, layout, before, shape_of(reference), _KEEP_MACROS[0])  # (the last: a first note or a later)
         kept = shared.get(key)
         memo: dict[tuple[Any, ...], Any] | None = None
         if kept is None and _KEEP_MACROS[0]:
@@ -572,16 +587,18 @@ def _patch_citeproc_walk() -> None:
         return text
 
     # A reference's values read, counted (_VALUE_READS): citeproc-py reads them by key, as attributes (through
-    # __getitem__) and with get.
+    # __getitem__) and with get. A variable it does not have is no value (its shape says so).
     def read_value(self: Any, key: str) -> Any:
-        _VALUE_READS[0] += 1
         try:
-            return dict.__getitem__(self, key)
+            value = dict.__getitem__(self, key)
         except KeyError:
             raise csl_model.VariableError from None  # what CustomDict.__getitem__ raises
+        _VALUE_READS[0] += 1
+        return value
 
     def get_value(self: Any, key: str, default: Any = None) -> Any:
-        _VALUE_READS[0] += 1
+        if key in self:
+            _VALUE_READS[0] += 1
         return dict.get(self, key, default)
 
     # cs:text: which kind it is, read once; the item's language looked up without raising an exception. Its render
