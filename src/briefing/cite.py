@@ -525,15 +525,17 @@ def _patch_citeproc_walk() -> None:
             return join(output, delimiter)
         return None
 
-    # A macro's output, kept: a macro whose rendering read nothing of the citation item but its reference (no
-    # locator, position or citation number: _ITEM_READS did not move) writes the same text every time it is called
-    # for that reference in the same layout with the same variables suppressed before it, and suppresses the same
-    # ones after it. When it read no value of the reference either, only its type and which variables it has
-    # (_VALUE_READS did not move: most macros that write nothing, a term alone), it does so for every reference of
-    # the same shape: such an output is kept for all references, in every form. Others are kept per reference while
-    # later notes are formatted (_KEEP_MACROS): a source's later notes, which differ by their locator and its label
-    # only, reuse the short author and title the first of them wrote, whatever the branches of the style they did
-    # not take would test.
+    # A macro's output, kept. A macro writes the same text, and suppresses the same variables after it, every time
+    # it is called in the same layout with the same variables suppressed before it, for a note in the same position
+    # (first or later: see reads_item), when what it read of the reference and the citation item is the same:
+    # - when it read no value of the reference, only its type and which variables it has (_VALUE_READS did not
+    #   move: most macros that write nothing, a term alone, a locator and its label), for every reference of the
+    #   same shape and item with the same locator: such an output is kept for all references, in every form (with
+    #   the locators it wrote, for Styler's stand-in, when they are recorded);
+    # - when it read nothing of the citation item (no locator: _ITEM_READS did not move), for that reference: such
+    #   an output is kept per reference while later notes are formatted (_KEEP_MACROS): a source's later notes,
+    #   which differ by their locator and its label only, reuse the short author and title the first of them
+    #   wrote, whatever the branches of the style they did not take would test.
     # citeproc-py copies a style's cs:date-part attributes onto its locale's date for good (Date_Part.process): in
     # a style that has such attributes, a localized date counts as a read of the item, so it is never reused.
     item_variables = {"locator", "citation-number", "first-reference-note-number", "year-suffix"}
@@ -551,7 +553,8 @@ def _patch_citeproc_walk() -> None:
                 _ITEM_READS[0] += 1
         return original_date_process(self, item, variable, *args, **kwargs)
 
-    shared: dict[tuple[Any, ...], tuple[Any, tuple[tuple[str, tuple[str, ...]], ...]]] = {}
+    # (text, the variables suppressed after it, the locators it wrote, whether it read the citation item)
+    shared: dict[tuple[Any, ...], tuple[Any, tuple[tuple[str, tuple[str, ...]], ...], tuple[Any, ...], bool]] = {}
 
     def frozen(repressed: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
         return tuple((tag, tuple(names)) for tag, names in repressed.items()) if repressed else ()
@@ -560,8 +563,11 @@ def _patch_citeproc_walk() -> None:
         reference = item.reference
         layout = context.get_layout()
         before = frozen(layout.repressed)
-        key = (macro, layout, before, shape_of(reference), _KEEP_MACROS[0])  # (the last: a first note or a later)
-        kept = shared.get(key)
+        key = (macro, layout, before, _KEEP_MACROS[0])
+        locator = dict.get(item, "locator")
+        recording = _RECORDED[-1] if _RECORDED else None
+        alike = (*key, shape_of(reference), locator and (locator.label, locator.identifier), recording is not None)
+        kept = shared.get(alike)
         memo: dict[tuple[Any, ...], Any] | None = None
         if kept is None and _KEEP_MACROS[0]:
             memo = reference.__dict__.get("_briefing_macros")
@@ -572,14 +578,19 @@ def _patch_citeproc_walk() -> None:
                 _VALUE_READS[0] += 1  # (what it read to write it: kept per reference, it read a value)
         if kept is None:
             reads, values = _ITEM_READS[0], _VALUE_READS[0]
+            start = len(recording) if recording is not None else 0
             text = render_children(macro, item, context=context, sort_options=None)  # what Macro.render does
-            if _ITEM_READS[0] == reads:
-                if _VALUE_READS[0] == values:
-                    shared[key] = (text, frozen(layout.repressed))
-                elif memo is not None:
-                    memo[key] = (text, frozen(layout.repressed))
+            if _VALUE_READS[0] == values:
+                shared[alike] = (text, frozen(layout.repressed), tuple(recording[start:]) if recording else (),
+                                 _ITEM_READS[0] != reads)
+            elif _ITEM_READS[0] == reads and memo is not None:
+                memo[key] = (text, frozen(layout.repressed), (), False)
             return text
-        text, after = kept
+        text, after, written, read_item = kept
+        if read_item:  # (what it read to write it, read again: the macro that calls it reads it too)
+            _ITEM_READS[0] += 1
+        if written:
+            recording.extend(written)  # type: ignore[union-attr]  # (kept while recording: see alike)
         if after != before:
             repressed = layout.repressed
             repressed.clear()
