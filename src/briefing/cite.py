@@ -300,8 +300,10 @@ def _patch_citeproc_walk() -> None:
     attribute proxy each time), its formatting and affixes; a failed cs:if raises an exception. Each answer is kept
     per element (the dictionaries also keep lxml's Python proxies of the elements alive, so the same element is
     always the same object) and a cs:choose tests its branches without exceptions (one of type and variable tests
-    keeps its branch by the reference's type and variables); a source's later notes reuse the macros' outputs they
-    share; cs:text, cs:group and a cs:choose's branch render with a frame less each. Same output, byte for byte
+    keeps its branch by the reference's shape: its type and set of variables); a macro's output that read no value
+    of the reference is reused by every reference of the same shape, and a source's later notes reuse the macros'
+    outputs they share; cs:text, cs:group and a cs:choose's branch render with a frame less each; a missing variable
+    raises VariableError without citeproc-py's lookups. Same output, byte for byte
     (tests/test_cite_stand_in.py and tests/test_cite_memo.py compare it with citeproc-py's own, without this
     function); written for citeproc-py 0.11.1, the version constraints.txt pins. The locators written for Styler's
     stand-in are recorded here too."""
