@@ -81,16 +81,16 @@ def style_path(value: str, root: Path | None) -> Path | None:
 
 
 # How many times the processor has read something of a citation item other than its reference (its locator, its
-# position, its citation number): a macro's output is kept for its reference when this did not move while it was
-# rendered (see _patch_citeproc_walk).
+# citation number; not its position, alike in every first note and every later one): a macro's output is kept for
+# its reference when this did not move while it was rendered (see _patch_citeproc_walk).
 _ITEM_READS = [0]
-# Whether macros' outputs are kept and reused now: while a later note is formatted. A bibliography entry and a first
-# note are formatted once per source; their macros' outputs would be kept for nothing (a later note's are mostly
-# short forms that they do not use), and keeping them costs more than a tenth of their time.
+# Whether a later note is being formatted: macros' outputs are then kept per reference, and reused. A bibliography
+# entry and a first note are formatted once per source; their macros' outputs would be kept for nothing (a later
+# note's are mostly short forms that they do not use).
 _KEEP_MACROS = [False]
 # How many times the processor has read a value of a reference (not its type, not whether it has a variable): a
-# macro's output is kept for every reference of the same shape when neither this nor _ITEM_READS moved while it was
-# rendered (see _patch_citeproc_walk).
+# macro's output is kept for every reference of the same shape when this did not move while it was rendered (see
+# _patch_citeproc_walk).
 _VALUE_READS = [0]
 
 
@@ -392,7 +392,7 @@ def _patch_citeproc_walk() -> None:
             shape = shape_of(reference)
             answer = by_shape.get(shape)
             if answer is None:
-                answer = by_shape[shape] = test(self, item, context, steps, match)
+                answer = by_shape[shape] = evaluate(self, item, context, steps, match)
             return answer
         if place >= 0:
             known = answers.get(id(reference))
@@ -404,14 +404,14 @@ def _patch_citeproc_walk() -> None:
                 return memo[place] == 2
         elif reads_item(self, context, located):
             _ITEM_READS[0] += 1
-        answer = test(self, item, context, steps, match)
+        answer = evaluate(self, item, context, steps, match)
         if place >= 0:
             if place >= len(memo):
                 memo.extend(bytes(place + 1 - len(memo)))
             memo[place] = 2 if answer else 1
         return answer
 
-    def test(self: Any, item: Any, context: Any, steps: Any, match: Any) -> bool:
+    def evaluate(self: Any, item: Any, context: Any, steps: Any, match: Any) -> bool:
         """What a cs:if's tests give, run as citeproc-py runs them."""
         reference = item.reference
         results: list[bool] = []
@@ -539,7 +539,8 @@ def _patch_citeproc_walk() -> None:
     #   which differ by their locator and its label only, reuse the short author and title the first of them
     #   wrote, whatever the branches of the style they did not take would test.
     # citeproc-py copies a style's cs:date-part attributes onto its locale's date for good (Date_Part.process): in
-    # a style that has such attributes, a localized date counts as a read of the item, so it is never reused.
+    # a style that has such attributes, a localized date written counts as a read of the item (and of a value), so
+    # it is never reused.
     item_variables = {"locator", "citation-number", "first-reference-note-number", "year-suffix"}
     mutating: dict[Any, bool] = {}
     original_date_process = csl_model.Date.process
@@ -589,10 +590,10 @@ def _patch_citeproc_walk() -> None:
                 memo[key] = (text, frozen(layout.repressed), (), False)
             return text
         text, after, written, read_item = kept
-        if read_item:  # (what it read to write it, read again: the macro that calls it reads it too)
+        if read_item:  # (it read the item: so does the macro that calls it)
             _ITEM_READS[0] += 1
-        if written:
-            recording.extend(written)  # type: ignore[union-attr]  # (kept while recording: see alike)
+        if written and recording is not None:
+            recording.extend(written)
         if after != before:
             repressed = layout.repressed
             repressed.clear()
@@ -672,9 +673,9 @@ def _patch_citeproc_walk() -> None:
     def group_of(self: Any) -> tuple[str, tuple[tuple[Any, bool, bool], ...]]:
         """A cs:group's delimiter and children, each with whether it is a cs:choose and whether it calls a
         variable (what an element's subtree holds: read once)."""
-        plan = groups[self] = (self.get("delimiter", ""), tuple((child, choose, bool(child.calls_variable()))
-                                                                for child, choose in kid_lists.get(self)
-                                                                or kids_of(self)))
+        kids = kid_lists.get(self) or kids_of(self)
+        plan = groups[self] = (self.get("delimiter", ""),
+                               tuple((child, choose, bool(child.calls_variable())) for child, choose in kids))
         return plan
 
     def group_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
