@@ -38,6 +38,7 @@ from citeproc import (
     formatter,
 )
 from citeproc import model as csl_model
+from citeproc.source import Reference as CslReference
 from citeproc.source.json import CiteProcJSON
 
 from . import cachedir
@@ -80,13 +81,17 @@ def style_path(value: str, root: Path | None) -> Path | None:
 
 
 # How many times the processor has read something of a citation item other than its reference (its locator, its
-# position, its citation number): a macro's output is kept for its reference when this did not move while it was
-# rendered (see _patch_citeproc_walk).
+# citation number; not its position, alike in every first note and every later one): a macro's output is kept for
+# its reference when this did not move while it was rendered (see _patch_citeproc_walk).
 _ITEM_READS = [0]
-# Whether macros' outputs are kept and reused now: while a later note is formatted. A bibliography entry and a first
-# note are formatted once per source; their macros' outputs would be kept for nothing (a later note's are mostly
-# short forms that they do not use), and keeping them costs more than a tenth of their time.
+# Whether a later note is being formatted: macros' outputs are then kept per reference, and reused. A bibliography
+# entry and a first note are formatted once per source; their macros' outputs would be kept for nothing (a later
+# note's are mostly short forms that they do not use).
 _KEEP_MACROS = [False]
+# How many times the processor has read a value of a reference (not its type, not whether it has a variable): a
+# macro's output is kept for every reference of the same shape when this did not move while it was rendered (see
+# _patch_citeproc_walk).
+_VALUE_READS = [0]
 
 
 def _patch_citeproc() -> None:
@@ -206,6 +211,9 @@ def _patch_citeproc() -> None:
         kept = [r for r in roles if r not in repressed]
         if roles and not kept:
             raise csl_model.VariableError
+        reference = item.reference
+        if kept and not any(map(reference.__contains__, kept)) and self.substitute() is None:
+            raise csl_model.VariableError  # what Names.process raises (no name, no substitute), sooner
         if self not in outer_names:
             found = self.xpath_search("./ancestor::cs:substitute[1]/parent::cs:names[1]")
             outer_names[self] = found[0] if found else None
@@ -281,14 +289,21 @@ def _patch_citeproc() -> None:
     _patch_citeproc_walk()
 
 
+# A cs:if's tests (name, values), its match, its place among the tests of the reference alone (-1: not one), its
+# answers by the reference's shape (None: not a test of the shape alone), whether it tests the locator.
+_Plan = tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, int, dict[int, bool] | None, bool]
+
+
 def _patch_citeproc_walk() -> None:
     """Speed: citeproc-py walks the style's tree for every reference and note, and at each element asks lxml again
     for what never changes: its root (a new ElementTree object each time), its children, its attributes (a new
     attribute proxy each time), its formatting and affixes; a failed cs:if raises an exception. Each answer is kept
     per element (the dictionaries also keep lxml's Python proxies of the elements alive, so the same element is
     always the same object) and a cs:choose tests its branches without exceptions (one of type and variable tests
-    keeps its branch by the reference's type and variables); a source's later notes reuse the macros' outputs they
-    share; cs:text, cs:group and a cs:choose's branch render with a frame less each. Same output, byte for byte
+    keeps its branch by the reference's shape: its type and set of variables); a macro's output that read no value
+    of the reference is reused by every reference of the same shape, and a source's later notes reuse the macros'
+    outputs they share; cs:text, cs:group and a cs:choose's branch render with a frame less each; a missing variable
+    raises VariableError without citeproc-py's lookups. Same output, byte for byte
     (tests/test_cite_stand_in.py and tests/test_cite_memo.py compare it with citeproc-py's own, without this
     function); written for citeproc-py 0.11.1, the version constraints.txt pins. The locators written for Styler's
     stand-in are recorded here too."""
@@ -332,10 +347,10 @@ def _patch_citeproc_walk() -> None:
 
     # cs:if: which tests an element holds and how they combine, read once (its lists of types and variables split
     # and normalised once, not at every test); its type and variable tests done here.
-    plans: dict[Any, tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, int]] = {}
+    plans: dict[Any, _Plan] = {}
     order = ("type", "variable", "is-numeric", "is-uncertain-date", "locator", "position")
 
-    def plan_of(self: Any) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], Any, int]:
+    def plan_of(self: Any) -> _Plan:
         attrib = self.attrib
         steps = tuple((name, tuple(v.lower() for v in attrib[name].split()) if name == "type" else
                        tuple(v.replace("-", "_") for v in attrib[name].split()) if name == "variable" else
@@ -345,30 +360,64 @@ def _patch_citeproc_walk() -> None:
         # A test of the reference alone (type, variables other than the locator, is-numeric, is-uncertain-date)
         # gives the same answer for every note of a source: such a cs:if gets a number, its answer's place in the
         # reference's answers (one byte each: 0 not yet known, 1 false, 2 true).
-        fixed = not ({"locator", "position"} & set(attrib)) and "locator" not in (self.get("variable") or "").split()
-        plans[self] = plan = (steps, self.get("match"), len(plans) if fixed else -1)
+        located = "locator" in attrib or "locator" in (self.get("variable") or "").split()
+        fixed = not located and "position" not in attrib
+        # One of type and variable tests only gives the same answer for every reference of the same shape (see
+        # shape_of): its answers are kept by shape, for all references.
+        shaped = fixed and all(name in ("type", "variable") for name, _values in steps)
+        plan: _Plan = (steps, self.get("match"), len(plans) if fixed else -1, {} if shaped else None, located)
+        plans[self] = plan
         return plan
 
     numeric = csl_model.If.re_numeric.match
     answers: dict[int, tuple[Any, bytearray]] = {}  # id of a reference -> (the reference, held), its answers
+    # A note's position gives the same answers in every first note and in every later note (the earlier notes
+    # Styler.formatted gives: none, or one citing the source with another), which is part of the key of kept macros;
+    # in a bibliography every item is alike (no locator, never cited). A test of the item reads it otherwise.
+    bibliographic: dict[Any, bool] = {}
+
+    def reads_item(self: Any, context: Any, located: bool) -> bool:
+        if not located:
+            return False
+        node = self if context is None else context
+        inside = bibliographic.get(node)
+        if inside is None:
+            inside = bibliographic[node] = bool(node.xpath_search("./ancestor::cs:bibliography"))
+        return not inside
 
     def holds(self: Any, item: Any, context: Any) -> bool:
-        plan = plans.get(self) or plan_of(self)
+        steps, match, place, by_shape, located = plans.get(self) or plan_of(self)
         reference = item.reference
-        place = plan[2]
+        if by_shape is not None:
+            shape = shape_of(reference)
+            answer = by_shape.get(shape)
+            if answer is None:
+                answer = by_shape[shape] = evaluate(self, item, context, steps, match)
+            return answer
         if place >= 0:
             known = answers.get(id(reference))
             if known is None or known[0] is not reference:
                 known = answers[id(reference)] = (reference, bytearray())
             memo = known[1]
             if place < len(memo) and memo[place]:
+                _VALUE_READS[0] += 1  # (what it read to give it: a value, as is-numeric and is-uncertain-date do)
                 return memo[place] == 2
-        else:
+        elif reads_item(self, context, located):
             _ITEM_READS[0] += 1
+        answer = evaluate(self, item, context, steps, match)
+        if place >= 0:
+            if place >= len(memo):
+                memo.extend(bytes(place + 1 - len(memo)))
+            memo[place] = 2 if answer else 1
+        return answer
+
+    def evaluate(self: Any, item: Any, context: Any, steps: Any, match: Any) -> bool:
+        """What a cs:if's tests give, run as citeproc-py runs them."""
+        reference = item.reference
         results: list[bool] = []
-        for name, values in plan[0]:  # in citeproc-py's order, each test run as it runs them
+        for name, values in steps:  # in citeproc-py's order, each test run as it runs them
             if name == "type":
-                kind = reference.get("type")  # (always there; dict.get spares CustomDict.__getitem__)
+                kind = dict.get(reference, "type")  # (always there; its shape: no read of a value)
                 results += [value == kind for value in values]
             elif name == "variable":
                 results += [("locator" in item) if v == "locator" else (v in reference) for v in values]
@@ -382,13 +431,7 @@ def _patch_citeproc_walk() -> None:
                 results += [has and value == label for value in values]
             else:
                 results += self._position(item, context)
-        match = plan[1]
-        answer = any(results) if match == "any" else not any(results) if match == "none" else all(results)
-        if place >= 0:
-            if place >= len(memo):
-                memo.extend(bytes(place + 1 - len(memo)))
-            memo[place] = 2 if answer else 1
-        return answer
+        return any(results) if match == "any" else not any(results) if match == "none" else all(results)
 
     def if_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
         if not holds(self, item, context):
@@ -398,50 +441,48 @@ def _patch_citeproc_walk() -> None:
     if_cls, else_cls = csl_model.If, csl_model.Else
 
     # A cs:choose whose tests all read the reference's type and which variables it has (most of a style's) takes
-    # the same branch for every reference of that type with the same of those variables: the branch is kept by
-    # them, for all references (so that even a source's first note walks no chain of tests).
-    tables: dict[Any, tuple[tuple[str, ...], bool, dict[Any, Any]] | None] = {}
+    # the same branch for every reference of the same type with the same variables (its shape): the branch is kept
+    # by shape, for all references (so that even a source's first note walks no chain of tests).
+    tables: dict[Any, dict[int, Any] | None] = {}
     missing = object()
+    shapes: dict[tuple[Any, frozenset[str]], int] = {}
 
-    def table_of(self: Any) -> tuple[tuple[str, ...], bool, dict[Any, Any]] | None:
-        tested: list[str] = []
-        typed = False
+    def shape_of(reference: Any) -> int:
+        """A number for the reference's type and the set of its variables (a reference never changes)."""
+        shape = reference.__dict__.get("_briefing_shape")
+        if shape is None:
+            shape = shapes.setdefault((dict.get(reference, "type"), frozenset(reference)), len(shapes))
+            reference.__dict__["_briefing_shape"] = shape
+        return shape
+
+    def table_of(self: Any) -> dict[int, Any] | None:
         tables[self] = None
         for child in child_elements(self):
             if isinstance(child, if_cls):
-                steps, _match, place = plans.get(child) or plan_of(child)
-                if place < 0:
+                if (plans.get(child) or plan_of(child))[3] is None:  # (not a test of the shape alone)
                     return None
-                for name, values in steps:
-                    if name == "type":
-                        typed = True
-                    elif name == "variable":
-                        tested += [value for value in values if value not in tested]
-                    else:
-                        return None
             elif not isinstance(child, else_cls):
                 return None
-        table = tables[self] = (tuple(tested), typed, {})
+        table = tables[self] = {}
         return table
 
     def choose_render(self: Any, item: Any, context: Any = None, delimiter: str = "", **kwargs: Any) -> Any:
-        table: Any = tables.get(self, missing)
-        if table is missing:
-            table = table_of(self)
-        if table is not None:
-            tested, typed, branches = table
-            reference = item.reference
-            key = (reference.get("type") if typed else None, tuple(map(reference.__contains__, tested)))
-            branch = branches.get(key, missing)
+        branches: Any = tables.get(self, missing)
+        if branches is missing:
+            branches = table_of(self)
+        if branches is not None:
+            shape = shape_of(item.reference)
+            branch = branches.get(shape, missing)
             if branch is missing:
-                branch = branches[key] = next((child for child in child_elements(self)
-                                               if not isinstance(child, if_cls) or holds(child, item, context)), None)
+                branch = branches[shape] = next((child for child in child_elements(self)
+                                                 if not isinstance(child, if_cls) or holds(child, item, context)),
+                                                None)
             if branch is None:
                 return None
             output = []
-            for child in child_elements(branch):  # (render_children, inlined: one frame less per cs:choose)
+            for child, choose in kid_lists.get(branch) or kids_of(branch):  # (render_children, inlined: a frame less)
                 try:
-                    if isinstance(child, choose_cls):
+                    if choose:
                         text = child.render(item, context=context, delimiter=delimiter, **kwargs)
                     else:
                         text = child.render(item, context=context, **kwargs)
@@ -466,15 +507,18 @@ def _patch_citeproc_walk() -> None:
         return None
 
     choose_cls, join, variable_error = csl_model.Choose, csl_model.join, csl_model.VariableError
+    kid_lists: dict[Any, tuple[tuple[Any, bool], ...]] = {}
+
+    def kids_of(self: Any) -> tuple[tuple[Any, bool], ...]:
+        """An element's children, each with whether it is a cs:choose (which is given its parent's delimiter)."""
+        kids = kid_lists[self] = tuple((child, isinstance(child, choose_cls)) for child in child_elements(self))
+        return kids
 
     def render_children(self: Any, item: Any, delimiter: str = "", **kwargs: Any) -> Any:
         output = []
-        for child in child_elements(self):
+        for child, choose in kid_lists.get(self) or kids_of(self):
             try:
-                if isinstance(child, choose_cls):
-                    text = child.render(item, delimiter=delimiter, **kwargs)
-                else:
-                    text = child.render(item, **kwargs)
+                text = child.render(item, delimiter=delimiter, **kwargs) if choose else child.render(item, **kwargs)
                 if text is not None:
                     output.append(text)
             except variable_error:
@@ -483,69 +527,138 @@ def _patch_citeproc_walk() -> None:
             return join(output, delimiter)
         return None
 
-    # A macro's output, kept per reference while later notes are formatted (_KEEP_MACROS): a macro whose rendering
-    # read nothing of the citation item but its reference (no locator, position or citation number: _ITEM_READS did
-    # not move) writes the same text every time it is called for that reference in the same layout with the same
-    # variables suppressed before it, and suppresses the same ones after it. So a source's later notes, which differ
-    # by their locator and its label only, reuse the short author and title the first of them wrote, whatever the
-    # branches of the style they did not take would test.
+    # A macro's output, kept. A macro writes the same text, and suppresses the same variables after it, every time
+    # it is called in the same layout with the same variables suppressed before it, for a note in the same position
+    # (first or later: see reads_item), when what it read of the reference and the citation item is the same:
+    # - when it read no value of the reference, only its type and which variables it has (_VALUE_READS did not
+    #   move: most macros that write nothing, a term alone, a locator and its label), for every reference of the
+    #   same shape and item with the same locator: such an output is kept for all references, in every form (with
+    #   the locators it wrote, for Styler's stand-in, when they are recorded);
+    # - when it read nothing of the citation item (no locator: _ITEM_READS did not move), for that reference: such
+    #   an output is kept per reference while later notes are formatted (_KEEP_MACROS): a source's later notes,
+    #   which differ by their locator and its label only, reuse the short author and title the first of them
+    #   wrote, whatever the branches of the style they did not take would test.
     # citeproc-py copies a style's cs:date-part attributes onto its locale's date for good (Date_Part.process): in
-    # a style that has such attributes, a localized date counts as a read of the item, so it is never reused.
+    # a style that has such attributes, a localized date written counts as a read of the item (and of a value), so
+    # it is never reused.
     item_variables = {"locator", "citation-number", "first-reference-note-number", "year-suffix"}
     mutating: dict[Any, bool] = {}
     original_date_process = csl_model.Date.process
 
-    def date_process(self: Any, item: Any, *args: Any, **kwargs: Any) -> Any:
-        if "form" in self.attrib:
+    def date_process(self: Any, item: Any, variable: Any = None, *args: Any, **kwargs: Any) -> Any:
+        name = variable if variable is not None else self.get("variable")
+        if "form" in self.attrib and name and name.replace("-", "_") in item.reference:  # (else nothing is written)
             root = self.get_root()
             found = mutating.get(root)
             if found is None:
                 found = mutating[root] = bool(root.xpath_search(".//cs:date[@form][cs:date-part]"))
             if found:
                 _ITEM_READS[0] += 1
-        return original_date_process(self, item, *args, **kwargs)
+        return original_date_process(self, item, variable, *args, **kwargs)
+
+    # (text, the variables suppressed after it, the locators it wrote, whether it read the citation item)
+    shared: dict[tuple[Any, ...], tuple[Any, tuple[tuple[str, tuple[str, ...]], ...], tuple[Any, ...], bool]] = {}
+
+    def frozen(repressed: dict[str, list[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        return tuple((tag, tuple(names)) for tag, names in repressed.items()) if repressed else ()
 
     def macro_render(macro: Any, item: Any, context: Any) -> Any:
-        if not _KEEP_MACROS[0]:
-            return render_children(macro, item, context=context, sort_options=None)  # what Macro.render does
         reference = item.reference
-        memo = reference.__dict__.get("_briefing_macros")
-        if memo is None:
-            memo = reference.__dict__["_briefing_macros"] = {}
         layout = context.get_layout()
-        before = tuple((tag, tuple(names)) for tag, names in layout.repressed.items())
-        key = (macro, layout, before)
-        kept = memo.get(key)
+        before = frozen(layout.repressed)
+        key = (macro, layout, before, _KEEP_MACROS[0])
+        locator = dict.get(item, "locator")
+        recording = _RECORDED[-1] if _RECORDED else None
+        alike = (*key, shape_of(reference), locator and (locator.label, locator.identifier), recording is not None)
+        kept = shared.get(alike)
+        memo: dict[tuple[Any, ...], Any] | None = None
+        if kept is None and _KEEP_MACROS[0]:
+            memo = reference.__dict__.get("_briefing_macros")
+            if memo is None:
+                memo = reference.__dict__["_briefing_macros"] = {}
+            kept = memo.get(key)
+            if kept is not None:
+                _VALUE_READS[0] += 1  # (what it read to write it: kept per reference, it read a value)
         if kept is None:
-            reads = _ITEM_READS[0]
+            reads, values = _ITEM_READS[0], _VALUE_READS[0]
+            start = len(recording) if recording is not None else 0
             text = render_children(macro, item, context=context, sort_options=None)  # what Macro.render does
-            if _ITEM_READS[0] == reads:
-                memo[key] = (text, tuple((tag, tuple(names)) for tag, names in layout.repressed.items()))
+            if _VALUE_READS[0] == values:
+                shared[alike] = (text, frozen(layout.repressed), tuple(recording[start:]) if recording else (),
+                                 _ITEM_READS[0] != reads)
+            elif _ITEM_READS[0] == reads and memo is not None:
+                memo[key] = (text, frozen(layout.repressed), (), False)
             return text
-        text, after = kept
+        text, after, written, read_item = kept
+        if read_item:  # (it read the item: so does the macro that calls it)
+            _ITEM_READS[0] += 1
+        if written and recording is not None:
+            recording.extend(written)
         if after != before:
             repressed = layout.repressed
             repressed.clear()
             repressed.update((tag, list(names)) for tag, names in after)
         return text
 
+    # A reference's values read, counted (_VALUE_READS): citeproc-py reads them by key, as attributes (through
+    # __getitem__) and with get. A variable it does not have is no value (its shape says so).
+    def read_value(self: Any, key: str) -> Any:
+        try:
+            value = dict.__getitem__(self, key)
+        except KeyError:
+            raise csl_model.VariableError from None  # what CustomDict.__getitem__ raises
+        _VALUE_READS[0] += 1
+        return value
+
+    def get_value(self: Any, key: str, default: Any = None) -> Any:
+        if key in self:
+            _VALUE_READS[0] += 1
+        return dict.get(self, key, default)
+
     # cs:text: which kind it is, read once; the item's language looked up without raising an exception. Its render
     # and process in one function, as a cs:group's below (a frame less for each element on the way down: each
     # 16 KiB the stack of frames grows over costs Python 3.11 a new block of memory, freed on the way up).
-    kinds: dict[Any, str] = {}
+    # A cs:text of a variable of the reference also keeps the names under which Text._variable looks it up (the
+    # short form's first, then the variable's; a page variable's is page): with none of them in the reference, and
+    # the variable not suppressed, _variable raises VariableError, which is raised here without calling it.
+    kinds: dict[Any, tuple[str, tuple[str, ...], Any]] = {}
     languages: dict[Any, str] = {}
     original_text_process, string_cls = csl_model.Text.process, csl_model.String
 
+    def kind_of(self: Any) -> tuple[str, tuple[str, ...], Any]:
+        """A cs:text's kind, the names its variable is looked up under, the macro it calls."""
+        attrib = self.attrib
+        kind = next((k for k in ("variable", "macro", "term", "value") if k in attrib), "")
+        variable = attrib.get("variable", "") if kind == "variable" else ""
+        looked: tuple[str, ...] = ()
+        if variable and variable not in item_variables:
+            short = (variable + "-short").replace("-", "_") if attrib.get("form") == "short" else ""
+            name = "page" if variable.startswith("page") else variable.replace("-", "_")
+            looked = (short, name) if short else (name,)
+        kinds[self] = found = (kind, looked, self.get_macro(attrib["macro"]) if kind == "macro" else None)
+        return found
+
     def text_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
-        kind = kinds.get(self)
-        if kind is None:
-            attrib = self.attrib
-            kind = kinds[self] = next((k for k in ("variable", "macro", "term", "value") if k in attrib), "")
+        kind, looked, macro = kinds.get(self) or kind_of(self)
         if not kind:
             return self.markup(*original_text_process(self, item, context, **kwargs))
         if context is None:
             context = self
         reference = item.reference
+        if kind == "variable":
+            if looked and not any(map(reference.__contains__, looked)):
+                repressed = context.get_layout().repressed.get(self.tag)
+                if not repressed or self.get("variable") not in repressed:
+                    raise variable_error
+            text = self._variable(item, context)
+        elif kind == "macro":
+            text = macro_render(macro, item, context)
+        elif kind == "term":
+            text = self._term(item)
+        else:
+            text = string_cls(self.preformat(self.get("value")))
+        if bare_text.get(self) and isinstance(text, (str, list)):  # (what markup does, the language unread)
+            return text if text else None
         if "language" in reference:
             language = reference["language"][:2]
         else:
@@ -553,30 +666,27 @@ def _patch_citeproc_walk() -> None:
             language = languages.get(root)
             if language is None:
                 language = languages[root] = root.get("default-locale", "en")[:2]
-        if kind == "variable":
-            text = self._variable(item, context)
-        elif kind == "macro":
-            text = macro_render(self.get_macro(self.get("macro")), item, context)
-        elif kind == "term":
-            text = self._term(item)
-        else:
-            text = string_cls(self.preformat(self.get("value")))
         return self.markup(text, language)
 
-    called: dict[Any, bool] = {}
+    groups: dict[Any, tuple[str, tuple[tuple[Any, bool, bool], ...]]] = {}
+
+    def group_of(self: Any) -> tuple[str, tuple[tuple[Any, bool, bool], ...]]:
+        """A cs:group's delimiter and children, each with whether it is a cs:choose and whether it calls a
+        variable (what an element's subtree holds: read once)."""
+        kids = kid_lists.get(self) or kids_of(self)
+        plan = groups[self] = (self.get("delimiter", ""),
+                               tuple((child, choose, bool(child.calls_variable())) for child, choose in kids))
+        return plan
 
     def group_render(self: Any, item: Any, context: Any = None, **kwargs: Any) -> Any:
         output = []
         variable_called = False
         variable_rendered = False
-        delimiter = self.get("delimiter", "")
-        for child in child_elements(self):
-            calls = called.get(child)
-            if calls is None:  # (what an element's subtree holds, read once)
-                calls = called[child] = bool(child.calls_variable())
+        delimiter, kids = groups.get(self) or group_of(self)
+        for child, choose, calls in kids:
             variable_called = variable_called or calls
             try:
-                if isinstance(child, choose_cls):
+                if choose:
                     child_text = child.render(item, context=context, delimiter=delimiter, **kwargs)
                 else:
                     child_text = child.render(item, context=context, **kwargs)
@@ -675,6 +785,8 @@ def _patch_citeproc_walk() -> None:
 
         return property(form)
 
+    CslReference.__getitem__ = read_value  # type: ignore[method-assign, assignment]
+    CslReference.get = get_value  # type: ignore[method-assign, assignment]
     csl_model.Term.single = term_form("single")  # type: ignore[method-assign]
     csl_model.Term.multiple = term_form("multiple")  # type: ignore[method-assign]
     csl_model.Date.process = date_process  # type: ignore[method-assign]
