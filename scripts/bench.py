@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -37,6 +38,30 @@ def synthetic(cache: Path, claims: int, sources: int) -> Path:
         subprocess.run([sys.executable, "-m", "briefing.synthetic", str(root), "--claims", str(claims),
                         "--sources", str(sources)], check=True)
     return root
+
+
+def kinds_corpus(cache: Path, copies: int = 40) -> Path:
+    """The minimal example with ``copies`` copies of the test export's 25 entries (every entry type and field,
+    crossref, xdata), keys, titles and years changed in each: about 1,000 sources of many kinds, where the
+    synthetic corpus's are all of one kind (which the formatter's memo of a kind's macros would flatter)."""
+    root = cache / f"kinds-{copies}"
+    if not (root / "sources").is_dir():
+        shutil.copytree(REPO / "examples" / "minimal", root)
+        export = (REPO / "tests" / "fixtures" / "zotero-export.bib").read_text("utf-8")
+        with (root / "sources" / "references.bib").open("a", encoding="utf-8") as bib:
+            bib.write("".join("\n" + export_copy(export, n) for n in range(copies)))
+    return root
+
+
+def export_copy(export: str, n: int) -> str:
+    """The n-th copy of a BibTeX export: its keys (and crossref and xdata) suffixed, titles and years changed (by
+    four years each time, so that a 29 February stays a date)."""
+    text = re.sub(r"@(\w+)\{([^,\s]+),", lambda m: f"@{m[1]}{{{m[2]}V{n},", export)
+    text = re.sub(r"(crossref|xdata)\s*=\s*\{([^}]+)\}",
+                  lambda m: f"{m[1]} = {{{','.join(k.strip() + f'V{n}' for k in m[2].split(','))}}}", text)
+    text = re.sub(r"(\n\s*title\s*=\s*\{)", lambda m: f"{m[1]}Volume {n} of ", text)
+    return re.sub(r"(\n\s*(?:year|date)\s*=\s*\{)(\d{4})",
+                  lambda m: f"{m[1]}{1960 + (int(m[2]) - 1960 + 4 * n) % 64}", text)
 
 
 def copy_of(root: Path, work: Path) -> Path:
@@ -460,6 +485,8 @@ def main() -> int:
         ("pack full: shipped corpus",
          lambda name: timed(["pack", "full", "--root", str(shipped), "--no-changes"], args.runs, name)),
         ("format 10,000 citations: shipped corpus", lambda name: timed_citations(shipped, args.runs)),
+        ("format 10,000 citations: 1,000 sources of 25 kinds",
+         lambda name: timed_citations(kinds_corpus(args.cache), args.runs)),
     ]
     for claims in (int(n) for n in args.claims.split(",") if n.strip()):
         cases += synthetic_cases(args, claims)
