@@ -24,7 +24,7 @@ LITERAL_NODES = frozenset({"code", "pre"})  # code is printed as written
 
 def _range(match: re.Match[str]) -> str:
     first, *rest = match.group().split("-")
-    month = len(first) == 4 and len(rest) == 1 and len(rest[0]) == 2 and int(rest[0]) <= 12
+    month = len(first) == 4 and len(rest) == 1 and len(rest[0]) == 2 and 1 <= int(rest[0]) <= 12
     return match.group() if len(rest) != 1 or month else f"{first}\u2013{rest[0]}"
 
 
