@@ -94,9 +94,10 @@ def test_a_url_or_doi_prints_as_written_and_a_range_beside_it_takes_an_en_dash(t
     assert url in targets
 
 
-@example(["0-0", "0000-00"])  # month 00 is no month: a range
+@example(["0-0", "0000-00", "0000-0\u0661"])  # month 00 is no month: a range; other digits are not ranges
 @given(st.lists(st.one_of(
-    st.from_regex(r"\d{1,4}-\d{1,4}", fullmatch=True), st.from_regex(r"\d{4}-(0[1-9]|1[0-2])(-\d\d)?", fullmatch=True),
+    st.from_regex(r"[0-9]{1,4}-[0-9]{1,4}", fullmatch=True),
+    st.from_regex(r"[0-9]{4}-(0[1-9]|1[0-2])(-[0-9][0-9])?", fullmatch=True),
     st.from_regex(r"(https?://|doi:)[a-z0-9./-]{1,20}", fullmatch=True), st.text("ab-1 ", max_size=6)), max_size=6))
 def test_only_hyphens_between_numbers_change_and_never_in_a_date_url_or_doi(words: list[str]) -> None:
     from briefing.pdf.text import dashed
@@ -105,8 +106,8 @@ def test_only_hyphens_between_numbers_change_and_never_in_a_date_url_or_doi(word
     out = dashed(text)
     assert out.replace("\u2013", "-") == text  # nothing but a hyphen ever changes
     for word, printed in zip(text.split(" "), out.split(" "), strict=True):
-        literal = "/" in word or ":" in word or re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])(-\d\d)?", word)
+        literal = "/" in word or ":" in word or re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])(-[0-9][0-9])?", word)
         if literal:
             assert printed == word
-        elif re.fullmatch(r"\d+-\d+", word):
+        elif re.fullmatch(r"[0-9]+-[0-9]+", word):
             assert printed == word.replace("-", "\u2013")

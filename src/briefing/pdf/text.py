@@ -16,8 +16,8 @@ def clean(value: object) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-_WORD = re.compile(r"\S*\d-\d\S*")
-_RANGE = re.compile(r"\d+-\d+(?:-\d+)?")
+_WORD = re.compile(r"\S*[0-9]-[0-9]\S*")
+_RANGE = re.compile(r"[0-9]+-[0-9]+(?:-[0-9]+)?")  # (digits 0-9 only: what a year and month are written in)
 LITERAL_KEYS = frozenset({"id", "url"})  # a label and a link target: used as they are
 LITERAL_NODES = frozenset({"code", "pre"})  # code is printed as written
 
