@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLE
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
@@ -92,6 +93,18 @@ def test_a_url_or_doi_prints_as_written_and_a_range_beside_it_takes_an_en_dash(t
     targets = [str(a.get_object()["/A"].get("/URI")) for page in pdf.reader.pages for a in page.get("/Annots") or []
                if "/A" in a.get_object()]
     assert url in targets
+
+
+@pytest.mark.parametrize(("written", "printed"), [
+    ("pp. 101-103", "pp. 101\u2013103"), ("pp. 101-103:", "pp. 101\u2013103:"), ("(2024-2025)", "(2024\u20132025)"),
+    ("2025-08-25", "2025-08-25"), ("2023-12", "2023-12"), ("NIST SP 800-53", "NIST SP 800-53"),
+    ("GAO-24-106291", "GAO-24-106291"), ("ISSN 0028-0836", "ISSN 0028-0836"), ("ISO 8601-1", "ISO 8601-1"),
+    ("ISBN 978-3-16-148410-0", "ISBN 978-3-16-148410-0"), ("10:30-11:00", "10:30-11:00"),
+])
+def test_a_range_takes_an_en_dash_and_an_identifier_keeps_its_hyphens(written: str, printed: str) -> None:
+    from briefing.pdf.text import dashed
+
+    assert dashed(written) == printed
 
 
 @example(["0-0", "0000-00", "0000-0\u0661"])  # month 00 is no month: a range; other digits are not ranges

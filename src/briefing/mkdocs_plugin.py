@@ -36,7 +36,7 @@ from .sanitise import clean_html
 from .site import mkdocs_config, pagebuild, pagecache, partials
 from .site.context import SiteInput
 from .site.pagecache import PageCache
-from .site.pages import Site, SitePage, generate, unstash_html
+from .site.pages import Site, SitePage, generate
 from .site.render import SitePaths, html_path
 
 log = logging.getLogger("mkdocs.plugins.briefing")
@@ -295,7 +295,10 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             return html  # a page of the project's own (section mode): not ours to change
         if self.config.mode == "section":
             html = clean_html(html)  # what briefing.site.mdext does for a whole site
-        return unstash_html(html, generated.html_blocks)
+        try:
+            return generated.unstash(html)
+        except BriefingError as exc:
+            raise PluginError(str(exc)) from exc
 
     def on_post_page(self, output: str, *, page, config) -> str:
         """MkDocs is about to write the page in place: a file it shares with the page cache (a kept page, or a

@@ -16,25 +16,35 @@ def clean(value: object) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-_WORD = re.compile(r"\S*[0-9]-[0-9]\S*")
-_RANGE = re.compile(r"[0-9]+-[0-9]+(?:-[0-9]+)?")  # (digits 0-9 only: what a year and month are written in)
+_PIECE = re.compile(r"\S+|\s+")
+# A word that is a range of numbers and nothing else, between brackets, quotation marks or punctuation.
+_RANGE = re.compile(r"([(\[\"'\u201c\u2018]*)([0-9]+)-([0-9]+)(-[0-9]+)?([)\]\"'\u201d\u2019.,;:!?]*)")
+# After these, digits joined by a hyphen are an identifier ('ISO 8601-1', 'NIST SP 800-53'), not a range.
+IDENTIFIER_CUES = frozenset({"isbn", "issn", "iso", "iec", "en", "rfc", "sp", "no.", "nr.", "doc.", "ref."})
 LITERAL_KEYS = frozenset({"id", "url"})  # a label and a link target: used as they are
 LITERAL_NODES = frozenset({"code", "pre"})  # code is printed as written
 
 
-def _range(match: re.Match[str]) -> str:
-    first, *rest = match.group().split("-")
-    month = len(first) == 4 and len(rest) == 1 and len(rest[0]) == 2 and 1 <= int(rest[0]) <= 12
-    return match.group() if len(rest) != 1 or month else f"{first}\u2013{rest[0]}"
-
-
 def dashed(text: str) -> str:
-    """A range of numbers set with an en dash ('pp. 3-4', '2024-2025'). An ISO date (2025-08-25, 2023-12) keeps its
-    hyphens, and so does every word with a '/' or ':' (a URL, a DOI): a reader must be able to type it as printed."""
+    """A range of numbers set with an en dash ('pp. 3-4', '(2024-2025)'). Only a word that is a range and nothing
+    else: an ISO date (2025-08-25, 2023-12), an identifier ('GAO-24-106291', 'ISBN 978-3-16-148410-0',
+    'ISSN 0028-0836', 'SP 800-53'), a URL or a DOI keeps its hyphens, so that a reader can type it as printed."""
     if "-" not in text:
         return text
-    return _WORD.sub(lambda w: w.group() if "/" in w.group() or ":" in w.group() else _RANGE.sub(_range, w.group()),
-                     text)
+    out: list[str] = []
+    previous = ""
+    for piece in _PIECE.findall(text):
+        word = piece
+        if not piece.isspace():
+            found = _RANGE.fullmatch(piece)
+            if found and previous.lower() not in IDENTIFIER_CUES:
+                opening, first, second, third, closing = found.groups()
+                month = len(first) == 4 and len(second) == 2 and 1 <= int(second) <= 12
+                if not third and not month:
+                    word = f"{opening}{first}\u2013{second}{closing}"
+            previous = piece
+        out.append(word)
+    return "".join(out)
 
 
 def typeset(value: Any) -> Any:

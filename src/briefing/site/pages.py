@@ -7,6 +7,7 @@ references already linked (``linking``). The pages and their navigation are a co
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections import Counter, defaultdict
@@ -40,34 +41,61 @@ class SitePage:
     html_blocks: list[str] = field(default_factory=list)
     search: str = ""  # HTML that stands for the page in the search index ("": the page itself)
     record: bool = True  # made from records alone (no analysts' prose): its search entries may be shortened
+    stash_tag: str = ""  # in the names of its blocks' placeholders (``stash_html``)
 
     @property
     def markdown(self) -> str:
         """The complete Markdown, raw HTML blocks in place: what any engine can render."""
+        return self._restore(PLACEHOLDER, self.text)
+
+    def unstash(self, html: str) -> str:
+        """The page's HTML with its raw HTML blocks back in place of their placeholders' paragraphs."""
+        return self._restore(STASH, html)
+
+    def _restore(self, pattern: re.Pattern[str], text: str) -> str:
+        """Each placeholder of this page replaced by its block. Every block must be found once: a block lost (a
+        placeholder swallowed by something else on the page) fails the build rather than publish the page
+        without it. A placeholder with another tag is text someone wrote, and stays as it is."""
         if not self.html_blocks:
-            return self.text
-        return PLACEHOLDER.sub(lambda m: self.html_blocks[int(m.group(1))], self.text)
+            return text
+        found: list[int] = []
+
+        def put(match: re.Match[str]) -> str:
+            if match[1] != self.stash_tag or int(match[2]) >= len(self.html_blocks):
+                return match[0]
+            found.append(int(match[2]))
+            return self.html_blocks[int(match[2])]
+
+        text = pattern.sub(put, text)
+        if sorted(found) != list(range(len(self.html_blocks))):
+            raise BuildError(f"docs/{self.path}: part of the page was lost when it was converted (an HTML block "
+                             "left open in its Markdown?); close the block")
+        return text
 
 
 STASH_MARK = "BRIEFINGHTMLBLOCK"
-STASH = re.compile(rf"<p>{STASH_MARK}(\d+)X</p>")
-PLACEHOLDER = re.compile(rf"^{STASH_MARK}(\d+)X$", re.M)
+STASH = re.compile(rf"<p>{STASH_MARK}([0-9a-f]{{20}})N(\d+)X</p>")
+PLACEHOLDER = re.compile(rf"^{STASH_MARK}([0-9a-f]{{20}})N(\d+)X$", re.M)
 PROSE_MARK = Markup("BRIEFINGPROSEHERE")  # where a template places the analyst's prose (``stash_html``)
-# A line that can start a raw HTML block in Python-Markdown: a block-level tag, a comment or a declaration. (Inline
-# tags at the start of a line, as a wrapped citation or claim link, stay inside their paragraph.)
-RAW_LINE = re.compile(rf"^ {{0,3}}<(?:[!?]|/?(?:{'|'.join(BLOCK_LEVEL_ELEMENTS)})[\s/>])", re.M | re.I)
+# A line that can start a raw HTML block in Python-Markdown: a block-level tag, a comment or a declaration after at
+# most three characters of white space (any that str.strip removes, as Python-Markdown asks). Inline tags at the
+# start of a line, as a wrapped citation or claim link, stay inside their paragraph.
+RAW_LINE = re.compile(rf"^[^\S\n]{{0,3}}<(?:[!?]|/?(?:{'|'.join(BLOCK_LEVEL_ELEMENTS)})[\s/>])", re.M | re.I)
 
 
-def stash_html(text: str, prose: str | None = None) -> tuple[str, list[str]]:
-    """Put each raw HTML block of generated Markdown aside, leaving a one-word placeholder paragraph.
+def stash_html(text: str, prose: str | None = None) -> tuple[str, list[str], str]:
+    """Put each raw HTML block of generated Markdown aside, leaving a one-word placeholder paragraph; the text,
+    the blocks and the tag in the placeholders' names (``SitePage.unstash`` puts them back).
 
     Python-Markdown re-parses raw HTML character by character; the record pages are mostly HTML, so this
     halves their conversion time. Headings stay Markdown, so the table of contents is unchanged. The blocks come
     from our templates and are blank-line separated. ``prose``: an analyst's Markdown, put in place of the
     template's ``PROSE_MARK`` paragraph and never put aside; a prose with raw HTML of its own (a block left open
-    would run on into ours) or with the placeholder's word leaves every block in place.
+    would run on into ours) leaves every block in place. The tag is a digest of the page's text, prose included,
+    so no text of the corpus can name a placeholder of its own page.
     """
-    keep = prose is not None and (RAW_LINE.search(prose) is not None or STASH_MARK in prose)
+    tag = hashlib.sha256(f"{text}\0{prose}".encode()).hexdigest()[:20]
+    keep = prose is not None and RAW_LINE.search(prose) is not None
     blocks: list[str] = []
     head, sep, body = text.partition("\n---\n")
     parts = body.split("\n\n")
@@ -75,15 +103,11 @@ def stash_html(text: str, prose: str | None = None) -> tuple[str, list[str]]:
         if prose is not None and part.strip() == PROSE_MARK:
             parts[i], prose = part.replace(PROSE_MARK, prose), None
         elif not keep and part.lstrip().startswith("<"):
-            parts[i] = f"{STASH_MARK}{len(blocks)}X"
+            parts[i] = f"{STASH_MARK}{tag}N{len(blocks)}X"
             blocks.append(part)
     if prose is not None:  # the template gave the prose no paragraph of its own: nothing is put aside
-        return text.replace(PROSE_MARK, prose), []
-    return head + sep + "\n\n".join(parts), blocks
-
-
-def unstash_html(html: str, blocks: list[str]) -> str:
-    return STASH.sub(lambda m: blocks[int(m.group(1))], html) if blocks else html
+        return text.replace(PROSE_MARK, prose), [], tag
+    return head + sep + "\n\n".join(parts), blocks, tag
 
 
 def claim_search(claim: Claim, theme: str) -> str:
@@ -215,8 +239,8 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
         written = None if prose is None else prose.markdown(links)
         if written is not None:
             ctx["prose"] = PROSE_MARK if written else written
-        text, blocks = stash_html(render(template, path, paths, links=links, **common, **ctx), written or None)
-        site.pages[path] = SitePage(path, text, in_nav, blocks, search, record=prose is None)
+        text, blocks, tag = stash_html(render(template, path, paths, links=links, **common, **ctx), written or None)
+        site.pages[path] = SitePage(path, text, in_nav, blocks, search, record=prose is None, stash_tag=tag)
 
     page = paths.page
     theme_docs = set(themes.values())
