@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLE
 from pdf_helpers import VERSION, Pdf, load_corpus, make_corpus, struct_pages, words, write
 
@@ -57,20 +58,32 @@ def test_claim_statements_in_the_evidence_tables_are_set_flush_left(shipped_pdfs
         assert checked > 10, pid
 
 
-def test_a_contents_long_enough_to_end_its_page_fills_over_40_percent_of_it(tmp_path: Path) -> None:
-    """The template ends the contents' page when it has 20 entries or more, without asking where the contents
-    ends (so Typst lays the pack out once less). That is the page the position rule would break anyway only if
-    20 entries of the shortest title fill more than 40 % of it; and fewer entries leave the first section on it."""
+@pytest.mark.parametrize(("entries", "title", "first_section_page"), [
+    (12, "X", 2),  # a short contents: the first section follows on its page
+    (20, "X", 3),  # a break that the position rule would make too: over 40 % of the page is filled
+    (44, "A title of sixty characters, as a long recommendation's is.", 3),  # still one page
+    (52, "X", 3),  # a second page of contents: the first section follows on it, no forced break
+    (40, "A title long enough to take two lines in the contents of a pack, as the titles of some discussion pages "
+         "written by analysts who like to say everything in a heading do.", 3),
+])
+def test_a_contents_ends_its_page_by_itself_only_where_the_position_rule_would(
+        tmp_path: Path, entries: int, title: str, first_section_page: int) -> None:
+    """The template ends the contents' page when it has 20 entries or more and surely fits on one page, without
+    asking where the contents ends (so Typst lays the pack out once less). Where it does, the page is over 40 %
+    full, as the position rule asks; where the contents runs onto a second page, the first section follows on it
+    (a break there would leave a page ending near its top)."""
     corpus = load_corpus(make_corpus(tmp_path / "corpus", EXAMPLE))
     pack = corpus.packs["full"]
     data = assemble(at_ceiling(corpus, pack.ceiling), pack, VERSION, None)
     discussion = next(s for s in data["sections"] if s["kind"] == "discussion")
     others = len(data["sections"]) + sum(len(s["items"]) for s in data["sections"] if s["kind"] == "recommendations")
-    for entries, first_section_page in ((20, 3), (12, 2)):
-        discussion["pages"] = [{"title": "X", "summary": "", "nodes": []} for _ in range(entries - others)]
-        pdf = write(tmp_path / f"{entries}.pdf", compile_pdf(data, VERSION.epoch).pdf)
-        height = float(pdf.reader.pages[0].mediabox.height)
-        assert "Key judgments" in pdf.pages[first_section_page - 1].split("Contents", 1)[-1], entries
-        if entries == 20:
-            body = [w for w in words(pdf.path, 2) if PAGE_MARGIN < w[1] < height - PAGE_MARGIN]
-            assert max(w[3] for w in body) > PAGE_MARGIN + 0.4 * (height - 2 * PAGE_MARGIN)
+    discussion["pages"] = [{"title": title, "summary": "", "nodes": []} for _ in range(entries - others)]
+    pdf = write(tmp_path / f"{entries}.pdf", compile_pdf(data, VERSION.epoch).pdf)
+    height = float(pdf.reader.pages[0].mediabox.height)
+    headings = [i + 1 for i, text in enumerate(pdf.pages) if "1 Key judgments" in map(str.strip, text.splitlines())]
+    assert headings == [first_section_page], entries
+    spilled = ". . ." in pdf.pages[2]  # the contents runs onto page 3, and the first section follows it there
+    assert spilled == (entries > 44 or len(title) > 75), entries
+    last = first_section_page - 1  # the page before the first section ends below 40 % of its height
+    body = [w for w in words(pdf.path, last) if PAGE_MARGIN < w[1] < height - PAGE_MARGIN]
+    assert last == 1 or max(w[3] for w in body) > PAGE_MARGIN + 0.4 * (height - 2 * PAGE_MARGIN)
