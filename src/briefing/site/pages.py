@@ -113,9 +113,10 @@ def stash_html(text: str, prose: str | None = None) -> tuple[str, list[str], str
 def claim_search(claim: Claim, theme: str) -> str:
     """What search finds of a claim page: its statement as the title, then its status, theme and tags. The page's
     tables (evidence, related records, history) repeat other pages: indexing them cost a third of a large site's
-    build and made the index too big to load."""
-    facts = [f"{claim.status.capitalize()}: {STATUSES.get(claim.status, '')}".rstrip(": "),
-             f"Theme: {theme}" if theme else "", f"Tags: {', '.join(claim.tags)}" if claim.tags else ""]
+    build and made the index too big to load. The status is its word alone: its meaning, the same for every claim
+    of that status, would make each of them an answer to a search for 'official' or 'independent'."""
+    facts = [claim.status.capitalize(), f"Theme: {theme}" if theme else "",
+             f"Tags: {', '.join(claim.tags)}" if claim.tags else ""]
     summary = ". ".join(f for f in facts if f)
     return f"<h1>{html.escape(claim.statement)}</h1>\n<p>{html.escape(summary)}.</p>"
 
