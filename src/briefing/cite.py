@@ -302,7 +302,7 @@ def _patch_citeproc_walk() -> None:
     always the same object) and a cs:choose tests its branches without exceptions (one of type and variable tests
     keeps its branch by the reference's shape: its type and set of variables); a macro's output that read no value
     of the reference is reused by every reference of the same shape, and a source's later notes reuse the macros'
-    outputs they share; cs:text, cs:group and a cs:choose's branch render with a frame less each; a missing variable
+    outputs they share; cs:text and cs:group render with a frame less each; a missing variable
     raises VariableError without citeproc-py's lookups. Same output, byte for byte
     (tests/test_cite_stand_in.py and tests/test_cite_memo.py compare it with citeproc-py's own, without this
     function); written for citeproc-py 0.11.1, the version constraints.txt pins. The locators written for Styler's
@@ -477,22 +477,8 @@ def _patch_citeproc_walk() -> None:
                 branch = branches[shape] = next((child for child in child_elements(self)
                                                  if not isinstance(child, if_cls) or holds(child, item, context)),
                                                 None)
-            if branch is None:
-                return None
-            output = []
-            for child, choose in kid_lists.get(branch) or kids_of(branch):  # (render_children, inlined: a frame less)
-                try:
-                    if choose:
-                        text = child.render(item, context=context, delimiter=delimiter, **kwargs)
-                    else:
-                        text = child.render(item, context=context, **kwargs)
-                    if text is not None:
-                        output.append(text)
-                except variable_error:
-                    pass
-            if output:
-                return join(output, delimiter)
-            return None
+            return None if branch is None else render_children(branch, item, context=context, delimiter=delimiter,
+                                                               **kwargs)
         for child in child_elements(self):
             if isinstance(child, if_cls):
                 if holds(child, item, context):
@@ -695,7 +681,6 @@ def _patch_citeproc_walk() -> None:
                     variable_rendered = variable_rendered or calls
             except variable_error:
                 pass
-        output = [text for text in output if text is not None]
         if output and (not variable_called or variable_rendered):
             return self.markup(self.join(output))
         raise variable_error
