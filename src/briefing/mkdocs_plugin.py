@@ -35,6 +35,7 @@ from .errors import BriefingError
 from .sanitise import clean_html
 from .site import mkdocs_config, pagebuild, pagecache, partials
 from .site.context import SiteInput
+from .site.memo import PageMemo
 from .site.pagecache import PageCache
 from .site.pages import Site, SitePage, generate
 from .site.render import SitePaths, html_path
@@ -42,6 +43,9 @@ from .site.render import SitePaths, html_path
 log = logging.getLogger("mkdocs.plugins.briefing")
 
 MODES = ("section", "site")
+# The record pages of the last generation of each corpus (by root) in this process: ``mkdocs serve`` makes a new
+# plugin for each build of the site, and reuses the pages an edit left unchanged (``site.memo``).
+_MEMOS: dict[Path, PageMemo] = {}
 # Blocks of the generated pages that search leaves out anyway (data-search-exclude), such as a source's "cited by"
 # list, taken out before Material's search plugin parses the page (it parses the whole page, however large). The
 # templates mark them with data-search-skip too, on a <div> holding no other <div> (the sanitiser may have written
@@ -93,7 +97,8 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
                     os.environ["SOURCE_DATE_EPOCH"] = str(self.input.version.epoch)
             docs = self.input.corpus.config.root / "docs"
             shared = Path(config.docs_dir).resolve() == docs.resolve()
-            self.site = generate(self.input, SitePaths("" if whole else self._section_dir(), shared))
+            memo = _MEMOS.setdefault(self.root, PageMemo()) if _serving(config) else None
+            self.site = generate(self.input, SitePaths("" if whole else self._section_dir(), shared), memo)
         except BriefingError as exc:
             raise PluginError(str(exc)) from exc
         self.own_nav = None if whole else config.nav

@@ -26,6 +26,7 @@ from ..vocab import STATUSES, marking_rank
 from . import charts
 from .context import Index, SiteInput, highest, slug
 from .linking import PageLinks
+from .memo import PageMemo
 from .render import WHOLE_SITE, SitePaths, render
 
 LEADING_H1 = re.compile(r"\A\s*# [^\n]*\n?")
@@ -210,13 +211,14 @@ def source_groups(sources: list[Source], cited_by: dict) -> list[tuple[str, str,
     return [(gid, title, found[gid]) for gid, title, _ in groups if found[gid]]
 
 
-def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
+def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE, memo: PageMemo | None = None) -> Site:
     """Every page of the site, and the navigation (one entry per index, never one per claim).
 
     Pages are named by their place in a whole site and written where ``paths`` puts them (``SitePaths``): the
     keys of ``Site.pages`` and the paths in ``Site.nav`` are docs paths as written. As a section of another
     project, the analysts' pages in its own docs folder are not listed in the section's navigation (the project
-    places them), except those in the section's folder.
+    places them), except those in the section's folder. ``memo``: record pages of the last generation, reused
+    where nothing they read has changed (``mkdocs serve``), and this generation's kept in it.
     """
     c = data.corpus
     floor = min(c.config.default_marking, data.ceiling, key=marking_rank)
@@ -228,20 +230,33 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
     index = Index(data, page_of_doc)
     site = Site(paths=paths)
     shown: dict[str, tuple[str, str]] = {}  # each cited source's label and reference, made once for every page
-    common = {"corpus": c, "facts": index.facts, "claims_by_entity": index.claims_by_entity, "version": data.version,
-                  "ceiling": data.ceiling}
+    shared: dict[str, object] = {"corpus": c, "facts": index.facts, "claims_by_entity": index.claims_by_entity,
+                                 "version": data.version}
+    kept = memo.generation(shared) if memo is not None else None
 
     def add(path: str, template: str, in_nav: bool = True, prose: Prose | None = None, search: str = "",
             **ctx: object) -> None:
-        """A page at docs path ``path`` (already placed by ``paths``)."""
+        """A page at docs path ``path`` (already placed by ``paths``); a record page outside the navigation is
+        reused from ``memo`` when nothing it read has changed."""
         if path in site.pages:
             raise BuildError(f"docs/{path} is a page the site generates; rename it")
-        links = PageLinks(c, path, paths, shown)
+        key, view, reads = None, shared, None
+        if kept is not None and not in_nav and prose is None:
+            key = kept.digest((template, path, paths, data.ceiling, c.config, search, sorted(ctx.items())))
+            found = kept.reuse(path, key)
+            if found is not None:
+                site.pages[path] = SitePage(path, found[0], in_nav, found[1], search, stash_tag=found[2])
+                return
+            reads, view = kept.view()
+        links = PageLinks(view["corpus"], path, paths, shown)  # type: ignore[arg-type]
         written = None if prose is None else prose.markdown(links)
         if written is not None:
             ctx["prose"] = PROSE_MARK if written else written
-        text, blocks, tag = stash_html(render(template, path, paths, links=links, **common, **ctx), written or None)
+        text, blocks, tag = stash_html(render(template, path, paths, links=links, ceiling=data.ceiling, **view, **ctx),
+                                       written or None)
         site.pages[path] = SitePage(path, text, in_nav, blocks, search, record=prose is None, stash_tag=tag)
+        if key is not None and kept is not None and reads is not None:
+            kept.keep(path, key, reads, (text, blocks, tag))
 
     page = paths.page
     theme_docs = set(themes.values())
@@ -339,6 +354,8 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE) -> Site:
 
     downloads_page(data.wait is None)  # the last page, built last: packs may render until then (SiteInput.wait)
     site.downloads_page = downloads_page
+    if kept is not None:
+        kept.close()
     site.nav = [
         {"Overview" if paths.section else "Home": page("index.md")},
         {"Evidence dashboard": page("claims/index.md")},

@@ -1,0 +1,191 @@
+"""Generated record pages kept from one generation of the site to the next in one process (``mkdocs serve``).
+
+A claim or entity page is rendered from its own arguments (the claim, its facts, events, history …) and from
+whatever its template and links look up in the corpus and the site's look-ups. Those look-ups go through a view
+(``Reads``) that notes each record read, by name and key, or a whole table when the page goes through all of it. The
+page is kept with a digest of its arguments and of every record it read. The next generation reuses it when its
+arguments and each of those records have the same digest again, and renders it otherwise.
+
+A digest is of the value's ``repr``: every field of a record (dataclasses), nested. A value whose ``repr`` does not
+show its content (an object's address) never matches, so its page is rendered again. What a page reads that is not
+a record (the templates, the package's code, the vocabularies) does not change within a process; the corpus's
+settings and the page's place (template, path, site paths, ceiling) are in every key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Digest = bytes | None
+WHOLE = "\0whole"  # the key of a read that went through a whole table
+MISSING = object()
+
+
+def digest(value: object) -> Digest:
+    """A digest of a value's repr; None (never equal to a kept digest) where the repr shows an object's address."""
+    text = repr(value)
+    if " at 0x" in text:
+        return None
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+class Digests:
+    """Digests of the values of one generation, each record (dataclass instance) digested once however many pages
+    hold it: a list of records is digested from its records' digests."""
+
+    def __init__(self) -> None:
+        self._records: dict[int, tuple[object, Digest]] = {}  # id -> (the record, kept alive; its digest)
+
+    def __call__(self, value: object) -> Digest:
+        text = self._text(value)
+        return None if " at 0x" in text else hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+    def _text(self, value: object) -> str:
+        """The value's repr, with each record's replaced by a digest of it."""
+        kind = type(value)
+        if kind is str or kind is int or value is None:
+            return repr(value)
+        if kind is list or kind is tuple:
+            return f"{kind.__name__}({','.join(map(self._text, value))})"  # type: ignore[call-overload]
+        if isinstance(value, dict):
+            return f"dict({','.join(f'{self._text(k)}:{self._text(v)}' for k, v in value.items())})"
+        if hasattr(kind, "__dataclass_fields__"):
+            found = self._records.get(id(value))
+            if found is None:
+                found = self._records[id(value)] = (value, digest(value))
+            return " at 0x" if found[1] is None else found[1].hex()
+        return repr(value)
+
+
+def _value(table: Mapping[str, Any], key: str) -> object:
+    """A table's value at key as a page reads it (an empty default of a defaultdict, never put into it)."""
+    if key == WHOLE:
+        return list(table.items())
+    if key in table:
+        return table[key]
+    factory: Callable[[], object] | None = getattr(table, "default_factory", None)
+    return factory() if factory is not None else MISSING
+
+
+class Reads:
+    """What one page read: (table name, key) pairs."""
+
+    def __init__(self) -> None:
+        self.keys: set[tuple[str, str]] = set()
+
+
+class TrackedTable(Mapping[str, Any]):
+    """A table (dict) whose reads are noted: a key looked up, or the whole table when gone through."""
+
+    __slots__ = ("_name", "_reads", "_table")
+
+    def __init__(self, name: str, table: Mapping[str, Any], reads: Reads):
+        self._name, self._table, self._reads = name, table, reads
+
+    def __getitem__(self, key: str) -> Any:
+        self._reads.keys.add((self._name, key))
+        found = _value(self._table, key)
+        if found is MISSING:
+            raise KeyError(key)
+        return found
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._reads.keys.add((self._name, key))
+        found = _value(self._table, key)
+        return default if found is MISSING else found
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        self._reads.keys.add((self._name, key))
+        return key in self._table
+
+    def __iter__(self) -> Iterator[str]:
+        self._reads.keys.add((self._name, WHOLE))
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        self._reads.keys.add((self._name, WHOLE))
+        return len(self._table)
+
+
+class TrackedRecord:
+    """An object whose attributes are noted as read: its tables (dicts) key by key, anything else whole."""
+
+    def __init__(self, name: str, value: object, reads: Reads):
+        self._name, self._value, self._reads = name, value, reads
+
+    def __getattr__(self, attr: str) -> Any:
+        found = getattr(self._value, attr)
+        if isinstance(found, dict):
+            return TrackedTable(f"{self._name}.{attr}", found, self._reads)
+        self._reads.keys.add((self._name, attr))
+        return found
+
+
+@dataclass
+class Kept:
+    key: Digest  # of the page's template, place and arguments
+    reads: tuple[tuple[str, str, Digest], ...]
+    page: tuple[str, list[str], str]  # text, raw HTML blocks, stash tag (``pages.stash_html``)
+
+
+@dataclass
+class PageMemo:
+    """Record pages kept from the last generation, by docs path."""
+
+    kept: dict[str, Kept] = field(default_factory=dict)
+
+    def generation(self, shared: dict[str, object]) -> Generation:
+        """A new generation of the site, whose pages read ``shared`` (name -> corpus, look-ups …)."""
+        return Generation(self, shared)
+
+
+class Generation:
+    """One generation of the site: pages reused or rendered, and kept for the next."""
+
+    def __init__(self, memo: PageMemo, shared: dict[str, object]):
+        self.memo, self.shared = memo, shared
+        self.kept: dict[str, Kept] = {}
+        self._digests: dict[tuple[str, str], Digest] = {}
+        self.digest = Digests()
+        self.reused = 0
+
+    def _current(self, name: str, key: str) -> Digest:
+        """The digest, in this generation's data, of what a page read as (name, key)."""
+        found = self._digests.get((name, key), MISSING)
+        if found is MISSING:
+            owner, _, attr = name.partition(".")
+            value = self.shared[owner]
+            if attr:
+                value = getattr(value, attr)
+            value = _value(value, key) if isinstance(value, dict) else getattr(value, key)
+            found = self._digests[(name, key)] = self.digest(value)
+        return found  # type: ignore[return-value]
+
+    def reuse(self, path: str, key: Digest) -> tuple[str, list[str], str] | None:
+        """The kept page at path when its key and everything it read are unchanged."""
+        kept = self.memo.kept.get(path)
+        if kept is None or key is None or kept.key != key or any(
+                was is None or self._current(name, k) != was for name, k, was in kept.reads):
+            return None
+        self.kept[path] = kept
+        self.reused += 1
+        return kept.page
+
+    def view(self) -> tuple[Reads, dict[str, object]]:
+        """The shared values as one page reads them, and its reads."""
+        reads = Reads()
+        return reads, {name: TrackedTable(name, value, reads) if isinstance(value, dict) else
+                       TrackedRecord(name, value, reads) for name, value in self.shared.items()}
+
+    def keep(self, path: str, key: Digest, reads: Reads, page: tuple[str, list[str], str]) -> None:
+        if key is not None:
+            self.kept[path] = Kept(key, tuple((n, k, self._current(n, k)) for n, k in sorted(reads.keys)), page)
+
+    def close(self) -> None:
+        """The pages of this generation become the memo's (pages no longer generated are dropped)."""
+        self.memo.kept = self.kept

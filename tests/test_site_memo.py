@@ -1,0 +1,182 @@
+"""Record pages kept from one generation of the site to the next (``mkdocs serve``, ``site.memo``): after any edit,
+every page is what a fresh generation makes, and the pages the edit did not touch are not rendered again."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import replace
+from pathlib import Path
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from briefing.changes import HistoryEntry
+from briefing.marking import at_ceiling
+from briefing.model import Corpus
+from briefing.site.context import SiteInput
+from briefing.site.memo import PageMemo
+from briefing.site.pages import Site, generate
+from briefing.versioning import VersionInfo
+from briefing.vocab import STATUSES
+
+VERSION = VersionInfo("v1.0", "a" * 40, 1728043200, False, None)
+WORDS = st.text(alphabet=st.sampled_from("abc <&>*_[]#\"'é0-9"), min_size=1, max_size=12)
+
+
+def pages(site: Site) -> dict[str, tuple]:
+    return {p: (s.text, s.html_blocks, s.search, s.in_nav, s.record, s.stash_tag) for p, s in site.pages.items()}
+
+
+def changed(corpus: Corpus, table: str, n: int, **fields: object) -> Corpus:
+    """The corpus with the n-th record (by id) of a table changed."""
+    records = getattr(corpus, table)
+    key = sorted(records)[n % len(records)]
+    return corpus.copy(**{table: {**records, key: replace(records[key], **fields)}})
+
+
+def nth(corpus: Corpus, table: str, n: int) -> str:
+    return sorted(getattr(corpus, table))[n % len(getattr(corpus, table))]
+
+
+@st.composite
+def edits(draw: st.DrawFn, corpus: Corpus) -> tuple[Corpus, dict[str, list[HistoryEntry]]]:
+    """The corpus after one to three edits of any kind of record a page shows, and a claim history."""
+    history: dict[str, list[HistoryEntry]] = {}
+    for _ in range(draw(st.integers(1, 3))):
+        n, other, words = draw(st.integers(0, 999)), draw(st.integers(0, 999)), draw(WORDS)
+        kind = draw(st.sampled_from(["statement", "status", "evidence", "superseded", "claim entity", "claim theme",
+                                     "source title", "source grade", "entity name", "event", "figure", "judgment",
+                                     "theme", "config", "history"]))
+        claim = corpus.claims[nth(corpus, "claims", n)]
+        if kind == "statement":
+            corpus = changed(corpus, "claims", n, statement=words)
+        elif kind == "status":
+            corpus = changed(corpus, "claims", n, status=draw(st.sampled_from(sorted(STATUSES))))
+        elif kind == "evidence":
+            corpus = changed(corpus, "claims", n, evidence=claim.evidence[:-1])
+        elif kind == "superseded":
+            corpus = changed(corpus, "claims", n, superseded_by=nth(corpus, "claims", other))
+        elif kind == "claim entity":
+            corpus = changed(corpus, "claims", n, entities=[*claim.entities, nth(corpus, "entities", other)])
+        elif kind == "claim theme":
+            corpus = changed(corpus, "claims", n, theme=nth(corpus, "themes", other))
+        elif kind == "source title":
+            source = corpus.sources[nth(corpus, "sources", n)]
+            corpus = changed(corpus, "sources", n, fields={**source.fields, "title": words})
+        elif kind == "source grade":
+            corpus = changed(corpus, "sources", n, reliability=draw(st.sampled_from("ABCDEF")))
+        elif kind == "entity name":
+            corpus = changed(corpus, "entities", n, name=words)
+        elif kind == "event":
+            corpus = changed(corpus, "events", n, title=words, claims=[claim.id])
+        elif kind == "figure":
+            corpus = changed(corpus, "figures", n, label=words, claims=[claim.id])
+        elif kind == "judgment":
+            corpus = changed(corpus, "judgments", n, text=words, claims=[claim.id])
+        elif kind == "theme":
+            corpus = changed(corpus, "themes", n, title=words)
+        elif kind == "config":
+            corpus = corpus.copy(config=replace(corpus.config, title=words))
+        else:
+            history[claim.id] = [HistoryEntry("2024-01-02", "reported", words)]
+    return corpus, history
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_after_any_edit_every_page_is_what_a_fresh_generation_makes(shipped_corpus: Corpus, data) -> None:
+    corpus = at_ceiling(shipped_corpus, "TLP:CLEAR")
+    memo = PageMemo()
+    generate(SiteInput(corpus, "TLP:CLEAR", VERSION), memo=memo)
+    edited, history = data.draw(edits(corpus))
+    after = SiteInput(edited, "TLP:CLEAR", VERSION, history=history)
+    assert pages(generate(after, memo=memo)) == pages(generate(after))
+
+
+def test_pages_an_edit_leaves_alone_are_reused_and_the_rest_rendered_again(shipped_corpus: Corpus) -> None:
+    corpus = at_ceiling(shipped_corpus, "TLP:CLEAR")
+    memo = PageMemo()
+    generate(SiteInput(corpus, "TLP:CLEAR", VERSION), memo=memo)
+    before = dict(memo.kept)
+    claims = [p for p in before if p.startswith("claims/")]
+    assert len(claims) == len(corpus.claims) and any(p.startswith("entities/") for p in before)
+    edited = changed(corpus, "claims", 0, statement="A statement edited for the test.")
+    target = f"claims/{nth(corpus, 'claims', 0)}.md"
+    site = generate(SiteInput(edited, "TLP:CLEAR", VERSION), memo=memo)
+    assert "A statement edited for the test." in site.pages[target].text
+    assert memo.kept[target] is not before[target]
+    # a page linking the edited claim (its statement shows on hover) is rendered again; most others are not
+    linking = {p for p, s in site.pages.items() if p in before and p != target
+               and f"claims/{nth(corpus, 'claims', 0)}.html" in s.text + "".join(s.html_blocks)}
+    assert all(memo.kept[p] is not before[p] for p in linking)
+    reused = [p for p in before if memo.kept[p] is before[p]]
+    assert len(reused) >= len(before) - len(linking) - 1 > 0
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_mkdocs_serve_shows_an_edit_on_every_page_that_shows_it(minimal: Path) -> None:
+    """As an analyst works: `mkdocs serve`, edit a claim, read the pages again; then compare with a fresh build."""
+    (minimal / "mkdocs.yml").write_text(yaml.safe_dump({
+        "site_name": "Test", "theme": {"name": "material", "font": False},
+        "plugins": [{"briefing": {"mode": "site"}}, "search", "offline"]}), "utf-8")
+    port = free_port()
+    env = {**os.environ, "BRIEFING_NO_CACHE": "1"}
+    log = minimal / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=minimal,
+                                  env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def built(count: int) -> None:
+        deadline = time.monotonic() + 120
+        while log.read_text("utf-8").count("Documentation built") < count:
+            assert server.poll() is None and time.monotonic() < deadline, log.read_text("utf-8")
+            time.sleep(0.1)
+
+    def read(path: str) -> str:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=30) as response:
+            return response.read().decode()
+
+    try:
+        built(1)
+        claim_file = sorted((minimal / "sources" / "claims").glob("*.yml"))[0]
+        text = claim_file.read_text("utf-8")
+        ident = re.search(r"^[ -]*id: (\S+)", text, re.M)  # the file's first claim, whose statement comes next
+        assert ident is not None
+        statement = re.search(r"statement: (.+)", text)
+        assert statement is not None
+        time.sleep(1.5)  # MkDocs polls for changes: an edit in the same second as the build might go unseen
+        claim_file.write_text(text.replace(statement[0], "statement: Served and edited.", 1), "utf-8")
+        built(2)
+        assert "Served and edited." in read(f"claims/{ident[1]}.html")
+        assert "Served and edited." in read("claims/index.html")
+        served = {p: read(p) for p in ("claims/index.html", f"claims/{ident[1]}.html")}
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait()
+    fresh = minimal / "fresh"
+    shutil.rmtree(minimal / "site", ignore_errors=True)
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(fresh)], cwd=minimal, env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    for path, html in served.items():
+        assert main_of(html) == main_of((fresh / path).read_text("utf-8")), path
+
+
+def main_of(html: str) -> str:
+    """A page's article, which serving leaves as built (it adds its live-reload script elsewhere)."""
+    found = re.search(r"<article.*?</article>", html, re.S)
+    assert found is not None
+    return found[0]
