@@ -3,6 +3,7 @@ every page is what a fresh generation makes, and the pages the edit did not touc
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ from briefing.model import Corpus
 from briefing.site.context import SiteInput
 from briefing.site.memo import PageMemo
 from briefing.site.pages import Site, generate
+from briefing.site.search import PREFIX, read_index
 from briefing.versioning import VersionInfo
 from briefing.vocab import STATUSES
 
@@ -139,9 +141,9 @@ def test_mkdocs_serve_shows_an_edit_on_every_page_that_shows_it(minimal: Path) -
         server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=minimal,
                                   env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
-    def built(count: int) -> None:
+    def logged(text: str) -> None:  # (not "Documentation built in …": MkDocs logs a message only once)
         deadline = time.monotonic() + 120
-        while log.read_text("utf-8").count("Documentation built") < count:
+        while text not in log.read_text("utf-8"):
             assert server.poll() is None and time.monotonic() < deadline, log.read_text("utf-8")
             time.sleep(0.1)
 
@@ -150,7 +152,7 @@ def test_mkdocs_serve_shows_an_edit_on_every_page_that_shows_it(minimal: Path) -
             return response.read().decode()
 
     try:
-        built(1)
+        logged("Serving on")
         claim_file = sorted((minimal / "sources" / "claims").glob("*.yml"))[0]
         text = claim_file.read_text("utf-8")
         ident = re.search(r"^[ -]*id: (\S+)", text, re.M)  # the file's first claim, whose statement comes next
@@ -159,10 +161,12 @@ def test_mkdocs_serve_shows_an_edit_on_every_page_that_shows_it(minimal: Path) -
         assert statement is not None
         time.sleep(1.5)  # MkDocs polls for changes: an edit in the same second as the build might go unseen
         claim_file.write_text(text.replace(statement[0], "statement: Served and edited.", 1), "utf-8")
-        built(2)
+        logged("Reloading browsers")
         assert "Served and edited." in read(f"claims/{ident[1]}.html")
         assert "Served and edited." in read("claims/index.html")
-        served = {p: read(p) for p in ("claims/index.html", f"claims/{ident[1]}.html")}
+        served = {p: read(p) for p in ("claims/index.html", f"claims/{ident[1]}.html", "sources.html",
+                                        "search/search_index.js")}
+        assert "Served and edited." in served["search/search_index.js"]  # the claim's entry, made again
     finally:
         os.killpg(server.pid, 15)
         server.wait()
@@ -171,6 +175,8 @@ def test_mkdocs_serve_shows_an_edit_on_every_page_that_shows_it(minimal: Path) -
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(fresh)], cwd=minimal, env=env,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+    index = served.pop("search/search_index.js")  # entries of pages an edit left alone: kept from the build before
+    assert json.loads(index.removeprefix(PREFIX)) == read_index(fresh)
     for path, html in served.items():
         assert main_of(html) == main_of((fresh / path).read_text("utf-8")), path
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 import os
 import posixpath
@@ -46,6 +47,10 @@ MODES = ("section", "site")
 # The record pages of the last generation of each corpus (by root) in this process: ``mkdocs serve`` makes a new
 # plugin for each build of the site, and reuses the pages an edit left unchanged (``site.memo``).
 _MEMOS: dict[Path, PageMemo] = {}
+# The search entries of the pages of the last build of each corpus served, by a digest of what the search plugin
+# reads of a page (its address, title, search settings and text for search).
+_SEARCH_ENTRIES: dict[Path | None, dict[bytes, list[dict]]] = {}
+_NONE = object()
 # Blocks of the generated pages that search leaves out anyway (data-search-exclude), such as a source's "cited by"
 # list, taken out before Material's search plugin parses the page (it parses the whole page, however large). The
 # templates mark them with data-search-skip too, on a <div> holding no other <div> (the sanitiser may have written
@@ -72,6 +77,8 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         self.root: Path | None = None
         self.own_nav: list | None = None  # section mode: the project's own navigation, when it declares one
         self._kept_content: str | None = None  # a page's HTML while the search plugin reads its stand-in
+        self._search_page: tuple[bytes, int, object, bool] | None = None  # serving: see _page_context_for_search
+        self._search_made: dict[bytes, list[dict]] = {}  # serving: the search entries of this build's pages
         self._files: Files | None = None
         self.cache: PageCache | None = None  # built pages kept between builds (``briefing.site.pagecache``)
         self._reused: dict[str, list[dict]] = {}  # page location -> search entries of a page MkDocs did not index
@@ -192,7 +199,9 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         (its search entries are put aside for ``on_post_build``); otherwise None, and the page is built."""
         if self.cache is None or page.in_nav or not page.record:
             return None
-        key = PageCache.page_key(page.path, page.text, *page.html_blocks, page.search)
+        if not page.cache_key:
+            page.cache_key = PageCache.page_key(page.path, page.text, *page.html_blocks, page.search)
+        key = page.cache_key
         found = self.cache.get(key)
         if found is None:
             self._to_keep[html_path(page.path)] = key
@@ -251,18 +260,37 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
 
     @event_priority(100)  # before Material's search plugin reads the page
     def _page_context_for_search(self, context, *, page, config, nav):
-        """A page with a search stand-in (a claim) is read by the search plugin as that stand-in."""
+        """A page with a search stand-in (a claim) is read by the search plugin as that stand-in. Serving, a page
+        whose text for search is what it was in the last build gets that build's entries, and is not read."""
         generated = self.site.pages.get(page.file.src_uri) if self.site is not None else None
         if generated is not None and generated.search:
             self._kept_content, page.content = page.content, generated.search
         elif generated is not None and page.content and SEARCH_SKIP.search(page.content):
             self._kept_content, page.content = page.content, SEARCH_SKIP.sub("", page.content)
+        entries = _search_entries(config) if generated is not None and _serving(config) else None
+        if entries is not None:
+            key = hashlib.blake2b("\0".join([page.url, page.title or "", repr(page.meta.get("search")),
+                                             page.content or ""]).encode(), digest_size=16).digest()
+            before = _SEARCH_ENTRIES.get(self.root, {}).get(key)
+            self._search_page = (key, len(entries), page.meta.get("search", _NONE), before is not None)
+            if before is not None:
+                entries.extend(before)
+                page.meta["search"] = {"exclude": True}  # the search plugin leaves it (put back after it)
         return context
 
     @event_priority(-100)  # after it: the page gets its own content back
     def _page_context_restore(self, context, *, page, config, nav):
         if self._kept_content is not None:
             page.content, self._kept_content = self._kept_content, None
+        if self._search_page is not None:
+            (key, start, meta, reused), self._search_page = self._search_page, None
+            entries = _search_entries(config) or []
+            self._search_made[key] = entries[start:]
+            if reused:
+                if meta is _NONE:
+                    page.meta.pop("search", None)
+                else:
+                    page.meta["search"] = meta
         return context
 
     on_page_context = CombinedEvent(_late_downloads, _page_context_for_search, _page_context_restore)
@@ -321,6 +349,9 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
     def on_post_build(self, *, config) -> None:
         from .site.search import page_of, shape_site
 
+        if _serving(config):
+            _SEARCH_ENTRIES[self.root] = self._search_made
+
         site_dir = Path(config.site_dir)
         if self._helper is not None:  # its pages are written once it answers; their entries go where they belong
             helper, self._helper = self._helper, None
@@ -365,6 +396,13 @@ class KeptPage(File):
             os.link(self.abs_src_path, target)
         except OSError:
             super().copy_file(dirty)
+
+
+def _search_entries(config) -> list[dict] | None:
+    """The entries of the search plugin's index so far (Material's ``SearchIndex.entries``), or None."""
+    plugin = config.plugins.get("material/search") or config.plugins.get("search")
+    entries = getattr(getattr(plugin, "search_index", None), "entries", None)
+    return entries if isinstance(entries, list) else None
 
 
 def _serving(config) -> bool:

@@ -130,7 +130,7 @@ class TrackedRecord:
 class Kept:
     key: Digest  # of the page's template, place and arguments
     reads: tuple[tuple[str, str, Digest], ...]
-    page: tuple[str, list[str], str]  # text, raw HTML blocks, stash tag (``pages.stash_html``)
+    page: Any  # the page (``pages.SitePage``)
 
 
 @dataclass
@@ -166,7 +166,7 @@ class Generation:
             found = self._digests[(name, key)] = self.digest(value)
         return found  # type: ignore[return-value]
 
-    def reuse(self, path: str, key: Digest) -> tuple[str, list[str], str] | None:
+    def reuse(self, path: str, key: Digest) -> Any:
         """The kept page at path when its key and everything it read are unchanged."""
         kept = self.memo.kept.get(path)
         if kept is None or key is None or kept.key != key or any(
@@ -182,7 +182,7 @@ class Generation:
         return reads, {name: TrackedTable(name, value, reads) if isinstance(value, dict) else
                        TrackedRecord(name, value, reads) for name, value in self.shared.items()}
 
-    def keep(self, path: str, key: Digest, reads: Reads, page: tuple[str, list[str], str]) -> None:
+    def keep(self, path: str, key: Digest, reads: Reads, page: Any) -> None:
         if key is not None:
             self.kept[path] = Kept(key, tuple((n, k, self._current(n, k)) for n, k in sorted(reads.keys)), page)
 

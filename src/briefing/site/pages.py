@@ -43,6 +43,7 @@ class SitePage:
     search: str = ""  # HTML that stands for the page in the search index ("": the page itself)
     record: bool = True  # made from records alone (no analysts' prose): its search entries may be shortened
     stash_tag: str = ""  # in the names of its blocks' placeholders (``stash_html``)
+    cache_key: str = field(default="", compare=False, repr=False)  # its page cache key, once made (the plugin's)
 
     @property
     def markdown(self) -> str:
@@ -245,7 +246,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE, memo: PageMemo | No
             key = kept.digest((template, path, paths, data.ceiling, c.config, search, sorted(ctx.items())))
             found = kept.reuse(path, key)
             if found is not None:
-                site.pages[path] = SitePage(path, found[0], in_nav, found[1], search, stash_tag=found[2])
+                site.pages[path] = found
                 return
             reads, view = kept.view()
         links = PageLinks(view["corpus"], path, paths, shown)  # type: ignore[arg-type]
@@ -256,7 +257,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE, memo: PageMemo | No
                                        written or None)
         site.pages[path] = SitePage(path, text, in_nav, blocks, search, record=prose is None, stash_tag=tag)
         if key is not None and kept is not None and reads is not None:
-            kept.keep(path, key, reads, (text, blocks, tag))
+            kept.keep(path, key, reads, site.pages[path])
 
     page = paths.page
     theme_docs = set(themes.values())
