@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -134,6 +136,8 @@ def test_mkdocs_serve_shows_an_edit_on_every_page_that_shows_it(minimal: Path) -
     (minimal / "mkdocs.yml").write_text(yaml.safe_dump({
         "site_name": "Test", "theme": {"name": "material", "font": False},
         "plugins": [{"briefing": {"mode": "site"}}, "search", "offline"]}), "utf-8")
+    method = minimal / "docs" / "methodology.md"  # no heading: search names its entry by the front matter's title
+    method.write_text("---\ntitle: How we work\n---\n\nWe read every source twice.\n", "utf-8")
     port = free_port()
     env = {**os.environ, "BRIEFING_NO_CACHE": "1"}
     log = minimal / "serve.log"
@@ -161,12 +165,14 @@ def test_mkdocs_serve_shows_an_edit_on_every_page_that_shows_it(minimal: Path) -
         assert statement is not None
         time.sleep(1.5)  # MkDocs polls for changes: an edit in the same second as the build might go unseen
         claim_file.write_text(text.replace(statement[0], "statement: Served and edited.", 1), "utf-8")
+        method.write_text(method.read_text("utf-8").replace("How we work", "How we check"), "utf-8")
         logged("Reloading browsers")
         assert "Served and edited." in read(f"claims/{ident[1]}.html")
         assert "Served and edited." in read("claims/index.html")
         served = {p: read(p) for p in ("claims/index.html", f"claims/{ident[1]}.html", "sources.html",
                                         "search/search_index.js")}
         assert "Served and edited." in served["search/search_index.js"]  # the claim's entry, made again
+        assert "How we check" in served["search/search_index.js"]  # only the title changed: made again too
     finally:
         os.killpg(server.pid, 15)
         server.wait()
@@ -186,3 +192,20 @@ def main_of(html: str) -> str:
     found = re.search(r"<article.*?</article>", html, re.S)
     assert found is not None
     return found[0]
+
+
+def test_a_tracked_table_reads_as_its_table_does_and_tells_a_missing_key_from_an_empty_value() -> None:
+    table: defaultdict[str, list[int]] = defaultdict(list, {"a": [1]})
+    memo = PageMemo()
+    generation = memo.generation({"t": table})
+    reads, view = generation.view()
+    tracked = view["t"]
+    assert isinstance(tracked, Mapping)
+    assert tracked.get("x") is None and tracked["x"] == [] and "x" not in table  # a default, never put in
+    assert "x" not in tracked and tracked["a"] == [1]
+    generation.keep("page.md", b"key", reads, "the page")
+    generation.close()
+    assert memo.generation({"t": table}).reuse("page.md", b"key") == "the page"
+    assert memo.generation({"t": table}).reuse("page.md", b"other key") is None
+    assert memo.generation({"t": {**table, "x": []}}).reuse("page.md", b"key") is None  # 'x' is there now
+    assert memo.generation({"t": {"a": [2]}}).reuse("page.md", b"key") is None  # what it read changed

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import logging
 import os
 import posixpath
@@ -23,6 +24,8 @@ import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -48,9 +51,41 @@ MODES = ("section", "site")
 # plugin for each build of the site, and reuses the pages an edit left unchanged (``site.memo``).
 _MEMOS: dict[Path, PageMemo] = {}
 # The search entries of the pages of the last build of each corpus served, by a digest of what the search plugin
-# reads of a page (its address, title, search settings and text for search).
+# reads of a page (``_page_context_for_search``).
 _SEARCH_ENTRIES: dict[Path | None, dict[bytes, list[dict]]] = {}
 _NONE = object()
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """The theme's templates compiled in this process (``mkdocs serve`` makes a new template environment for each
+    build), by name, file and the environment's settings that compiling reads; Jinja compiles a template again when
+    its source is not the one compiled."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> jinja2.bccache.Bucket:
+        e = environment
+        settings = repr((sorted(e.extensions), e.block_start_string, e.block_end_string, e.variable_start_string,
+                         e.variable_end_string, e.comment_start_string, e.comment_end_string, e.line_statement_prefix,
+                         e.line_comment_prefix, e.trim_blocks, e.lstrip_blocks, e.newline_sequence,
+                         e.keep_trailing_newline, e.optimized, e.is_async,
+                         e.autoescape if isinstance(e.autoescape, bool) else getattr(e.autoescape, "__qualname__", "")))
+        key = f"{self.get_cache_key(name, filename)}:{hashlib.sha256(settings.encode()).hexdigest()}"
+        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.kept:
+            bucket.bytecode_from_string(self.kept[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _Compiled()
 # Blocks of the generated pages that search leaves out anyway (data-search-exclude), such as a source's "cited by"
 # list, taken out before Material's search plugin parses the page (it parses the whole page, however large). The
 # templates mark them with data-search-skip too, on a <div> holding no other <div> (the sanitiser may have written
@@ -260,17 +295,20 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
 
     @event_priority(100)  # before Material's search plugin reads the page
     def _page_context_for_search(self, context, *, page, config, nav):
-        """A page with a search stand-in (a claim) is read by the search plugin as that stand-in. Serving, a page
-        whose text for search is what it was in the last build gets that build's entries, and is not read."""
+        """A page with a search stand-in (a claim) is read by the search plugin as that stand-in. Serving a site
+        of the briefing's alone (``_reusable``), a page the search plugin would read as it read it in the last
+        build (its address, title, metadata, table of contents and text for search) gets that build's entries."""
         generated = self.site.pages.get(page.file.src_uri) if self.site is not None else None
         if generated is not None and generated.search:
             self._kept_content, page.content = page.content, generated.search
         elif generated is not None and page.content and SEARCH_SKIP.search(page.content):
             self._kept_content, page.content = page.content, SEARCH_SKIP.sub("", page.content)
-        entries = _search_entries(config) if generated is not None and _serving(config) else None
+        reusable = generated is not None and _serving(config) and self._reusable(config)
+        entries = _search_entries(config) if reusable else None
         if entries is not None:
-            key = hashlib.blake2b("\0".join([page.url, page.title or "", repr(page.meta.get("search")),
-                                             page.content or ""]).encode(), digest_size=16).digest()
+            read = [dict(_search_plugin(config).config), page.url, page.title,
+                    json.dumps(page.meta, sort_keys=True, default=repr), _toc(page.toc), page.content]  # all it reads
+            key = hashlib.blake2b(repr(read).encode(), digest_size=16).digest()
             before = _SEARCH_ENTRIES.get(self.root, {}).get(key)
             self._search_page = (key, len(entries), page.meta.get("search", _NONE), before is not None)
             if before is not None:
@@ -316,7 +354,10 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             self._helper = None
 
     def on_env(self, env, config, files):
-        """Parts of Material's pages that are the same for many pages are rendered once: see ``site.partials``."""
+        """Parts of Material's pages that are the same for many pages are rendered once: see ``site.partials``.
+        Serving, the theme's templates are compiled once, not again for each build (``_COMPILED``)."""
+        if _serving(config):
+            env.bytecode_cache = _COMPILED
         if cachedir.enabled() and self._reusable(config):
             partials.share(env)
         return env
@@ -398,10 +439,18 @@ class KeptPage(File):
             super().copy_file(dirty)
 
 
+def _toc(items) -> list:
+    """A page's table of contents as data: each entry's title, address, level and entries."""
+    return [(item.title, item.url, item.level, _toc(item.children)) for item in items or []]
+
+
+def _search_plugin(config):
+    return config.plugins.get("material/search") or config.plugins.get("search")
+
+
 def _search_entries(config) -> list[dict] | None:
     """The entries of the search plugin's index so far (Material's ``SearchIndex.entries``), or None."""
-    plugin = config.plugins.get("material/search") or config.plugins.get("search")
-    entries = getattr(getattr(plugin, "search_index", None), "entries", None)
+    entries = getattr(getattr(_search_plugin(config), "search_index", None), "entries", None)
     return entries if isinstance(entries, list) else None
 
 

@@ -22,6 +22,7 @@ from typing import Any
 Digest = bytes | None
 WHOLE = "\0whole"  # the key of a read that went through a whole table
 MISSING = object()
+ABSENT = b"absent"  # the digest of a key not in its table (no digest of a value has this length)
 
 
 def digest(value: object) -> Digest:
@@ -61,13 +62,10 @@ class Digests:
 
 
 def _value(table: Mapping[str, Any], key: str) -> object:
-    """A table's value at key as a page reads it (an empty default of a defaultdict, never put into it)."""
+    """A table's value at key (the whole table's items for ``WHOLE``), or ``MISSING``."""
     if key == WHOLE:
         return list(table.items())
-    if key in table:
-        return table[key]
-    factory: Callable[[], object] | None = getattr(table, "default_factory", None)
-    return factory() if factory is not None else MISSING
+    return table.get(key, MISSING)
 
 
 class Reads:
@@ -86,16 +84,18 @@ class TrackedTable(Mapping[str, Any]):
         self._name, self._table, self._reads = name, table, reads
 
     def __getitem__(self, key: str) -> Any:
+        """The value at key; a defaultdict's default for a missing key, never put into the table."""
         self._reads.keys.add((self._name, key))
-        found = _value(self._table, key)
-        if found is MISSING:
+        if key in self._table:
+            return self._table[key]
+        factory: Callable[[], object] | None = getattr(self._table, "default_factory", None)
+        if factory is None:
             raise KeyError(key)
-        return found
+        return factory()
 
     def get(self, key: str, default: Any = None) -> Any:
         self._reads.keys.add((self._name, key))
-        found = _value(self._table, key)
-        return default if found is MISSING else found
+        return self._table.get(key, default)
 
     def __contains__(self, key: object) -> bool:
         if not isinstance(key, str):
@@ -163,7 +163,7 @@ class Generation:
             if attr:
                 value = getattr(value, attr)
             value = _value(value, key) if isinstance(value, dict) else getattr(value, key)
-            found = self._digests[(name, key)] = self.digest(value)
+            found = self._digests[(name, key)] = ABSENT if value is MISSING else self.digest(value)
         return found  # type: ignore[return-value]
 
     def reuse(self, path: str, key: Digest) -> Any:
