@@ -152,7 +152,6 @@ class Generation:
         self.kept: dict[str, Kept] = {}
         self._digests: dict[tuple[str, str], Digest] = {}
         self.digest = Digests()
-        self.reused = 0
 
     def _current(self, name: str, key: str) -> Digest:
         """The digest, in this generation's data, of what a page read as (name, key)."""
@@ -173,7 +172,6 @@ class Generation:
                 was is None or self._current(name, k) != was for name, k, was in kept.reads):
             return None
         self.kept[path] = kept
-        self.reused += 1
         return kept.page
 
     def view(self) -> tuple[Reads, dict[str, object]]:
