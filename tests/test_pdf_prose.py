@@ -64,7 +64,7 @@ def test_every_markdown_construct_prints_as_text(tricky: Path, tmp_path: Path) -
 def test_code_blocks_keep_their_lines_and_citations_resolve() -> None:
     nodes = convert("Para [@a, p. 1; @b].\n\n    line one\n      line two\n", cite=lambda el: {"t": "cite", "keys": [
         c.get("data-key") for c in el]}, claim=lambda ident: ident)
-    assert nodes[0] == {"t": "p", "c": ["Para", {"t": "cite", "keys": ["a", "b"]}, "."]}
+    assert nodes[0] == {"t": "p", "c": ["Para.", {"t": "cite", "keys": ["a", "b"]}]}
     assert nodes[1] == {"t": "pre", "text": "line one\n  line two"}
 
 
@@ -74,3 +74,17 @@ def test_heading_levels_never_skip() -> None:
     settle_headings(nodes, base=3)
     assert [nodes[0]["level"], nodes[1]["level"], nodes[2]["level"], nodes[3]["c"][0]["level"],
             nodes[4]["level"]] == [3, 4, 3, 4, 5]
+
+
+@pytest.mark.parametrize(("markdown", "expected"), [
+    ("graded C [@k]. Fear", ["graded C.", "NOTE", " Fear"]),  # after the full stop, as notes are set
+    ("see Roe [@k], then", ["see Roe,", "NOTE", " then"]),
+    ("is it [@k]?! Yes", ["is it?!", "NOTE", " Yes"]),
+    ("graded C [@k] and", ["graded C\u2009", "NOTE", " and"]),  # 'C' and a mark 2 would read as the grade C2
+    ("(see Roe [@k]).", ["(see Roe", "NOTE", ")."]),  # a note inside brackets stays inside them
+    ("last word [@k]", ["last word", "NOTE"]),
+])
+def test_a_footnote_mark_follows_punctuation_and_never_reads_as_part_of_a_grade(markdown: str,
+                                                                                 expected: list[str]) -> None:
+    nodes = convert(markdown, cite=lambda el: {"t": "cite"}, claim=lambda ident: ident)
+    assert [n if isinstance(n, str) else "NOTE" for n in nodes[0]["c"]] == expected

@@ -20,6 +20,8 @@ Node = str | dict[str, Any]
 _PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
+_NOTE_AFTER = re.compile(r"[.,;:!?\u2026]+")  # punctuation a footnote mark is set after
+_LONE_CAPITAL = re.compile(r"(?:^|\W)[A-Z]$")  # a word of one capital letter, such as a grade
 BLOCK_NODES = {"p", "h", "ul", "ol", "pre", "table", "hr", "quote", "note", "block"}
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "hr", "div"}
 
@@ -48,11 +50,19 @@ class Converter:
         self._add(out, self.text(el.text))
         for child in el:
             node = self.element(child)
+            tail = self.text(child.tail)
+            if isinstance(node, dict) and node.get("t") == "cite":
+                if out and isinstance(out[-1], str):
+                    out[-1] = out[-1].rstrip()  # the footnote mark sits on the word it follows,
+                after = _NOTE_AFTER.match(tail)
+                if after:  # or on the punctuation that follows the word, as notes are set (Chicago 14.26)
+                    self._add(out, after.group(0))
+                    tail = tail[after.end():]
+                elif out and isinstance(out[-1], str) and _LONE_CAPITAL.search(out[-1]):
+                    out[-1] += "\u2009"  # a thin space: 'graded C' and the mark 2 would read as the grade C2
             if node is not None:
-                if isinstance(node, dict) and node.get("t") == "cite" and out and isinstance(out[-1], str):
-                    out[-1] = out[-1].rstrip()  # the footnote mark sits on the word it follows
                 out.append(node)
-            self._add(out, self.text(child.tail))
+            self._add(out, tail)
         if any(isinstance(n, dict) and n["t"] in BLOCK_NODES for n in out):
             out = [n for n in out if not isinstance(n, str) or n.strip()]  # no stray paragraphs between blocks
         return _trim(out) if el.tag in BLOCKS or el.tag in {"td", "th"} else out
