@@ -23,7 +23,7 @@ from .parsecache import ParseCache
 from .problems import WARNING, Loc, Problems, rel, rule, suggest
 from .schema import valid_date
 from .vocab import is_classified, normalise_marking
-from .yamlfile import YList, YMap, line_of, load_yaml, parse_yaml, read_text, source_text
+from .yamlfile import YList, YMap, line_of, load_yaml, parse_yaml, read_text, source_text, yaml_of
 
 rule("file-missing", "a required file or folder is missing")
 rule("unknown-key", "a key that no record kind has (with a suggestion)")
@@ -279,16 +279,38 @@ def load_config(root: Path, problems: Problems) -> Config:
 
 
 def _load_records(corpus: Corpus, path: Path, shown: str, problems: Problems, cache: ParseCache) -> None:
-    data = load_yaml(path, shown, problems, cache)
-    if data is None:
+    """A record file's records, into the corpus. Its records are kept in ``cache`` under its text and what reading
+    them depends on besides (the settings, and whether the default marking is a TLP label)."""
+    text = read_text(path, shown, problems)
+    found = None
+    if text is not None:
+        settings = repr((corpus.config, BAD_DEFAULT in problems.bad_markings))
+        found = cache.parsed(f"records\0{settings}", shown, text, problems,
+                             lambda: _read_records(text, shown, problems, corpus.config))
+    if found is None:
         problems.unreadable.append(shown)
         return
+    for kind, record in found:
+        store: dict[str, Any] = getattr(corpus, kind)
+        if record.id in store:
+            first = store[record.id].loc
+            problems.error(record.loc, "duplicate-id",
+                           f"{schema.KINDS[kind].name} id '{record.id}' is already used at {first}")
+            continue
+        store[record.id] = record
+
+
+def _read_records(text: str, shown: str, problems: Problems, config: Config) -> list[tuple[str, Any]] | None:
+    """The records of a record file's text, each with its kind (a Corpus attribute), in the file's order; None when
+    the file cannot be read as one."""
+    data = yaml_of(text, shown, problems)
+    if data is None:
+        return None
     if not isinstance(data, YMap):
         problems.error(Loc(shown, line_of(data, default=1)), "wrong-type",
                        f"a record file must be a mapping with keys among: {', '.join(schema.KINDS)}")
-        problems.unreadable.append(shown)
-        return
-
+        return None
+    found: list[tuple[str, Any]] = []
     for kind, items in data.items():
         if kind not in schema.KINDS:
             problems.error(Loc(shown, line_of(data, kind)), "unknown-key",
@@ -302,20 +324,14 @@ def _load_records(corpus: Corpus, path: Path, shown: str, problems: Problems, ca
         if not isinstance(items, YList):
             problems.error(Loc(shown, line_of(data, kind)), "wrong-type", f"'{kind}' must be a list of {name} records")
             continue
-        store: dict[str, Any] = getattr(corpus, kind)
         for item, line in zip(items, items.item_lines, strict=True):
             if not isinstance(item, YMap):
                 problems.error(Loc(shown, line), "wrong-type", f"each item of '{kind}' must be a mapping ({name})")
                 continue
-            record = read_record(spec, Fields(item, shown, name, spec.keys, problems), corpus.config)
-            if not record.id:
-                continue
-            if record.id in store:
-                first = store[record.id].loc
-                problems.error(Loc(shown, item.line), "duplicate-id",
-                               f"{name} id '{record.id}' is already used at {first}")
-                continue
-            store[record.id] = record
+            record = read_record(spec, Fields(item, shown, name, spec.keys, problems), config)
+            if record.id:
+                found.append((kind, record))
+    return found
 
 
 PAGE_KEYS = ("title", "marking")

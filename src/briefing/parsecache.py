@@ -1,10 +1,12 @@
-"""Parsed corpus files kept between runs: a YAML or BibTeX file whose text is unchanged is not parsed again.
+"""Parsed corpus files kept between runs: a record file or BibTeX file whose text is unchanged is not read again.
 
-Parsing is most of loading (5,000 claims: about 1.5 s of YAML and 0.6 s of BibTeX), and an analyst's edit touches
-one file. A file's parse is kept under a hash of its text, of how it is shown in messages and of this package's
-own files, in ``parsed/`` of the build cache (``briefing.cachedir``), sealed with the user's key; only a parse
-that raised no problem is kept, so every problem is found afresh each run. Safe to delete; ``BRIEFING_NO_CACHE``
-turns it off.
+Reading is most of loading (5,000 claims: about 1.5 s of YAML, 0.4 s making records of it, 0.6 s of BibTeX), and
+an analyst's edit touches one file. A file's result (a record file's records, a BibTeX file's sources) is kept
+under a hash of its text, of how it is shown in messages, of what else reading it depends on (the kind of result
+names it: a record file's, the corpus's settings) and of this package's own files, in ``parsed/`` of the build
+cache (``briefing.cachedir``), sealed with the user's key. Only a result that added nothing to the problems (no
+problem, no unreadable file, no untrusted marking) is kept, so every problem is found afresh each run. Safe to
+delete; ``BRIEFING_NO_CACHE`` turns it off.
 """
 
 from __future__ import annotations
@@ -36,6 +38,12 @@ def _fingerprint() -> str:
     return json.dumps([cachedir.package_fingerprint(), cachedir.versions(PARSING_PACKAGES), sys.version])
 
 
+def _state(problems: Problems) -> tuple[int, int, int]:
+    """How much a collector holds: a parse that added anything to it is not kept (its problems, the files it found
+    unreadable and the markings it could not trust must be found again on every run)."""
+    return len(problems.items), len(problems.unreadable), len(problems.bad_markings)
+
+
 class ParseCache:
     """The kept parses of one corpus (none when caching is off)."""
 
@@ -56,9 +64,9 @@ class ParseCache:
                 return pickle.loads(data)  # sealed with this user's key: this package wrote it
         except Exception:  # anything unreadable is parsed again
             pass
-        before = len(problems.items)
+        before = _state(problems)
         value = parse()
-        if len(problems.items) == before and value is not None:
+        if _state(problems) == before and value is not None:
             self._keep(path, value)
         return value
 

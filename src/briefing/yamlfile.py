@@ -171,8 +171,11 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
 def load_yaml(path: Path, shown: str, problems: Problems, cache: ParseCache | None = None) -> Any:
     """Parse one YAML file (kept in ``cache``, if given); None (with a problem recorded) when it cannot be used."""
     text = read_text(path, shown, problems)
-    if text is None:
-        return None
+    return None if text is None else yaml_of(text, shown, problems, cache)
+
+
+def yaml_of(text: str, shown: str, problems: Problems, cache: ParseCache | None = None) -> Any:
+    """The data of a YAML file's text (see ``load_yaml``)."""
     if not text.strip():
         problems.error(Loc(shown, 1), "file-empty", "file is empty")
         return None
