@@ -58,8 +58,9 @@ _NONE = object()
 
 class _Compiled(jinja2.BytecodeCache):
     """The theme's templates compiled in this process (``mkdocs serve`` makes a new template environment for each
-    build), by name, file and the environment's settings that compiling reads; Jinja compiles a template again when
-    its source is not the one compiled."""
+    build), by name, file and the environment's settings that compiling reads (its syntax, extensions, and the
+    filters and tests it may apply to constants while compiling); Jinja compiles a template again when its source
+    is not the one compiled."""
 
     def __init__(self) -> None:
         self.kept: dict[str, bytes] = {}
@@ -70,8 +71,10 @@ class _Compiled(jinja2.BytecodeCache):
         settings = repr((sorted(e.extensions), e.block_start_string, e.block_end_string, e.variable_start_string,
                          e.variable_end_string, e.comment_start_string, e.comment_end_string, e.line_statement_prefix,
                          e.line_comment_prefix, e.trim_blocks, e.lstrip_blocks, e.newline_sequence,
-                         e.keep_trailing_newline, e.optimized, e.is_async,
-                         e.autoescape if isinstance(e.autoescape, bool) else getattr(e.autoescape, "__qualname__", "")))
+                         e.keep_trailing_newline, e.optimized, e.is_async, _named(e.finalize),
+                         e.autoescape if isinstance(e.autoescape, bool) else _named(e.autoescape),
+                         sorted((k, _named(f)) for k, f in e.filters.items()),  # constants are folded with them
+                         sorted((k, _named(f)) for k, f in e.tests.items())))
         key = f"{self.get_cache_key(name, filename)}:{hashlib.sha256(settings.encode()).hexdigest()}"
         bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
         self.load_bytecode(bucket)
@@ -83,6 +86,11 @@ class _Compiled(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+def _named(value: object) -> str:
+    """A setting that may be a function, by its module and name (a function's repr holds its address)."""
+    return repr(value) if value is None else f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
 
 
 _COMPILED = _Compiled()
