@@ -361,3 +361,28 @@ def test_without_a_key_nothing_is_kept_and_the_build_is_the_same(tmp_path: Path)
     assert build(root, XDG_CONFIG_HOME=str(blocked)) == clean
     assert build(root, XDG_CONFIG_HOME=str(blocked)) == clean
     assert [p for p in (root / CACHE).rglob("*") if p.is_file()] == []
+
+
+def test_kept_records_do_not_lose_a_marking_another_file_also_could_not_trust(tmp_path: Path) -> None:
+    """The same claim, taking an unknown default marking, in two files: the second file adds nothing new to the
+    untrusted markings, yet must not be kept as if it added nothing (found in review)."""
+    root = corpus(tmp_path)
+    config = root / "sources" / "corpus.yml"
+    config.write_text(config.read_text("utf-8").replace("default_marking: TLP:CLEAR", "default_marking: TLP:ORANGE"),
+                      encoding="utf-8")
+    claims = root / "sources" / "claims"
+    same = ("claims:\n  - id: dup\n    statement: A claim in two files.\n    theme: trade\n    status: reported\n"
+            "    confidence: moderate\n    reviewed: 2024-10-05\n")
+    (claims / "a.yml").write_text(same, encoding="utf-8")
+    (claims / "b.yml").write_text(same, encoding="utf-8")
+    (claims / "c.yml").write_text("events:\n  - id: ev\n    date: 2024-09-25\n    title: T\n    claims: [dup]\n"
+                                  "    marking: TLP:CLEAR\n", encoding="utf-8")
+
+    def check(**env: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "briefing", "check", "--root", str(root)], capture_output=True,
+                              text=True, check=False, env={**os.environ, **env})
+        return f"{done.returncode}\n{done.stdout}\n{done.stderr}"
+
+    assert check() == check(BRIEFING_NO_CACHE="1")
+    (claims / "a.yml").write_text(same.replace("id: dup", "id: other"), encoding="utf-8")
+    assert check() == check() == check(BRIEFING_NO_CACHE="1")

@@ -80,7 +80,8 @@ def test_heading_levels_never_skip() -> None:
     ("graded C [@k]. Fear", ["graded C.", "NOTE", " Fear"]),  # after the full stop, as notes are set
     ("see Roe [@k], then", ["see Roe,", "NOTE", " then"]),
     ("is it [@k]?! Yes", ["is it?!", "NOTE", " Yes"]),
-    ("graded C [@k] and", ["graded C\u2009", "NOTE", " and"]),  # 'C' and a mark 2 would read as the grade C2
+    ("graded C [@k] and", ["graded C\u202f", "NOTE", " and"]),  # 'C' and a mark 2 would read as the grade C2
+    ("two [@a] [@b]. Next", ["two.", "NOTE", "NOTE", " Next"]),  # before the marks of a run of citations
     ("(see Roe [@k]).", ["(see Roe", "NOTE", ")."]),  # a note inside brackets stays inside them
     ("last word [@k]", ["last word", "NOTE"]),
 ])

@@ -280,13 +280,20 @@ def load_config(root: Path, problems: Problems) -> Config:
 
 def _load_records(corpus: Corpus, path: Path, shown: str, problems: Problems, cache: ParseCache) -> None:
     """A record file's records, into the corpus. Its records are kept in ``cache`` under its text and what reading
-    them depends on besides (the settings, and whether the default marking is a TLP label)."""
+    them depends on besides (the default marking and ceiling, and whether the default marking is a TLP label)."""
     text = read_text(path, shown, problems)
     found = None
     if text is not None:
-        settings = repr((corpus.config, BAD_DEFAULT in problems.bad_markings))
-        found = cache.parsed(f"records\0{settings}", shown, text, problems,
-                             lambda: _read_records(text, shown, problems, corpus.config))
+        # read into a collector of its own: what the file adds to it (a marking it cannot trust that another file
+        # named already, say) decides whether its records may be kept
+        own = Problems()
+        own.bad_markings |= problems.bad_markings & {BAD_DEFAULT}
+        config = corpus.config
+        settings = repr((config.default_marking, config.ceiling, BAD_DEFAULT in own.bad_markings))  # all it reads
+        found = cache.parsed(f"records\0{settings}", shown, text, own, lambda: _read_records(text, shown, own, config))
+        problems.items += own.items
+        problems.unreadable += own.unreadable
+        problems.bad_markings |= own.bad_markings
     if found is None:
         problems.unreadable.append(shown)
         return

@@ -21,6 +21,7 @@ import os
 import posixpath
 import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -58,12 +59,19 @@ _NONE = object()
 
 class _Compiled(jinja2.BytecodeCache):
     """The theme's templates compiled in this process (``mkdocs serve`` makes a new template environment for each
-    build), by name, file and the environment's settings that compiling reads (its syntax, extensions, and the
-    filters and tests it may apply to constants while compiling); Jinja compiles a template again when its source
-    is not the one compiled."""
+    build), by name, file and everything of the environment that compiling reads: its syntax settings, extensions
+    and policies, and the filters and tests it may apply to constants while compiling (each function by its
+    identity: one made anew for a build compiles the templates again). Jinja compiles a template again when its
+    source is not the one compiled."""
 
     def __init__(self) -> None:
         self.kept: dict[str, bytes] = {}
+        self._functions: dict[int, object] = {}  # every filter and test named in a key, kept so no id is reused
+
+    def _ids(self, functions: Mapping[str, object]) -> list[tuple[str, int]]:
+        for function in functions.values():
+            self._functions.setdefault(id(function), function)
+        return sorted((name, id(function)) for name, function in functions.items())
 
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
                    source: str) -> jinja2.bccache.Bucket:
@@ -71,10 +79,12 @@ class _Compiled(jinja2.BytecodeCache):
         settings = repr((sorted(e.extensions), e.block_start_string, e.block_end_string, e.variable_start_string,
                          e.variable_end_string, e.comment_start_string, e.comment_end_string, e.line_statement_prefix,
                          e.line_comment_prefix, e.trim_blocks, e.lstrip_blocks, e.newline_sequence,
-                         e.keep_trailing_newline, e.optimized, e.is_async, _named(e.finalize),
-                         e.autoescape if isinstance(e.autoescape, bool) else _named(e.autoescape),
-                         sorted((k, _named(f)) for k, f in e.filters.items()),  # constants are folded with them
-                         sorted((k, _named(f)) for k, f in e.tests.items())))
+                         e.keep_trailing_newline, e.optimized, e.is_async, e.sandboxed, id(e.finalize),
+                         id(e.autoescape), e.code_generator_class, e.context_class,
+                         sorted(e.policies.items()), getattr(e, "newstyle_gettext", None),
+                         self._ids(e.filters), self._ids(e.tests)))
+        self._functions.setdefault(id(e.finalize), e.finalize)
+        self._functions.setdefault(id(e.autoescape), e.autoescape)
         key = f"{self.get_cache_key(name, filename)}:{hashlib.sha256(settings.encode()).hexdigest()}"
         bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
         self.load_bytecode(bucket)
@@ -86,11 +96,6 @@ class _Compiled(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.kept[bucket.key] = bucket.bytecode_to_string()
-
-
-def _named(value: object) -> str:
-    """A setting that may be a function, by its module and name (a function's repr holds its address)."""
-    return repr(value) if value is None else f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
 
 
 _COMPILED = _Compiled()
@@ -363,8 +368,9 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
 
     def on_env(self, env, config, files):
         """Parts of Material's pages that are the same for many pages are rendered once: see ``site.partials``.
-        Serving, the theme's templates are compiled once, not again for each build (``_COMPILED``)."""
-        if _serving(config):
+        Serving a site of the briefing's alone, the theme's templates are compiled once, not for each build
+        (``_COMPILED``)."""
+        if _serving(config) and self._reusable(config):
             env.bytecode_cache = _COMPILED
         if cachedir.enabled() and self._reusable(config):
             partials.share(env)

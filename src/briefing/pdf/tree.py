@@ -51,15 +51,22 @@ class Converter:
         for child in el:
             node = self.element(child)
             tail = self.text(child.tail)
-            if isinstance(node, dict) and node.get("t") == "cite":
+            if _is_cite(node):
                 if out and isinstance(out[-1], str):
                     out[-1] = out[-1].rstrip()  # the footnote mark sits on the word it follows,
                 after = _NOTE_AFTER.match(tail)
                 if after:  # or on the punctuation that follows the word, as notes are set (Chicago 14.26)
-                    self._add(out, after.group(0))
+                    at = len(out)  # before the marks of the citations just before this one too
+                    while at and (_is_cite(out[at - 1]) or out[at - 1] in ("", " ")):
+                        at -= 1
+                    before = out[at - 1] if at else None
+                    if isinstance(before, str):
+                        out[at - 1] = before + after.group(0)
+                    else:
+                        out.insert(at, after.group(0))
                     tail = tail[after.end():]
                 elif out and isinstance(out[-1], str) and _LONE_CAPITAL.search(out[-1]):
-                    out[-1] += "\u2009"  # a thin space: 'graded C' and the mark 2 would read as the grade C2
+                    out[-1] += "\u202f"  # a narrow no-break space: 'graded C' and the mark 2 read as the grade C2
             if node is not None:
                 out.append(node)
             self._add(out, tail)
@@ -159,6 +166,10 @@ def _trim(nodes: list[Node]) -> list[Node]:
     if nodes and isinstance(nodes[-1], str):
         nodes[-1] = nodes[-1].rstrip()
     return [n for n in nodes if n != ""]
+
+
+def _is_cite(node: Node | None) -> bool:
+    return isinstance(node, dict) and node.get("t") == "cite"
 
 
 def convert(text: str, cite: Callable[[etree.Element], Node], claim: Callable[[str], Node]) -> list[Node]:

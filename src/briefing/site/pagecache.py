@@ -14,7 +14,6 @@ site settings and of other settings used within ``KEEP_DAYS``.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -55,34 +54,6 @@ def site_key(settings: dict[str, Any], theme_dirs: Iterable[str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-# The SHA-256 of each kept file this process has read, and the file's identity, size and modification time when
-# read (not its change time: hard-linking the file into a site changes that). ``mkdocs serve`` asks for every kept
-# page at each build; a file written since has another modification time, or is another file.
-_READ: dict[Path, tuple[tuple[int, ...], str]] = {}
-
-
-def _sha256(path: Path) -> str | None:
-    """The SHA-256 of a kept file (read as ``cachedir.read`` reads: a regular file of this user's, no link), read
-    again only when it has changed since this process last read it; None when it cannot be read."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return None
-    seen = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_mode, info.st_uid)
-    found = _READ.get(path)
-    if found is not None and found[0] == seen:
-        return found[1]
-    content = cachedir.read(path)
-    if content is None:
-        return None
-    digest = hashlib.sha256(content).hexdigest()
-    with contextlib.suppress(OSError):
-        info = os.lstat(path)
-        if (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_mode, info.st_uid) == seen:
-            _READ[path] = (seen, digest)  # (not when it changed while it was read)
-    return digest
-
-
 class PageCache:
     """The kept pages of one site's settings: ``pages/<site key>/`` in the cache folder, one HTML file per page
     key (a hard link to the built page where the file system allows) and ``index.json``
@@ -115,7 +86,8 @@ class PageCache:
         kept, html = self.index.get(key), self.folder / f"{key}.html"
         if not isinstance(kept, dict) or not isinstance(kept.get("entries"), list):
             return None
-        if _sha256(html) != kept.get("sha256"):
+        content = cachedir.read(html)
+        if content is None or hashlib.sha256(content).hexdigest() != kept.get("sha256"):
             return None
         self.used[key] = kept
         return html, kept["entries"]
