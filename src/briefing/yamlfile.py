@@ -13,7 +13,6 @@ from typing import Any
 
 import yaml
 
-from .parsecache import ParseCache
 from .problems import Loc, Problems, rule
 
 rule("file-unreadable", "a file cannot be read")
@@ -168,22 +167,19 @@ def read_text(path: Path, shown: str, problems: Problems) -> str | None:
     return text
 
 
-def load_yaml(path: Path, shown: str, problems: Problems, cache: ParseCache | None = None) -> Any:
-    """Parse one YAML file (kept in ``cache``, if given); None (with a problem recorded) when it cannot be used."""
+def load_yaml(path: Path, shown: str, problems: Problems) -> Any:
+    """Parse one YAML file; None (with a problem recorded) when it cannot be used."""
     text = read_text(path, shown, problems)
-    return None if text is None else yaml_of(text, shown, problems, cache)
+    return None if text is None else yaml_of(text, shown, problems)
 
 
-def yaml_of(text: str, shown: str, problems: Problems, cache: ParseCache | None = None) -> Any:
+def yaml_of(text: str, shown: str, problems: Problems) -> Any:
     """The data of a YAML file's text (see ``load_yaml``)."""
     if not text.strip():
         problems.error(Loc(shown, 1), "file-empty", "file is empty")
         return None
     reported = len(problems.items)
-    if cache is None:
-        data = parse_yaml(text, shown, problems)
-    else:
-        data = cache.parsed("yaml", shown, text, problems, lambda: parse_yaml(text, shown, problems))
+    data = parse_yaml(text, shown, problems)
     if data is None and len(problems.items) == reported:  # only comments, '---' or '~': nothing to trust
         problems.error(Loc(shown, 1), "file-empty", "file holds no data (only comments or an empty document)")
     return data

@@ -52,21 +52,7 @@ class Converter:
             node = self.element(child)
             tail = self.text(child.tail)
             if _is_cite(node):
-                if out and isinstance(out[-1], str):
-                    out[-1] = out[-1].rstrip()  # the footnote mark sits on the word it follows,
-                after = _NOTE_AFTER.match(tail)
-                if after:  # or on the punctuation that follows the word, as notes are set (Chicago 14.26)
-                    at = len(out)  # before the marks of the citations just before this one too
-                    while at and (_is_cite(out[at - 1]) or out[at - 1] in ("", " ")):
-                        at -= 1
-                    before = out[at - 1] if at else None
-                    if isinstance(before, str):
-                        out[at - 1] = before + after.group(0)
-                    else:
-                        out.insert(at, after.group(0))
-                    tail = tail[after.end():]
-                elif out and isinstance(out[-1], str) and _LONE_CAPITAL.search(out[-1]):
-                    out[-1] += "\u202f"  # a narrow no-break space: 'graded C' and the mark 2 read as the grade C2
+                tail = _before_mark(out, tail)
             if node is not None:
                 out.append(node)
             self._add(out, tail)
@@ -166,6 +152,29 @@ def _trim(nodes: list[Node]) -> list[Node]:
     if nodes and isinstance(nodes[-1], str):
         nodes[-1] = nodes[-1].rstrip()
     return [n for n in nodes if n != ""]
+
+
+def _before_mark(out: list[Node], tail: str) -> str:
+    """Set what comes before a footnote mark about to follow ``out``; the text after the mark is returned. The mark
+    sits on the word it follows, or on the punctuation after that word, as notes are set (Chicago 14.26), and then
+    before the marks of the citations just before it too; a lone capital letter ('graded C') keeps a narrow
+    no-break space before it, or 'C' and the mark 2 would read as the grade C2."""
+    if out and isinstance(out[-1], str):
+        out[-1] = out[-1].rstrip()
+    after = _NOTE_AFTER.match(tail)
+    if after is None:
+        if out and isinstance(out[-1], str) and _LONE_CAPITAL.search(out[-1]):
+            out[-1] += "\u202f"
+        return tail
+    at = len(out)
+    while at and (_is_cite(out[at - 1]) or out[at - 1] in ("", " ")):
+        at -= 1
+    before = out[at - 1] if at else None
+    if isinstance(before, str):
+        out[at - 1] = before + after.group(0)
+    else:
+        out.insert(at, after.group(0))
+    return tail[after.end():]
 
 
 def _is_cite(node: Node | None) -> bool:
