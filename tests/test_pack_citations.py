@@ -100,6 +100,8 @@ def test_a_url_or_doi_prints_as_written_and_a_range_beside_it_takes_an_en_dash(t
     ("2025-08-25", "2025-08-25"), ("2023-12", "2023-12"), ("NIST SP 800-53", "NIST SP 800-53"),
     ("GAO-24-106291", "GAO-24-106291"), ("ISSN 0028-0836", "ISSN 0028-0836"), ("ISO 8601-1", "ISO 8601-1"),
     ("ISBN 978-3-16-148410-0", "ISBN 978-3-16-148410-0"), ("10:30-11:00", "10:30-11:00"),
+    ("(ISO 8601-1)", "(ISO 8601-1)"), ('"ISSN 0028-0836"', '"ISSN 0028-0836"'),
+    ("ISO/IEC 27001-2", "ISO/IEC 27001-2"),  # a cue after a bracket or quote, or in a joint name (review)
 ])
 def test_a_range_takes_an_en_dash_and_an_identifier_keeps_its_hyphens(written: str, printed: str) -> None:
     from briefing.pdf.text import dashed

@@ -25,6 +25,12 @@ LITERAL_KEYS = frozenset({"id", "url"})  # a label and a link target: used as th
 LITERAL_NODES = frozenset({"code", "pre"})  # code is printed as written
 
 
+def _cue(word: str) -> bool:
+    """Is this word one after which digits joined by a hyphen are an identifier ('(ISO', '"ISSN', 'ISO/IEC')?"""
+    bare = word.lstrip("([\"'\u201c\u2018").lower()
+    return bare in IDENTIFIER_CUES or bare.rsplit("/", 1)[-1] in IDENTIFIER_CUES
+
+
 def dashed(text: str) -> str:
     """A range of numbers set with an en dash ('pp. 3-4', '(2024-2025)'). Only a word that is a range and nothing
     else: an ISO date (2025-08-25, 2023-12), an identifier ('GAO-24-106291', 'ISBN 978-3-16-148410-0',
@@ -37,7 +43,7 @@ def dashed(text: str) -> str:
         word = piece
         if not piece.isspace():
             found = _RANGE.fullmatch(piece)
-            if found and previous.lower() not in IDENTIFIER_CUES:
+            if found and not _cue(previous):
                 opening, first, second, third, closing = found.groups()
                 month = len(first) == 4 and len(second) == 2 and 1 <= int(second) <= 12
                 if not third and not month:

@@ -252,11 +252,11 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE, memo: PageMemo | No
         links = PageLinks(view["corpus"], path, paths, shown)  # type: ignore[arg-type]
         written = None if prose is None else prose.markdown(links)
         if written is not None:
-            ctx["prose"] = PROSE_MARK if written else written
+            ctx["prose"] = PROSE_MARK if written else ""
         text, blocks, tag = stash_html(render(template, path, paths, links=links, ceiling=data.ceiling, **view, **ctx),
                                        written or None)
         site.pages[path] = SitePage(path, text, in_nav, blocks, search, record=prose is None, stash_tag=tag)
-        if key is not None and kept is not None and reads is not None:
+        if kept is not None and reads is not None:  # (read only where the page is kept)
             kept.keep(path, key, reads, site.pages[path])
 
     page = paths.page
