@@ -18,7 +18,6 @@ from briefing import cachedir
 
 CACHE = ".briefing-cache"
 MARK = "<!-- taken from the page cache -->"
-MARK_WORD = "TAKENFROMTHEKEPTPAGES"  # a generated page's text kept in the build cache
 
 
 def build(root: Path, **env: str) -> dict[str, bytes]:
@@ -63,23 +62,6 @@ def mark_kept_pages(root: Path, index: bool = True, sealed: bool = True) -> int:
     return len(kept)
 
 
-def mark_generated_pages(root: Path, sealed: bool = True) -> int:
-    """Append a paragraph with the mark to every generated page kept in the build cache (``site.memo``), re-sealed
-    with this user's key as a build of this user's would (or not ``sealed``); returns how many there are."""
-    count = 0
-    for file in (root / CACHE / "generated").glob("*.pickle"):
-        data = cachedir.unseal(file.name, file.read_bytes())
-        assert data is not None
-        kept = pickle.loads(data)
-        for entry in kept.values():
-            entry.page.text += f"\n\n{MARK_WORD}\n"
-            entry.page.cache_key = ""
-            count += 1
-        text = pickle.dumps(kept)
-        file.write_bytes((cachedir.seal(file.name, text) or b"") if sealed else text)
-    return count
-
-
 def marked(files: dict[str, bytes]) -> list[str]:
     return sorted(name for name, data in files.items() if MARK.encode() in data)
 
@@ -107,23 +89,6 @@ def test_unchanged_record_pages_are_copied_and_changed_ones_rebuilt(tmp_path: Pa
     after_edit = marked(build(root))
     assert "site/claims/widgets-shipped.html" not in after_edit and "site/claims/widget-trade-grew.html" in after_edit
     assert marked(build(root, BRIEFING_NO_CACHE="1")) == []
-
-
-def test_a_later_build_takes_unchanged_generated_pages_from_the_cache_and_makes_the_edited_ones(
-        tmp_path: Path) -> None:
-    """The builds run with different hash seeds, as any two processes may: what a page read is digested alike."""
-    root = corpus(tmp_path)
-    first = build(root, PYTHONHASHSEED="1")
-    assert mark_generated_pages(root) >= 3
-    edit_claim(root, "Edited")
-    again = build(root, PYTHONHASHSEED="2")
-    taken = sorted(name for name, data in again.items() if MARK_WORD.encode() in data)
-    records = sorted(n for n in first if n.startswith(("site/claims/", "site/entities/")) and n.endswith(".html")
-                     and not n.endswith("index.html"))
-    assert "site/claims/widget-trade-grew.html" in taken and "site/claims/widgets-shipped.html" not in taken
-    assert set(taken) < set(records) and len(taken) >= len(records) - 3  # the edited claim, and what links it
-    assert "Edited" in again["site/claims/widgets-shipped.html"].decode()
-    assert not any(MARK_WORD.encode() in data for data in build(root, BRIEFING_NO_CACHE="1").values())
 
 
 def test_a_kept_page_changed_after_the_build_is_not_used(tmp_path: Path) -> None:
@@ -192,12 +157,10 @@ def test_a_cache_this_user_did_not_make_is_never_used(tmp_path: Path, who: str) 
     root = corpus(tmp_path)
     clean = build(root)
     mark_kept_pages(root, sealed=who == "another user")
-    assert mark_generated_pages(root, sealed=who == "another user") >= 3
     pdf = next((root / CACHE / "packs").glob("full.*.pdf"))
     mark_kept_pack(pdf, sealed=who == "another user")
     env = {"XDG_CONFIG_HOME": str(tmp_path / "elsewhere")} if who == "another user" else {}
     assert marked(build(root, **env)) == []
-    assert not any(MARK_WORD.encode() in data for data in build(root, **env).values())
     assert build(root, BRIEFING_NO_CACHE="1") == clean
 
 

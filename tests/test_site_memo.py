@@ -18,7 +18,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import yaml
-from conftest import EXAMPLE, REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -211,41 +210,3 @@ def test_a_tracked_table_reads_as_its_table_does_and_tells_a_missing_key_from_an
     assert memo.generation({"t": table}).reuse("page.md", b"other key") is None
     assert memo.generation({"t": {**table, "x": []}}).reuse("page.md", b"key") is None  # 'x' is there now
     assert memo.generation({"t": {"a": [2]}}).reuse("page.md", b"key") is None  # what it read changed
-
-
-DIGESTS = """
-import sys
-from dataclasses import fields
-from pathlib import Path
-from briefing.loader import load
-from briefing.problems import Problems
-from briefing.site.memo import Digests
-from briefing.site.render import SitePaths
-corpus = load(Path(sys.argv[1]), Problems())
-digest = Digests()
-for table in fields(corpus):
-    value = getattr(corpus, table.name)
-    for key, record in sorted(value.items()) if isinstance(value, dict) else [("", value)]:
-        print(table.name, key, digest(record).hex())
-print("paths", digest(SitePaths("", True, ("themes/a.md", "themes/b.md", "themes/c.md"))).hex())
-"""
-
-
-def test_records_are_digested_alike_in_processes_with_other_hash_seeds(tmp_path: Path) -> None:
-    """Pages are kept between builds (``site.memo.stored``) under digests of what they read: a record holding a set
-    (printed in an order each process draws anew) would never be found again. The sources hold every BibTeX entry
-    type and field, crossref and xdata included."""
-    root = Path(shutil.copytree(EXAMPLE, tmp_path / "corpus"))
-    with (root / "sources" / "references.bib").open("a", encoding="utf-8") as bib:
-        bib.write("\n" + (REPO / "tests" / "fixtures" / "zotero-export.bib").read_text("utf-8"))
-    runs = [subprocess.run([sys.executable, "-c", DIGESTS, str(root)], capture_output=True, text=True, check=True,
-                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")]
-    assert runs[0].count("\nsources ") >= 25 and load_sources(root)
-    assert runs[0] == runs[1] == runs[2]
-
-
-def load_sources(root: Path) -> list:
-    from briefing.loader import load
-    from briefing.problems import Problems
-
-    return [s for s in load(root, Problems()).sources.values() if s.inherited]

@@ -281,7 +281,7 @@ def _take(child: Source, parent: Source, xdata: bool) -> None:
             name = rename[name]
         if name not in child.fields:
             child.fields[name] = value
-            child.inherited.append(name)
+            child.inherited.add(name)
             if field_name in parent.protected:
                 child.protected[name] = parent.protected[field_name]
             if name in parent.names:

@@ -22,7 +22,6 @@ import hashlib
 import hmac
 import importlib.metadata
 import os
-import pickle
 import secrets
 import stat
 from pathlib import Path
@@ -132,29 +131,6 @@ def unseal(name: str, blob: bytes | None) -> bytes | None:
         return None
     mac, _, data = blob.partition(b"\n")
     return data if hmac.compare_digest(mac, _mac(key, name, data)) else None
-
-
-def load(path: Path) -> object:
-    """The value kept at path by ``keep`` (sealed by this user as that entry), or None."""
-    try:
-        data = unseal(path.name, read(path))
-        return None if data is None else pickle.loads(data)  # sealed with this user's key: this package wrote it
-    except Exception:  # anything unreadable is made again
-        return None
-
-
-def keep(path: Path, value: object) -> bool:
-    """Keep value at path (pickled, sealed as that entry, replaced in one step); False when it could not be."""
-    try:
-        sealed = seal(path.name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-        if sealed is None:
-            return False
-        partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_bytes(sealed)
-        os.replace(partial, path)
-    except (OSError, pickle.PicklingError):
-        return False  # a cache that cannot be written costs time only
-    return True
 
 
 @functools.cache

@@ -40,7 +40,7 @@ from .errors import BriefingError
 from .sanitise import clean_html
 from .site import mkdocs_config, pagebuild, pagecache, partials
 from .site.context import SiteInput
-from .site.memo import PageMemo, stored
+from .site.memo import PageMemo
 from .site.pagecache import PageCache
 from .site.pages import Site, SitePage, generate
 from .site.render import SitePaths, html_path
@@ -152,17 +152,8 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
                     os.environ["SOURCE_DATE_EPOCH"] = str(self.input.version.epoch)
             docs = self.input.corpus.config.root / "docs"
             shared = Path(config.docs_dir).resolve() == docs.resolve()
-            paths = SitePaths("" if whole else self._section_dir(), shared)
-            serving = _serving(config)
-            memo = _MEMOS.get(self.root) if serving else None
-            if memo is None:
-                styles = (s.style for s in self.input.corpus.sources.values() if s.style)
-                memo = stored(self.input.corpus.config.root, styles, repr((paths, self.input.ceiling)))
-            if serving:
-                _MEMOS[self.root] = memo  # kept in memory from one build of the site to the next
-            self.site = generate(self.input, paths, memo)
-            if not serving:
-                memo.save()
+            memo = _MEMOS.setdefault(self.root, PageMemo()) if _serving(config) else None
+            self.site = generate(self.input, SitePaths("" if whole else self._section_dir(), shared), memo)
         except BriefingError as exc:
             raise PluginError(str(exc)) from exc
         self.own_nav = None if whole else config.nav

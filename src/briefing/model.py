@@ -38,7 +38,7 @@ class Source:
     field_lines: dict[str, int] = field(default_factory=dict)
     authors: list[str] = field(default_factory=list)  # "Last, First" or a corporate name, in order
     names: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # CSL-JSON names per name field
-    inherited: list[str] = field(default_factory=list)  # fields taken from a crossref or xdata parent, in order
+    inherited: set[str] = field(default_factory=set)  # fields taken from a crossref or xdata parent
     inherited_by: list[str] = field(default_factory=list)  # keys of the entries naming it in crossref or xdata
     protected: dict[str, str] = field(default_factory=dict)  # title-like fields with their {case-protected} words
     style: str = ""  # the CSL file of the corpus's citation style ("" the default)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
+import pickle
 import re
 import sys
 import time
@@ -56,9 +58,12 @@ class ParseCache:
             return parse()
         key = "\0".join([_fingerprint(), kind, shown, text])
         path = self.folder / f"{hashlib.sha256(key.encode()).hexdigest()}.pickle"
-        kept = cachedir.load(path)
-        if kept is not None:
-            return kept  # type: ignore[return-value]
+        try:
+            data = cachedir.unseal(path.name, cachedir.read(path))
+            if data is not None:
+                return pickle.loads(data)  # sealed with this user's key: this package wrote it
+        except Exception:  # anything unreadable is parsed again
+            pass
         before = _state(problems)
         value = parse()
         if _state(problems) == before and value is not None:
@@ -66,14 +71,19 @@ class ParseCache:
         return value
 
     def _keep(self, path: Path, value: object) -> None:
-        if not cachedir.keep(path, value) or self.written:
+        sealed = cachedir.seal(path.name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        if sealed is None:
             return
-        self.written = True  # once a run: drop the parses of file versions not seen for KEEP_DAYS
-        limit = time.time() - KEEP_DAYS * 86400
         try:
-            for old in path.parent.iterdir():
-                info = old.lstat()
-                if ENTRY.fullmatch(old.name) and info.st_atime < limit and info.st_mtime < limit:
-                    old.unlink(missing_ok=True)
-        except OSError:
-            pass
+            partial = path.with_name(f".{path.name}.{os.getpid()}")
+            partial.write_bytes(sealed)
+            os.replace(partial, path)
+            if not self.written:  # once a run: drop the parses of file versions not seen for KEEP_DAYS
+                self.written = True
+                limit = time.time() - KEEP_DAYS * 86400
+                for old in path.parent.iterdir():
+                    info = old.lstat()
+                    if ENTRY.fullmatch(old.name) and info.st_atime < limit and info.st_mtime < limit:
+                        old.unlink(missing_ok=True)
+        except (OSError, pickle.PicklingError):
+            pass  # a cache that cannot be written costs time only

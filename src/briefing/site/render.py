@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -50,7 +50,7 @@ class SitePaths:
 
     section: str = ""  # '' for a whole site
     shared: bool = True  # the analysts' pages are in the project's own docs folder
-    kept: tuple[str, ...] = ()  # analysts' pages in generated places (themes)
+    kept: frozenset[str] = field(default_factory=frozenset)  # analysts' pages in generated places (themes)
 
     def page(self, path: str) -> str:
         """A generated page or file, or a theme page (``kept``): its docs path."""
