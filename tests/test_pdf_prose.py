@@ -89,3 +89,15 @@ def test_a_footnote_mark_follows_punctuation_and_never_reads_as_part_of_a_grade(
                                                                                  expected: list[str]) -> None:
     nodes = convert(markdown, cite=lambda el: {"t": "cite"}, claim=lambda ident: ident)
     assert [n if isinstance(n, str) else "NOTE" for n in nodes[0]["c"]] == expected
+
+
+@pytest.mark.parametrize(("markdown", "expected"), [
+    ("graded **C** [@k] and", ["graded ", {"t": "strong", "c": ["C\u202f"]}, {"t": "cite"}, " and"]),
+    ("graded *B* [@k] and", ["graded ", {"t": "em", "c": ["B\u202f"]}, {"t": "cite"}, " and"]),
+    ("graded **C** [@k]. Fear", ["graded ", {"t": "strong", "c": ["C"]}, ".", {"t": "cite"}, " Fear"]),
+    ("a **bold word** [@k] and", ["a ", {"t": "strong", "c": ["bold word"]}, {"t": "cite"}, " and"]),
+])
+def test_a_grade_in_emphasis_keeps_its_space_before_a_footnote_mark(markdown: str, expected: list) -> None:
+    """'**C**' then a mark 2 would read as the grade C2 as surely as plain 'C' would."""
+    nodes = convert(markdown, cite=lambda el: {"t": "cite"}, claim=lambda ident: ident)
+    assert nodes[0]["c"] == expected

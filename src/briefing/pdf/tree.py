@@ -21,6 +21,7 @@ _PLACEHOLDER = re.compile("\x02wzxhzdk:(\\d+)\x03")
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 _NOTE_AFTER = re.compile(r"[.,;:!?\u2026]+")  # punctuation a footnote mark is set after
+_WRAPPERS = {"strong", "em", "span", "link"}  # inline nodes whose text a footnote mark may follow
 _LONE_CAPITAL = re.compile(r"(?:^|\W)[A-Z]$")  # a word of one capital letter, such as a grade
 BLOCK_NODES = {"p", "h", "ul", "ol", "pre", "table", "hr", "quote", "note", "block"}
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "table", "hr", "div"}
@@ -159,12 +160,14 @@ def _before_mark(out: list[Node], tail: str) -> str:
     sits on the word it follows, or on the punctuation after that word, as notes are set (Chicago 14.26), and then
     before the marks of the citations just before it too; a lone capital letter ('graded C') keeps a narrow
     no-break space before it, or 'C' and the mark 2 would read as the grade C2."""
-    if out and isinstance(out[-1], str):
-        out[-1] = out[-1].rstrip()
+    while out and isinstance(out[-1], str) and not out[-1].strip():
+        out.pop()  # the space between a word and its mark
     after = _NOTE_AFTER.match(tail)
+    last = _last_text(out)
+    if last is not None:
+        text = str(last[-1]).rstrip()
+        last[-1] = text + "\u202f" if after is None and _LONE_CAPITAL.search(text) else text
     if after is None:
-        if out and isinstance(out[-1], str) and _LONE_CAPITAL.search(out[-1]):
-            out[-1] += "\u202f"
         return tail
     at = len(out)
     while at and (_is_cite(out[at - 1]) or out[at - 1] in ("", " ")):
@@ -175,6 +178,19 @@ def _before_mark(out: list[Node], tail: str) -> str:
     else:
         out.insert(at, after.group(0))
     return tail[after.end():]
+
+
+def _last_text(out: list[Node]) -> list[Node] | None:
+    """The list whose last item is the text that ends ``out``, inside emphasis or a link ('graded **C**'); None
+    when something else ends it."""
+    while out:
+        last = out[-1]
+        if isinstance(last, str):
+            return out
+        if not isinstance(last, dict) or last.get("t") not in _WRAPPERS or not isinstance(last.get("c"), list):
+            return None
+        out = last["c"]
+    return None
 
 
 def _is_cite(node: Node | None) -> bool:
