@@ -158,7 +158,7 @@ class Index:
 def _shown(kind: str, record: Any, page_of_doc: dict[str, str]) -> CitedBy | None:
     """Where the site shows a record that cites sources (None: sources themselves, which derive, not cite)."""
     if kind == "claims":
-        return CitedBy("claim", f"claims/{slug(record.id)}.md", record.statement, record.id)
+        return CitedBy("claim", claim_page(record.id), record.statement, record.id)
     if kind == "pages":
         return CitedBy("page", page_of_doc.get(record.path, record.path), record.title)
     places = {"figures": ("figure", "figures.md", "label"), "events": ("event", "timeline.md", "title"),
@@ -174,6 +174,11 @@ def _shown(kind: str, record: Any, page_of_doc: dict[str, str]) -> CitedBy | Non
 def slug(ident: str) -> str:
     """A record id as a file name: ids are already safe, anything else becomes '-'."""
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in ident).strip(".") or "-"
+
+
+def claim_page(ident: str) -> str:
+    """The docs path of a claim's page (placed in a site by ``SitePaths.page``)."""
+    return f"claims/{slug(ident)}.md"
 
 
 def highest(markings: list[str], floor: str) -> str:

@@ -20,7 +20,7 @@ from ..cite import reference_text, year
 from ..errors import BuildError
 from ..model import Corpus, Source
 from ..shortcite import short_label, who
-from .context import slug
+from .context import claim_page
 from .render import WHOLE_SITE, SitePaths, relative
 
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
@@ -103,7 +103,7 @@ class PageLinks:
             raise BuildError(f"{self.here}: refers to claim '{ident}', which is withheld at this marking ceiling "
                              "or unknown")
         uid = self._uid()
-        href = html.escape(relative(self.here, self.paths.page(f"claims/{slug(ident)}.md")))
+        href = html.escape(relative(self.here, self.paths.page(claim_page(ident))))
         name = f"{text(target.opening(70))} " if named else ""
         return Markup(f'<a class="claim-ref" data-claim="{html.escape(ident)}" href="{href}" aria-describedby="{uid}">'
                       f'{name}<span class="badge status-{html.escape(target.status)}">{text(target.status)}</span>'

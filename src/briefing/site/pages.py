@@ -24,7 +24,7 @@ from ..errors import BuildError
 from ..model import Claim, Corpus, Page, Source
 from ..vocab import STATUSES, marking_rank
 from . import charts
-from .context import Index, SiteInput, highest, slug
+from .context import Index, SiteInput, claim_page, highest, slug
 from .linking import PageLinks
 from .memo import PageMemo
 from .render import WHOLE_SITE, SitePaths, render
@@ -279,7 +279,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE, memo: PageMemo | No
     for claim in claims:
         theme = c.themes.get(claim.theme)
         judgments_of = [j for j in judgments if claim.id in j.claims]
-        add(page(f"claims/{slug(claim.id)}.md"), "claim.md.j2", in_nav=False, claim=claim, marking=claim.marking,
+        add(page(claim_page(claim.id)), "claim.md.j2", in_nav=False, claim=claim, marking=claim.marking,
             theme=theme, theme_page=themes.get(claim.theme, ""), fact=index.facts[claim.id],
             events=sorted(index.events_by_claim.get(claim.id, []), key=lambda e: e.date),
             figures=index.figures_by_claim.get(claim.id, []), judgments=judgments_of,

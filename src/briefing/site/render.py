@@ -16,7 +16,7 @@ from .. import vocab
 from ..cite import dates_in_words, reference
 from ..sanitise import safe_url
 from ..shortcite import short_label
-from .context import slug
+from .context import claim_page, slug
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATUS_ORDER = tuple(vocab.STATUSES)
@@ -126,7 +126,7 @@ def link(ctx, to: str, anchor: str = "") -> str:
 @jinja2.pass_context
 def claim_link(ctx, claim) -> Markup:
     """A claim named by its statement, linked to its page."""
-    return Markup(f'<a href="{escape(link(ctx, f"claims/{slug(claim.id)}.md"))}">{escape(text(claim.statement))}</a>')
+    return Markup(f'<a href="{escape(link(ctx, claim_page(claim.id)))}">{escape(text(claim.statement))}</a>')
 
 
 def status_badge(status: str) -> Markup:
@@ -161,7 +161,8 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         auto_reload=False,  # the templates are this package's files: not looked at again for each page
     )
-    env.filters.update(t=text, yaml=yaml_scalar, slug=slug, tlp_class=tlp_class, dates=dates_in_words)
+    env.filters.update(t=text, yaml=yaml_scalar, slug=slug, claim_page=claim_page, tlp_class=tlp_class,
+                       dates=dates_in_words)
     env.globals.update(
         link=link,
         href=href,
