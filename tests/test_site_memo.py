@@ -3,6 +3,7 @@ every page is what a fresh generation makes, and the pages the edit did not touc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -13,7 +14,7 @@ import sys
 import time
 import urllib.request
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -132,23 +133,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_mkdocs_serve_shows_an_edit_on_every_page_that_shows_it(minimal: Path) -> None:
-    """As an analyst works: `mkdocs serve`, edit a claim, read the pages again; then compare with a fresh build."""
-    (minimal / "mkdocs.yml").write_text(yaml.safe_dump({
-        "site_name": "Test", "theme": {"name": "material", "font": False},
-        "plugins": [{"briefing": {"mode": "site"}}, "search", "offline"]}), "utf-8")
-    method = minimal / "docs" / "methodology.md"  # no heading: search names its entry by the front matter's title
-    method.write_text("---\ntitle: How we work\n---\n\nWe read every source twice.\n", "utf-8")
+SERVED = {"site_name": "Test", "theme": {"name": "material", "font": False},
+          "plugins": [{"briefing": {"mode": "site"}}, "search", "offline"]}
+
+
+@contextlib.contextmanager
+def serving(root: Path, env: dict[str, str]) -> Iterator[tuple[Callable[[str, int], None], Callable[[str], str]]]:
+    """`mkdocs serve` of root on a free port, as an analyst runs it: a function that waits until its log says a
+    text the given number of times (not "Documentation built in …": MkDocs logs a message only once), and one that
+    reads a page over HTTP."""
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(SERVED), "utf-8")
     port = free_port()
-    env = {**os.environ, "BRIEFING_NO_CACHE": "1"}
-    log = minimal / "serve.log"
+    log = root / "serve.log"
     with log.open("w") as out:
-        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=minimal,
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
                                   env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
-    def logged(text: str) -> None:  # (not "Documentation built in …": MkDocs logs a message only once)
+    def logged(text: str, times: int = 1) -> None:
         deadline = time.monotonic() + 120
-        while text not in log.read_text("utf-8"):
+        while log.read_text("utf-8").count(text) < times:
             assert server.poll() is None and time.monotonic() < deadline, log.read_text("utf-8")
             time.sleep(0.1)
 
@@ -158,13 +161,25 @@ def test_mkdocs_serve_shows_an_edit_on_every_page_that_shows_it(minimal: Path) -
 
     try:
         logged("Serving on")
+        time.sleep(1.5)  # MkDocs polls for changes: an edit in the same second as the build might go unseen
+        yield logged, read
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait()
+
+
+def test_mkdocs_serve_shows_an_edit_on_every_page_that_shows_it(minimal: Path) -> None:
+    """As an analyst works: `mkdocs serve`, edit a claim, read the pages again; then compare with a fresh build."""
+    method = minimal / "docs" / "methodology.md"  # no heading: search names its entry by the front matter's title
+    method.write_text("---\ntitle: How we work\n---\n\nWe read every source twice.\n", "utf-8")
+    env = {**os.environ, "BRIEFING_NO_CACHE": "1"}
+    with serving(minimal, env) as (logged, read):
         claim_file = sorted((minimal / "sources" / "claims").glob("*.yml"))[0]
         text = claim_file.read_text("utf-8")
         ident = re.search(r"^[ -]*id: (\S+)", text, re.M)  # the file's first claim, whose statement comes next
         assert ident is not None
         statement = re.search(r"statement: (.+)", text)
         assert statement is not None
-        time.sleep(1.5)  # MkDocs polls for changes: an edit in the same second as the build might go unseen
         claim_file.write_text(text.replace(statement[0], "statement: Served and edited.", 1), "utf-8")
         method.write_text(method.read_text("utf-8").replace("How we work", "How we check"), "utf-8")
         logged("Reloading browsers")
@@ -174,9 +189,6 @@ def test_mkdocs_serve_shows_an_edit_on_every_page_that_shows_it(minimal: Path) -
                                         "search/search_index.js")}
         assert "Served and edited." in served["search/search_index.js"]  # the claim's entry, made again
         assert "How we check" in served["search/search_index.js"]  # only the title changed: made again too
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait()
     fresh = minimal / "fresh"
     shutil.rmtree(minimal / "site", ignore_errors=True)
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(fresh)], cwd=minimal, env=env,
@@ -186,6 +198,29 @@ def test_mkdocs_serve_shows_an_edit_on_every_page_that_shows_it(minimal: Path) -
     assert json.loads(index.removeprefix(PREFIX)) == read_index(fresh)
     for path, html in served.items():
         assert main_of(html) == main_of((fresh / path).read_text("utf-8")), path
+
+
+HOUSE_STYLE = """<?xml version="1.0" encoding="utf-8"?>
+<style xmlns="http://purl.org/net/xbiblio/csl" class="note" version="1.0" default-locale="en-US">
+  <info><title>House</title><id>house</id><updated>2024-01-01T00:00:00+00:00</updated></info>
+  <citation><layout suffix="."><text variable="title" prefix="HOUSENOTE "/></layout></citation>
+  <bibliography><layout suffix="."><text variable="title" prefix="HOUSEFIRST "/></layout></bibliography>
+</style>
+"""
+
+
+def test_mkdocs_serve_shows_an_edited_citation_style(minimal: Path) -> None:
+    """A corpus's own CSL file is watched, and formatted references and kept pages are not taken from before."""
+    (minimal / "house.csl").write_text(HOUSE_STYLE, "utf-8")
+    settings = minimal / "sources" / "corpus.yml"
+    settings.write_text(settings.read_text("utf-8") + "citation_style: house.csl\n", "utf-8")
+    with serving(minimal, {**os.environ, "BRIEFING_NO_CACHE": "1"}) as (logged, read):
+        assert "HOUSEFIRST" in read("sources.html") and "HOUSEFIRST" in read("claims/widgets-shipped.html")
+        (minimal / "house.csl").write_text(HOUSE_STYLE.replace("HOUSEFIRST", "HOUSESECOND"), "utf-8")
+        logged("Reloading browsers")
+        for path in ("sources.html", "claims/widgets-shipped.html"):  # a claim page's source tips: a kept page
+            page = read(path)
+            assert "HOUSESECOND" in page and "HOUSEFIRST" not in page, path
 
 
 def main_of(html: str) -> str:

@@ -800,10 +800,34 @@ def _patch_citeproc_walk() -> None:
     csl_model.Affixed.wrap = wrap  # type: ignore[method-assign]
 
 
+_READ: dict[str, tuple[int, int] | None] = {}  # each style file read, and its modification time and size then
+
+
+def _signature(path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
 @functools.lru_cache(maxsize=16)
 def _style(path: str) -> CitationStylesStyle:
     _patch_citeproc()
+    _READ[path] = _signature(path)
     return CitationStylesStyle(path, validate=False)
+
+
+def forget_changed_styles() -> bool:
+    """Forget every style read and everything formatted when a style file changed since it was read (one process
+    that formats the corpus again, as ``mkdocs serve`` does for each build); True when it did."""
+    if all(_signature(path) == seen for path, seen in _READ.items()):
+        return False
+    _READ.clear()
+    for cached in (_style, styler, _disk):
+        cached.cache_clear()
+    _CACHES.clear()
+    return True
 
 
 def default_path() -> str:

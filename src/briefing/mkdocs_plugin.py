@@ -36,6 +36,7 @@ from mkdocs.utils import nest_paths
 from mkdocs.utils.meta import get_data
 
 from . import cachedir
+from .cite import forget_changed_styles, style_path
 from .errors import BriefingError
 from .sanitise import clean_html
 from .site import mkdocs_config, pagebuild, pagecache, partials
@@ -144,6 +145,8 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             raise PluginError(f"briefing: the corpus folder '{self.config.root}' is inside the project's docs "
                               "folder, which MkDocs publishes as it is; move it beside docs/")
         try:
+            if _serving(config) and forget_changed_styles():  # a citation style edited while serving
+                _MEMOS.pop(self.root, None)  # pages kept under the records they read, not the style's text
             if self.input is None:
                 from .site.standalone import load_input
 
@@ -429,6 +432,10 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
     def on_serve(self, server, config, builder):
         if self.root is not None and (self.root / "sources").is_dir():
             server.watch(str(self.root / "sources"))
+        if self.input is not None:  # a citation style file of the corpus's own
+            style = style_path(self.input.corpus.config.citation_style, self.input.corpus.config.root)
+            if style is not None and style.is_relative_to(self.input.corpus.config.root):
+                server.watch(str(style), recursive=False)
         if self.input is not None and self.site is not None and not self.site.paths.shared:
             docs = self.input.corpus.config.root / "docs"
             if docs.is_dir():
