@@ -245,3 +245,43 @@ def test_a_tracked_table_reads_as_its_table_does_and_tells_a_missing_key_from_an
     assert memo.generation({"t": table}).reuse("page.md", b"other key") is None
     assert memo.generation({"t": {**table, "x": []}}).reuse("page.md", b"key") is None  # 'x' is there now
     assert memo.generation({"t": {"a": [2]}}).reuse("page.md", b"key") is None  # what it read changed
+
+
+EDITED_WHILE_READ = """
+import sys
+from pathlib import Path
+from briefing import cite
+from briefing.site.standalone import load_input
+root, mode = Path(sys.argv[1]), sys.argv[2]
+csl = root / "house.csl"
+parse = cite.CitationStylesStyle
+def parse_then_edit(style, validate=False):  # the analyst saves the style just after a build read it
+    parsed = parse(style, validate=validate)
+    csl.write_text(csl.read_text("utf-8").replace("HOUSEFIRST", "HOUSESECOND"), "utf-8")
+    return parsed
+if mode == "edit":
+    cite.CitationStylesStyle = parse_then_edit
+for run in (1, 2):
+    source = next(iter(load_input(root, None).corpus.sources.values()))
+    print(run, cite.reference_text(source))
+    cite.forget_changed_styles()
+"""
+
+
+def test_references_formatted_with_a_style_are_kept_under_that_style_not_an_edit_made_meanwhile(
+        minimal: Path, tmp_path: Path) -> None:
+    """The on-disk cache of formatted references is named by the text of the style that formatted them: a style
+    saved while a build read it leaves no reference in the old style under the new style's name."""
+    (minimal / "house.csl").write_text(HOUSE_STYLE, "utf-8")
+    settings = minimal / "sources" / "corpus.yml"
+    settings.write_text(settings.read_text("utf-8") + "citation_style: house.csl\n", "utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def run(mode: str) -> list[str]:
+        return subprocess.run([sys.executable, "-c", EDITED_WHILE_READ, str(minimal), mode], env=env, check=True,
+                              capture_output=True, text=True).stdout.splitlines()
+
+    first = run("edit")
+    assert "HOUSEFIRST" in first[0] and "HOUSESECOND" in first[1]  # the edit shows once the style is read again
+    assert list((tmp_path / "cache" / "briefing").glob("csl-*.json"))  # formatted references were kept
+    assert all("HOUSESECOND" in line for line in run("read"))  # a later process: the style as the file says

@@ -20,6 +20,7 @@ import functools
 import hashlib
 import html
 import importlib.metadata
+import io
 import json
 import os
 import re
@@ -800,29 +801,33 @@ def _patch_citeproc_walk() -> None:
     csl_model.Affixed.wrap = wrap  # type: ignore[method-assign]
 
 
-_READ: dict[str, tuple[int, int] | None] = {}  # each style file read, and its modification time and size then
+_READ: dict[str, str] = {}  # each style file read, and a digest of the bytes it was read from
 
 
-def _signature(path: str) -> tuple[int, int] | None:
+def _digest(path: str) -> str:
     try:
-        info = os.stat(path)
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
-        return None
-    return info.st_mtime_ns, info.st_size
+        return ""
 
 
 @functools.lru_cache(maxsize=16)
-def _style(path: str) -> CitationStylesStyle:
+def _style(path: str) -> tuple[CitationStylesStyle, str]:
+    """The style in a CSL file, and a digest of the very bytes it was read from (the file may change meanwhile)."""
     _patch_citeproc()
-    _READ[path] = _signature(path)
-    return CitationStylesStyle(path, validate=False)
+    data = Path(path).read_bytes()
+    _READ[path] = digest = hashlib.sha256(data).hexdigest()
+    return CitationStylesStyle(io.BytesIO(data), validate=False), digest
 
 
 def forget_changed_styles() -> bool:
     """Forget every style read and everything formatted when a style file changed since it was read (one process
-    that formats the corpus again, as ``mkdocs serve`` does for each build); True when it did."""
-    if all(_signature(path) == seen for path, seen in _READ.items()):
+    that formats the corpus again, as ``mkdocs serve`` does for each build); True when it did. What was formatted
+    is written to the on-disk cache first, under the style it was formatted with."""
+    if all(_digest(path) == seen for path, seen in _READ.items()):
         return False
+    save_cache()
+    _OPENED.clear()
     _READ.clear()
     for cached in (_style, styler, _disk):
         cached.cache_clear()
@@ -1101,7 +1106,7 @@ class Styler:
 
     def __init__(self, path: str):
         self.path = path
-        self.style = _style(path)
+        self.style, self.digest = _style(path)
         self.notes = self.style.root.get("class") == "note"
 
     def _bibliography(self, source: Source) -> CitationStylesBibliography:
@@ -1200,7 +1205,7 @@ class Styler:
         key = (form, self.path)
         if key not in cache:
             # The disk cache lies outside the repository and outlives it: only what may be shared with anyone
-            disk = _disk(self.path) if source.marking == "TLP:CLEAR" else None
+            disk = _disk(self.digest) if source.marking == "TLP:CLEAR" else None
             digest = ""
             if disk is not None:
                 text = json.dumps([_json_text(source), list(form)], ensure_ascii=False)
@@ -1254,12 +1259,12 @@ class _DiskCache:
 
 @functools.lru_cache(maxsize=16)
 def _disk(style: str) -> _DiskCache | None:
+    """The on-disk cache of the style whose text has the digest ``style``."""
     if not cachedir.enabled():
         return None
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "briefing"
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(style.encode())
     try:
-        digest.update(Path(style).read_bytes())
         digest.update(Path(__file__).read_bytes())
         digest.update(importlib.metadata.version("citeproc-py").encode())
     except (OSError, importlib.metadata.PackageNotFoundError):
