@@ -82,6 +82,7 @@ def test_heading_levels_never_skip() -> None:
     ("is it [@k]?! Yes", ["is it?!", "NOTE", " Yes"]),
     ("graded C [@k] and", ["graded C\u202f", "NOTE", " and"]),  # 'C' and a mark 2 would read as the grade C2
     ("two [@a] [@b]. Next", ["two.", "NOTE", "NOTE", " Next"]),  # before the marks of a run of citations
+    ("graded C [@a] [@b]. Next", ["graded C.", "NOTE", "NOTE", " Next"]),  # no narrow space before the stop
     ("(see Roe [@k]).", ["(see Roe", "NOTE", ")."]),  # a note inside brackets stays inside them
     ("last word [@k]", ["last word", "NOTE"]),
 ])
@@ -95,6 +96,8 @@ def test_a_footnote_mark_follows_punctuation_and_never_reads_as_part_of_a_grade(
     ("graded **C** [@k] and", ["graded ", {"t": "strong", "c": ["C\u202f"]}, {"t": "cite"}, " and"]),
     ("graded *B* [@k] and", ["graded ", {"t": "em", "c": ["B\u202f"]}, {"t": "cite"}, " and"]),
     ("graded **C** [@k]. Fear", ["graded ", {"t": "strong", "c": ["C"]}, ".", {"t": "cite"}, " Fear"]),
+    ("graded **C** [@k] [@j]. Fear", ["graded ", {"t": "strong", "c": ["C"]}, ".", {"t": "cite"}, {"t": "cite"},
+                                      " Fear"]),  # no narrow space left before the full stop
     ("a **bold word** [@k] and", ["a ", {"t": "strong", "c": ["bold word"]}, {"t": "cite"}, " and"]),
 ])
 def test_a_grade_in_emphasis_keeps_its_space_before_a_footnote_mark(markdown: str, expected: list) -> None:

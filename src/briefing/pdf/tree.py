@@ -172,10 +172,13 @@ def _before_mark(out: list[Node], tail: str) -> str:
     at = len(out)
     while at and (_is_cite(out[at - 1]) or out[at - 1] in ("", " ")):
         at -= 1
-    before = out[at - 1] if at else None
+    before = out[at - 1] if at else None  # the punctuation follows it, with no narrow space an earlier mark left
     if isinstance(before, str):
-        out[at - 1] = before + after.group(0)
+        out[at - 1] = before.rstrip("\u202f") + after.group(0)
     else:
+        inner = _last_text([before]) if before is not None else None
+        if inner is not None:
+            inner[-1] = str(inner[-1]).rstrip("\u202f")
         out.insert(at, after.group(0))
     return tail[after.end():]
 
