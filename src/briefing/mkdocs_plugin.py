@@ -14,19 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import json
 import logging
 import os
 import posixpath
 import re
 import shutil
-from collections.abc import Mapping
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import jinja2
-import jinja2.bccache
 from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -35,13 +29,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
 from mkdocs.utils import nest_paths
 from mkdocs.utils.meta import get_data
 
-from . import cachedir
-from .cite import forget_changed_styles, style_path
+from . import cachedir, serving
+from .cite import style_path
 from .errors import BriefingError
 from .sanitise import clean_html
 from .site import mkdocs_config, pagebuild, pagecache, partials
 from .site.context import SiteInput
-from .site.memo import PageMemo
 from .site.pagecache import PageCache
 from .site.pages import Site, SitePage, generate
 from .site.render import SitePaths, html_path
@@ -49,57 +42,6 @@ from .site.render import SitePaths, html_path
 log = logging.getLogger("mkdocs.plugins.briefing")
 
 MODES = ("section", "site")
-# The record pages of the last generation of each corpus (by root) in this process: ``mkdocs serve`` makes a new
-# plugin for each build of the site, and reuses the pages an edit left unchanged (``site.memo``).
-_MEMOS: dict[Path, PageMemo] = {}
-# The search entries of the pages of the last build of each corpus served, by a digest of what the search plugin
-# reads of a page (``_page_context_for_search``).
-_SEARCH_ENTRIES: dict[Path | None, dict[bytes, list[dict]]] = {}
-_NONE = object()
-
-
-class _Compiled(jinja2.BytecodeCache):
-    """The theme's templates compiled in this process (``mkdocs serve`` makes a new template environment for each
-    build), by name, file and everything of the environment that compiling reads: its syntax settings, extensions
-    and policies, and the filters and tests it may apply to constants while compiling (each function by its
-    identity: one made anew for a build compiles the templates again). Jinja compiles a template again when its
-    source is not the one compiled."""
-
-    def __init__(self) -> None:
-        self.kept: dict[str, bytes] = {}
-        self._functions: dict[int, object] = {}  # every filter and test named in a key, kept so no id is reused
-
-    def _ids(self, functions: Mapping[str, object]) -> list[tuple[str, int]]:
-        for function in functions.values():
-            self._functions.setdefault(id(function), function)
-        return sorted((name, id(function)) for name, function in functions.items())
-
-    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
-                   source: str) -> jinja2.bccache.Bucket:
-        e = environment
-        settings = repr((sorted(e.extensions), e.block_start_string, e.block_end_string, e.variable_start_string,
-                         e.variable_end_string, e.comment_start_string, e.comment_end_string, e.line_statement_prefix,
-                         e.line_comment_prefix, e.trim_blocks, e.lstrip_blocks, e.newline_sequence,
-                         e.keep_trailing_newline, e.optimized, e.is_async, e.sandboxed, id(e.finalize),
-                         id(e.autoescape), e.code_generator_class, e.context_class,
-                         sorted(e.policies.items()), getattr(e, "newstyle_gettext", None),
-                         self._ids(e.filters), self._ids(e.tests)))
-        self._functions.setdefault(id(e.finalize), e.finalize)
-        self._functions.setdefault(id(e.autoescape), e.autoescape)
-        key = f"{self.get_cache_key(name, filename)}:{hashlib.sha256(settings.encode()).hexdigest()}"
-        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
-        self.load_bytecode(bucket)
-        return bucket
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.kept:
-            bucket.bytecode_from_string(self.kept[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.kept[bucket.key] = bucket.bytecode_to_string()
-
-
-_COMPILED = _Compiled()
 # Blocks of the generated pages that search leaves out anyway (data-search-exclude), such as a source's "cited by"
 # list, taken out before Material's search plugin parses the page (it parses the whole page, however large). The
 # templates mark them with data-search-skip too, on a <div> holding no other <div> (the sanitiser may have written
@@ -126,8 +68,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         self.root: Path | None = None
         self.own_nav: list | None = None  # section mode: the project's own navigation, when it declares one
         self._kept_content: str | None = None  # a page's HTML while the search plugin reads its stand-in
-        self._search_page: tuple[bytes, int, object, bool] | None = None  # serving: see _page_context_for_search
-        self._search_made: dict[bytes, list[dict]] = {}  # serving: the search entries of this build's pages
+        self._search: serving.SearchReuse | None = None  # serving: see _page_context_for_search
         self._files: Files | None = None
         self.cache: PageCache | None = None  # built pages kept between builds (``briefing.site.pagecache``)
         self._reused: dict[str, list[dict]] = {}  # page location -> search entries of a page MkDocs did not index
@@ -145,8 +86,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             raise PluginError(f"briefing: the corpus folder '{self.config.root}' is inside the project's docs "
                               "folder, which MkDocs publishes as it is; move it beside docs/")
         try:
-            if _serving(config) and forget_changed_styles():  # a citation style edited while serving
-                _MEMOS.pop(self.root, None)  # pages kept under the records they read, not the style's text
+            memo = serving.page_memo(self.root) if serving.active(config) else None  # (before the corpus is read)
             if self.input is None:
                 from .site.standalone import load_input
 
@@ -155,7 +95,6 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
                     os.environ["SOURCE_DATE_EPOCH"] = str(self.input.version.epoch)
             docs = self.input.corpus.config.root / "docs"
             shared = Path(config.docs_dir).resolve() == docs.resolve()
-            memo = _MEMOS.setdefault(self.root, PageMemo()) if _serving(config) else None
             self.site = generate(self.input, SitePaths("" if whole else self._section_dir(), shared), memo)
         except BriefingError as exc:
             raise PluginError(str(exc)) from exc
@@ -193,7 +132,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
                 files.remove(file)
         added: list[File] = []
         self.cache = self._page_cache(config)
-        shared = self._reusable(config) and not _serving(config) and pagebuild.can_help()  # a helper builds some
+        shared = self._reusable(config) and not serving.active(config) and pagebuild.can_help()  # a helper builds some
         fresh = 0  # pages outside the navigation to build now
         for page in self.site.pages.values():
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
@@ -231,8 +170,8 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         with plugins other than search and offline, or with a sitemap that would have to list every page (a
         ``site_url``, outside ``mkdocs serve``)."""
         plugins = {name.rsplit("/", 1)[-1] for name in config.plugins}
-        return (self.config.mode == "site" and self.input is not None
-                and plugins <= {"briefing", "search", "offline"} and not (config.site_url and not _serving(config)))
+        return (self.config.mode == "site" and self.input is not None and plugins <= {"briefing", "search", "offline"}
+                and not (config.site_url and not serving.active(config)))
 
     def _page_cache(self, config) -> PageCache | None:
         """The kept pages of this site's settings; None where the cache is off or pages may not be reused."""
@@ -319,32 +258,19 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             self._kept_content, page.content = page.content, generated.search
         elif generated is not None and page.content and SEARCH_SKIP.search(page.content):
             self._kept_content, page.content = page.content, SEARCH_SKIP.sub("", page.content)
-        reusable = generated is not None and _serving(config) and self._reusable(config)
+        reusable = generated is not None and serving.active(config) and self._reusable(config)
         entries = _search_entries(config) if reusable else None
         if entries is not None:
-            read = [dict(_search_plugin(config).config), page.url, page.title,
-                    json.dumps(page.meta, sort_keys=True, default=repr), _toc(page.toc), page.content]  # all it reads
-            key = hashlib.blake2b(repr(read).encode(), digest_size=16).digest()
-            before = _SEARCH_ENTRIES.get(self.root, {}).get(key)
-            self._search_page = (key, len(entries), page.meta.get("search", _NONE), before is not None)
-            if before is not None:
-                entries.extend(before)
-                page.meta["search"] = {"exclude": True}  # the search plugin leaves it (put back after it)
+            self._search = self._search or serving.SearchReuse(self.root)
+            self._search.before(_search_plugin(config), entries, page)
         return context
 
     @event_priority(-100)  # after it: the page gets its own content back
     def _page_context_restore(self, context, *, page, config, nav):
         if self._kept_content is not None:
             page.content, self._kept_content = self._kept_content, None
-        if self._search_page is not None:
-            (key, start, meta, reused), self._search_page = self._search_page, None
-            entries = _search_entries(config) or []
-            self._search_made[key] = entries[start:]
-            if reused:
-                if meta is _NONE:
-                    page.meta.pop("search", None)
-                else:
-                    page.meta["search"] = meta
+        if self._search is not None:
+            self._search.after(_search_entries(config) or [], page)
         return context
 
     on_page_context = CombinedEvent(_late_downloads, _page_context_for_search, _page_context_restore)
@@ -372,9 +298,9 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
     def on_env(self, env, config, files):
         """Parts of Material's pages that are the same for many pages are rendered once: see ``site.partials``.
         Serving a site of the briefing's alone, the theme's templates are compiled once, not for each build
-        (``_COMPILED``)."""
-        if _serving(config) and self._reusable(config):
-            env.bytecode_cache = _COMPILED
+        (``serving.COMPILED``)."""
+        if serving.active(config) and self._reusable(config):
+            env.bytecode_cache = serving.COMPILED
         if cachedir.enabled() and self._reusable(config):
             partials.share(env)
         return env
@@ -407,8 +333,8 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
     def on_post_build(self, *, config) -> None:
         from .site.search import page_of, shape_site
 
-        if _serving(config):
-            _SEARCH_ENTRIES[self.root] = self._search_made
+        if serving.active(config):
+            (self._search or serving.SearchReuse(self.root)).close()
 
         site_dir = Path(config.site_dir)
         if self._helper is not None:  # its pages are written once it answers; their entries go where they belong
@@ -460,11 +386,6 @@ class KeptPage(File):
             super().copy_file(dirty)
 
 
-def _toc(items) -> list:
-    """A page's table of contents as data: each entry's title, address, level and entries."""
-    return [(item.title, item.url, item.level, _toc(item.children)) for item in items or []]
-
-
 def _search_plugin(config):
     return config.plugins.get("material/search") or config.plugins.get("search")
 
@@ -473,13 +394,6 @@ def _search_entries(config) -> list[dict] | None:
     """The entries of the search plugin's index so far (Material's ``SearchIndex.entries``), or None."""
     entries = getattr(getattr(_search_plugin(config), "search_index", None), "entries", None)
     return entries if isinstance(entries, list) else None
-
-
-def _serving(config) -> bool:
-    """Is this a build of ``mkdocs serve`` (which sets the site's URL to its own address)? No ``on_startup`` tells:
-    a plugin with that event is kept from one build of ``mkdocs serve`` to the next, with the corpus it loaded."""
-    host, port = config.dev_addr
-    return urlsplit(config.site_url).netloc == f"{host}:{port}"
 
 
 def _nav_paths(nav: object) -> list[str]:
