@@ -83,6 +83,8 @@ def test_heading_levels_never_skip() -> None:
     ("graded C [@k] and", ["graded C\u202f", "NOTE", " and"]),  # 'C' and a mark 2 would read as the grade C2
     ("two [@a] [@b]. Next", ["two.", "NOTE", "NOTE", " Next"]),  # before the marks of a run of citations
     ("graded C [@a] [@b]. Next", ["graded C.", "NOTE", "NOTE", " Next"]),  # no narrow space before the stop
+    ("graded C [@a], [@b]. Next", ["graded C,", "NOTE", ".", "NOTE", " Next"]),  # each mark after its own stop
+    ("a list, [@k]. Next", ["a list,", "NOTE", ". Next"]),  # never two stops in a row (',.')
     ("(see Roe [@k]).", ["(see Roe", "NOTE", ")."]),  # a note inside brackets stays inside them
     ("last word [@k]", ["last word", "NOTE"]),
 ])

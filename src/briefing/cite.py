@@ -827,6 +827,8 @@ def forget_changed_styles() -> bool:
     if all(_digest(path) == seen for path, seen in _READ.items()):
         return False
     save_cache()
+    for disk in _OPENED:
+        atexit.unregister(disk.save)
     _OPENED.clear()
     _READ.clear()
     for cached in (_style, styler, _disk):

@@ -171,8 +171,12 @@ def _before_mark(out: list[Node], tail: str) -> str:
         return tail
     at = len(out)
     while at and (_is_cite(out[at - 1]) or out[at - 1] in ("", " ")):
+        if _is_cite(out[at - 1]) and at > 1 and _punctuated(out[at - 2]):
+            break  # that mark follows punctuation of its own ('C, [@a], [@b].'): this one stays after it
         at -= 1
     before = out[at - 1] if at else None  # the punctuation follows it, with no narrow space an earlier mark left
+    if before is not None and _punctuated(before):
+        return tail  # 'a, [@k].': no second stop after the comma; the mark stays before it
     if isinstance(before, str):
         out[at - 1] = before.rstrip("\u202f") + after.group(0)
     else:
@@ -181,6 +185,12 @@ def _before_mark(out: list[Node], tail: str) -> str:
             inner[-1] = str(inner[-1]).rstrip("\u202f")
         out.insert(at, after.group(0))
     return tail[after.end():]
+
+
+def _punctuated(node: Node) -> bool:
+    """Does the text that ends node end in punctuation that a footnote mark is set after?"""
+    inner = _last_text([node])
+    return inner is not None and _NOTE_AFTER.fullmatch(str(inner[-1]).rstrip()[-1:]) is not None
 
 
 def _last_text(out: list[Node]) -> list[Node] | None:
