@@ -2,7 +2,8 @@
 a new template environment, for each build): the record pages of the last generation (``site.memo``), the search
 entries of pages the search plugin would read as it read them before, and the theme's compiled templates.
 
-Used by the MkDocs plugin (``briefing.mkdocs_plugin``) only while serving a site of the briefing's alone.
+Used by the MkDocs plugin (``briefing.mkdocs_plugin``) while serving; the search entries and compiled templates only
+on a site of the briefing's alone (its ``_reusable``).
 """
 
 from __future__ import annotations
