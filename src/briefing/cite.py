@@ -811,7 +811,7 @@ def _digest(path: str) -> str:
         return ""
 
 
-@functools.lru_cache(maxsize=16)
+@functools.cache  # never evicted: a style still in use by a kept Styler is always in _READ
 def _style(path: str) -> tuple[CitationStylesStyle, str]:
     """The style in a CSL file, and a digest of the very bytes it was read from (the file may change meanwhile)."""
     _patch_citeproc()
