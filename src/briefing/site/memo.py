@@ -25,12 +25,9 @@ MISSING = object()
 ABSENT = b"absent"  # the digest of a key not in its table (no digest of a value has this length)
 
 
-def digest(value: object) -> Digest:
-    """A digest of a value's repr; None (never equal to a kept digest) where the repr shows an object's address."""
-    text = repr(value)
-    if " at 0x" in text:
-        return None
-    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+def _hashed(text: str) -> Digest:
+    """A digest of a value's text; None (never equal to a kept digest) where the text shows an object's address."""
+    return None if " at 0x" in text else hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
 class Digests:
@@ -41,8 +38,7 @@ class Digests:
         self._records: dict[int, tuple[object, Digest]] = {}  # id -> (the record, kept alive; its digest)
 
     def __call__(self, value: object) -> Digest:
-        text = self._text(value)
-        return None if " at 0x" in text else hashlib.blake2b(text.encode(), digest_size=16).digest()
+        return _hashed(self._text(value))
 
     def _text(self, value: object) -> str:
         """The value's repr, with each record's replaced by a digest of it."""
@@ -56,7 +52,7 @@ class Digests:
         if hasattr(kind, "__dataclass_fields__"):
             found = self._records.get(id(value))
             if found is None:
-                found = self._records[id(value)] = (value, digest(value))
+                found = self._records[id(value)] = (value, _hashed(repr(value)))
             return " at 0x" if found[1] is None else found[1].hex()
         return repr(value)
 
