@@ -68,7 +68,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         self.root: Path | None = None
         self.own_nav: list | None = None  # section mode: the project's own navigation, when it declares one
         self._kept_content: str | None = None  # a page's HTML while the search plugin reads its stand-in
-        self._search: serving.SearchReuse | None = None  # serving: see _page_context_for_search
+        self._search: serving.SearchReuse | None = None  # set while serving: see _page_context_for_search
         self._files: Files | None = None
         self.cache: PageCache | None = None  # built pages kept between builds (``briefing.site.pagecache``)
         self._reused: dict[str, list[dict]] = {}  # page location -> search entries of a page MkDocs did not index
@@ -87,6 +87,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
                               "folder, which MkDocs publishes as it is; move it beside docs/")
         try:
             memo = serving.page_memo(self.root) if serving.active(config) else None  # (before the corpus is read)
+            self._search = serving.SearchReuse(self.root) if serving.active(config) else None
             if self.input is None:
                 from .site.standalone import load_input
 
@@ -258,10 +259,8 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             self._kept_content, page.content = page.content, generated.search
         elif generated is not None and page.content and SEARCH_SKIP.search(page.content):
             self._kept_content, page.content = page.content, SEARCH_SKIP.sub("", page.content)
-        reusable = generated is not None and serving.active(config) and self._reusable(config)
-        entries = _search_entries(config) if reusable else None
-        if entries is not None:
-            self._search = self._search or serving.SearchReuse(self.root)
+        entries = _search_entries(config) if self._search and generated and self._reusable(config) else None
+        if self._search is not None and entries is not None:
             self._search.before(_search_plugin(config), entries, page)
         return context
 
@@ -333,8 +332,8 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
     def on_post_build(self, *, config) -> None:
         from .site.search import page_of, shape_site
 
-        if serving.active(config):
-            (self._search or serving.SearchReuse(self.root)).close()
+        if self._search is not None:
+            self._search.close()
 
         site_dir = Path(config.site_dir)
         if self._helper is not None:  # its pages are written once it answers; their entries go where they belong
