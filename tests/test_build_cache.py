@@ -195,6 +195,13 @@ def test_a_files_parse_is_kept_only_when_clean_and_only_under_this_users_seal(tm
     assert cache.parsed("yaml", "a.yml", "x: 2", problems, lambda: {"x": "2"}) == {"x": "2"}
 
 
+def check(root: Path, **env: str) -> str:
+    """``briefing check`` as a user runs it: its exit code and everything it printed."""
+    done = subprocess.run([sys.executable, "-m", "briefing", "check", "--root", str(root)], capture_output=True,
+                          text=True, check=False, env={**os.environ, **env})
+    return f"{done.returncode}\n{done.stdout}\n{done.stderr}"
+
+
 def misspell_a_key(root: Path) -> None:
     path = root / "sources" / "claims" / "widgets.yml"
     path.write_text(path.read_text("utf-8").replace("statement: ", "statment: ", 1), encoding="utf-8")
@@ -221,14 +228,9 @@ def test_a_check_with_kept_parses_reports_what_a_fresh_one_does(tmp_path: Path, 
     root = corpus(tmp_path)
     edit(root)
 
-    def check(**env: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "briefing", "check", "--root", str(root)], capture_output=True,
-                              text=True, check=False, env={**os.environ, **env})
-        return f"{done.returncode}\n{done.stdout}\n{done.stderr}"
-
-    first = check()
+    first = check(root)
     assert first.startswith("1\n") and list((root / CACHE / "parsed").iterdir())
-    assert check() == first == check(BRIEFING_NO_CACHE="1")
+    assert check(root) == first == check(root, BRIEFING_NO_CACHE="1")
 
 
 SIDEBAR_SPY = """
@@ -378,11 +380,6 @@ def test_kept_records_do_not_lose_a_marking_another_file_also_could_not_trust(tm
     (claims / "c.yml").write_text("events:\n  - id: ev\n    date: 2024-09-25\n    title: T\n    claims: [dup]\n"
                                   "    marking: TLP:CLEAR\n", encoding="utf-8")
 
-    def check(**env: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "briefing", "check", "--root", str(root)], capture_output=True,
-                              text=True, check=False, env={**os.environ, **env})
-        return f"{done.returncode}\n{done.stdout}\n{done.stderr}"
-
-    assert check() == check(BRIEFING_NO_CACHE="1")
+    assert check(root) == check(root, BRIEFING_NO_CACHE="1")
     (claims / "a.yml").write_text(same.replace("id: dup", "id: other"), encoding="utf-8")
-    assert check() == check() == check(BRIEFING_NO_CACHE="1")
+    assert check(root) == check(root) == check(root, BRIEFING_NO_CACHE="1")
