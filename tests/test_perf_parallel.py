@@ -30,6 +30,7 @@ MORE_PACKS = """
     distribution: Unlimited
     sections: [key-judgments, evidence, sources]
     themes: [trade]
+    registers: separate
 """
 
 
@@ -55,7 +56,8 @@ def three_packs(tmp_path: Path) -> Path:
 def test_three_packs_in_parallel_are_byte_identical_to_one_by_one(tmp_path: Path) -> None:
     root = three_packs(tmp_path)
     one = build(root, "1")
-    assert {"dist/full.pdf", "dist/brief.pdf", "dist/trade.pdf", "site/downloads/trade.pdf"} <= set(one)
+    assert {"dist/full.pdf", "dist/brief.pdf", "dist/trade.pdf", "site/downloads/trade.pdf",
+            "dist/trade-evidence-trade.pdf", "dist/trade-sources.pdf"} <= set(one)  # the trade pack's annexes
     for jobs_ in ("2", "3"):  # one worker beside the site, then two
         other = build(root, jobs_)
         assert sorted(one) == sorted(other)
@@ -65,8 +67,8 @@ def test_three_packs_in_parallel_are_byte_identical_to_one_by_one(tmp_path: Path
 STRESS = """
 import subprocess
 import briefing.parallel as parallel
-parallel._render = lambda corpus, version, pack, changes: bytes([pack]) * 1000  # a pack in no time
-with parallel.Rendering(None, None, [(n, None) for n in range(40)], alongside=True) as rendering:
+parallel._render = lambda corpus, version, job: bytes([job[0]]) * 1000  # a pack in no time
+with parallel.Rendering(None, None, [(n, None, None) for n in range(40)], alongside=True) as rendering:
     for _ in range(300):
         subprocess.run(["true"], check=True)  # as the build starts git and Typst while packs render
     assert rendering.results() == [bytes([n]) * 1000 for n in range(40)]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import console, outputs, parallel
-from .bundle import SIGNATURE, site_zip_name, write_manifest, zip_site
+from .bundle import SIGNATURE, listed, site_zip_name, write_manifest, zip_site
 from .changes import Changes
 from .errors import BuildError
 from .marking import at_ceiling
@@ -25,6 +25,7 @@ from .revisions import RevisionError, changes_since, claim_history, previous_rel
 from .versioning import VersionInfo
 
 if TYPE_CHECKING:
+    from .pdf.parts import Part
     from .site.context import SiteInput
 
 __all__ = ["BuildError", "Plan", "build", "default_since"]
@@ -68,10 +69,10 @@ class Changelog:
 
 
 def site_input(corpus: Corpus, version: VersionInfo, ceiling: str, changelog: Changelog,
-               dist: Path | None, rendering: Collection[str] = ()) -> SiteInput:
+               dist: Path | None, rendering: Collection[Part] = ()) -> SiteInput:
     """Everything a site build needs, for ``briefing build`` and the MkDocs plugin alike: the corpus cut to the
     ceiling, each claim's history, the changes since a revision (computed once per ceiling by the changelog the
-    packs share) and the packs in dist the ceiling allows (with those still ``rendering`` there)."""
+    packs share) and the packs in dist the ceiling allows, with their annexes (and those still ``rendering``)."""
     from .site.context import SiteInput, downloads_in  # imported when needed: 'check' loads no site code
 
     root = corpus.config.root
@@ -80,10 +81,27 @@ def site_input(corpus: Corpus, version: VersionInfo, ceiling: str, changelog: Ch
                      claim_history(root, corpus, version, ceiling), downloads)
 
 
-def render_pack(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None = None) -> bytes:
+def render_pack(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None = None,
+                part: Part | None = None) -> bytes:
+    """One PDF of a pack: the pack itself, or one of its annexes (``pdf.parts``)."""
     from .pdf import render_pack as render  # imported when needed: 'check' does not load Typst
 
-    return render(at_ceiling(corpus, pack.ceiling), pack, version=version, changes=changes)
+    return render(at_ceiling(corpus, pack.ceiling), pack, version=version, changes=changes, part=part)
+
+
+def pack_parts(corpus: Corpus, packs: list[Pack]) -> list[tuple[Pack, Part]]:
+    """Every PDF of these packs: each pack and its annexes. Raises BuildError when two would have one name."""
+    from .pdf.parts import parts
+
+    out: list[tuple[Pack, Part]] = []
+    named: dict[str, str] = {f"{p.id}.pdf": p.id for p in corpus.packs.values()}
+    for pack in packs:
+        for part in parts(at_ceiling(corpus, pack.ceiling), pack):
+            if named.setdefault(part.file, pack.id) != pack.id:
+                raise BuildError(f"pack '{pack.id}': its annex '{part.title}' would be written to dist/{part.file}, "
+                                 f"the file of pack '{named[part.file]}'; rename one of the packs")
+            out.append((pack, part))
+    return out
 
 
 def build(corpus: Corpus, version: VersionInfo, plan: Plan) -> None:
@@ -105,23 +123,29 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
         outputs.copy_tree(root / "dist", dist)  # one pack: keep the others (the old signature no longer holds)
         (dist / SIGNATURE).unlink(missing_ok=True)
     dist.mkdir(exist_ok=True)
+    documents = pack_parts(corpus, plan.packs)
+    rendered = {p.id for p in plan.packs}
+    for name, entry in listed(dist).items():  # 'briefing pack': the annexes this pack had before go with it
+        if entry.get("kind") == "annex" and entry.get("pack") in rendered:
+            (dist / name).unlink(missing_ok=True)
     written: set[str] = set()
-    jobs = [(pack, changelog.at(pack.ceiling)) for pack in plan.packs]
+    jobs = [(pack, changelog.at(pack.ceiling), part) for pack, part in documents]
     for pack in plan.packs:
-        console.say(f"rendering pack '{pack.id}' ...", "progress")
+        annexes = sum(part.annex for p, part in documents if p is pack)
+        console.say(f"rendering pack '{pack.id}'{f' and its {annexes} annexes' if annexes else ''} ...", "progress")
 
     def write_packs() -> None:
         if not written:
-            for pack, pdf in zip(plan.packs, rendering.results(), strict=True):
-                (dist / f"{pack.id}.pdf").write_bytes(pdf)
-                written.add(f"{pack.id}.pdf")
+            for (_, part), pdf in zip(documents, rendering.results(), strict=True):
+                (dist / part.file).write_bytes(pdf)
+                written.add(part.file)
 
     with parallel.Rendering(corpus, version, jobs, alongside=plan.site) as rendering:  # the site builds meanwhile
         if plan.site:
             console.say("building site ...", "progress")
             from .site import render_site  # imported when needed: 'briefing check' loads neither MkDocs nor Typst
 
-            data = site_input(corpus, version, plan.ceiling, changelog, dist, {p.id for p in plan.packs})
+            data = site_input(corpus, version, plan.ceiling, changelog, dist, [part for _, part in documents])
             data.wait = write_packs  # the Downloads page, built last, waits for the packs
             render_site(data, work / "site", plan.engine)
         write_packs()
@@ -130,7 +154,7 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
             old_zip.unlink()
         zip_site(work / "site", dist / site_zip_name(version), version)
         written.add(site_zip_name(version))
-    write_manifest(dist, corpus, version, plan.ceiling, written)
+    write_manifest(dist, corpus, version, plan.ceiling, written, [part for _, part in documents if part.annex])
 
 
 def _os_message(exc: OSError) -> str:

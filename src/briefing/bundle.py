@@ -6,7 +6,9 @@ import datetime as dt
 import hashlib
 import json
 import zipfile
+from collections.abc import Collection
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .model import Corpus
 from .versioning import VersionInfo
@@ -15,6 +17,9 @@ MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
 SIGNATURE = "SHA256SUMS.sig"  # written by briefing sign; never listed, so signing changes no other file
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
+
+if TYPE_CHECKING:
+    from .pdf.parts import Part
 
 
 def sha256(path: Path) -> str:
@@ -45,23 +50,38 @@ def zip_site(site: Path, out: Path, version: VersionInfo) -> None:
             archive.writestr(info, path.read_bytes(), compresslevel=ZIP_LEVEL)
 
 
+def listed(dist: Path) -> dict[str, dict[str, Any]]:
+    """The files dist/manifest.json lists, by name (none when there is no manifest, or it cannot be read)."""
+    try:
+        return {f["file"]: f for f in json.loads((dist / MANIFEST).read_text("utf-8"))["files"]}
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}
+
+
 def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceiling: str,
-                   written: set[str]) -> None:
-    """manifest.json (version, date, packs, markings, SHA-256 of every file) and SHA256SUMS for sha256sum -c.
+                   written: set[str], annexes: Collection[Part] = ()) -> None:
+    """manifest.json (version, date, packs and their annexes, markings, SHA-256 of every file) and SHA256SUMS for
+    sha256sum -c.
 
     Each file records the version that wrote it: after ``briefing pack`` the other files keep theirs.
     """
-    previous: dict[str, dict] = {}
-    if (dist / MANIFEST).is_file():
-        previous = {f["file"]: f for f in json.loads((dist / MANIFEST).read_text("utf-8"))["files"]}
+    previous = listed(dist)
+    annex_of = {a.file: a for a in annexes}
     files = []
     for path in sorted(p for p in dist.iterdir() if p.is_file() and p.name not in (MANIFEST, SUMS, SIGNATURE)):
         before = previous.get(path.name, {})
         entry: dict[str, object] = {"file": path.name, "bytes": path.stat().st_size, "sha256": sha256(path),
                                     "version": version.version if path.name in written else before.get("version")}
         pack = corpus.packs.get(path.stem) if path.suffix == ".pdf" else None
+        annex = annex_of.get(path.name)
         if pack:
             entry.update(kind="pack", pack=pack.id, title=pack.title, marking=pack.ceiling, cutoff=pack.cutoff)
+        elif annex is not None and annex.pack in corpus.packs:
+            of = corpus.packs[annex.pack]
+            entry.update(kind="annex", pack=of.id, register=annex.register, title=annex.title, marking=of.ceiling,
+                         cutoff=of.cutoff)
+        elif before.get("kind") == "annex":  # an annex of a pack this build did not render ('briefing pack')
+            entry.update({k: before.get(k) for k in ("kind", "pack", "register", "title", "marking", "cutoff")})
         elif path.name.startswith("site-") and path.suffix == ".zip":
             entry.update(kind="site", marking=site_ceiling if path.name in written else before.get("marking"))
         files.append(entry)
@@ -76,5 +96,5 @@ def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceilin
         "files": files,
     }
     (dist / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    listed = sorted(p for p in dist.iterdir() if p.is_file() and p.name not in (SUMS, SIGNATURE))
-    (dist / SUMS).write_text("".join(f"{sha256(p)}  {p.name}\n" for p in listed), encoding="utf-8")
+    summed = sorted(p for p in dist.iterdir() if p.is_file() and p.name not in (SUMS, SIGNATURE))
+    (dist / SUMS).write_text("".join(f"{sha256(p)}  {p.name}\n" for p in summed), encoding="utf-8")

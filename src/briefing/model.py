@@ -234,6 +234,7 @@ class Pack:
     subtitle: str = ""
     bottom_line: str = ""
     gaps: list[str] = field(default_factory=list)
+    registers: str = "auto"  # vocab.REGISTER_SETTINGS: its registers in the pack, or as annexes of their own
 
 
 @dataclass

@@ -24,10 +24,12 @@ from .errors import BuildError
 if TYPE_CHECKING:
     from .changes import Changes
     from .model import Corpus, Pack
+    from .pdf.parts import Part
     from .versioning import VersionInfo
 
 JOBS_ENV = "BRIEFING_JOBS"
-_WORK: tuple[Corpus, VersionInfo, list[tuple[Pack, Changes | None]]] | None = None  # what forked workers inherit
+Job = tuple["Pack", "Changes | None", "Part"]  # one PDF of a pack: the pack itself or one of its annexes
+_WORK: tuple[Corpus, VersionInfo, list[Job]] | None = None  # what forked workers inherit
 
 
 def jobs() -> int:
@@ -51,7 +53,7 @@ class Rendering:
     else. ``results()`` waits for the PDFs; leaving the ``with`` block stops a coordinator that is still busy.
     """
 
-    def __init__(self, corpus: Corpus, version: VersionInfo, work: list[tuple[Pack, Changes | None]],
+    def __init__(self, corpus: Corpus, version: VersionInfo, work: list[Job],
                  alongside: bool = False):
         """``alongside``: this process has work of its own meanwhile (the site), which takes one of the jobs."""
         global _WORK
@@ -59,7 +61,7 @@ class Rendering:
         self._pdfs: list[bytes] | None = None
         count = min(jobs() - alongside, len(work))
         if count < (1 if alongside else 2) or "fork" not in multiprocessing.get_all_start_methods():
-            self._pdfs = [_render(corpus, version, pack, changes) for pack, changes in work]
+            self._pdfs = [_render(corpus, version, job) for job in work]
             return
         context = multiprocessing.get_context("fork")
         self._results, sending = context.Pipe(duplex=False)
@@ -131,15 +133,15 @@ def _coordinate(sending: Connection, count: int, total: int) -> None:
 def _render_at(index: int) -> bytes:
     assert _WORK is not None, "a worker process inherits its work from the build"
     corpus, version, work = _WORK
-    pack, changes = work[index]
-    pdf = _render(corpus, version, pack, changes)
+    pdf = _render(corpus, version, work[index])
     from .cite import save_cache
 
     save_cache()  # a pool's worker ends without running atexit: keep the notes it formatted for the next build
     return pdf
 
 
-def _render(corpus: Corpus, version: VersionInfo, pack: Pack, changes: Changes | None) -> bytes:
+def _render(corpus: Corpus, version: VersionInfo, job: Job) -> bytes:
     from .build import render_pack
 
-    return render_pack(corpus, pack, version, changes)
+    pack, changes, part = job
+    return render_pack(corpus, pack, version, changes, part)

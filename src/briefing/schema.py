@@ -193,6 +193,9 @@ PACK = Kind("packs", "pack", model.Pack, (
     Field("gaps", TEXTS, doc="ids of the gaps its 'gaps' section shows, in order (default: every gap in scope)"),
     Field("bottom_line", doc="the 'bottom-line' section: at most 80 words of analysis that follows from the key "
           "judgments (no new facts)"),
+    Field("registers", default="auto", choices=vocab.REGISTER_SETTINGS,
+          doc="where its registers (evidence, timeline, entities, sources) go: in the pack, as separate annex PDFs "
+          f"(the evidence one per theme), or auto: separate above {vocab.SEPARATE_ROWS:,} register rows"),
 ), doc="A PDF briefing pack.", marked=False)
 
 KINDS: dict[str, Kind] = {k.key: k for k in (CLAIM, ENTITY, EVENT, FIGURE, RECOMMENDATION, JUDGMENT, GAP, THEME, PACK)}

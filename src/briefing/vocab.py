@@ -132,6 +132,9 @@ PACK_SECTIONS = (
     "annex-scales",
     "annex-changes",
 )
+REGISTERS = ("evidence", "timeline", "entities", "sources")  # pack sections with one row per record
+REGISTER_SETTINGS = ("auto", "in-pack", "separate")  # a pack's 'registers': where they go
+SEPARATE_ROWS = 2000  # 'auto' sets a pack's registers apart above this many rows (about 100 printed pages)
 
 
 def normalise_marking(value: str) -> str | None:

@@ -17,6 +17,7 @@ from ..scope import Scope, select
 from ..shortcite import short_citation, who
 from ..versioning import VersionInfo
 from . import tree
+from .parts import Part
 from .text import clean, language, typeset
 
 TITLES = {
@@ -33,6 +34,7 @@ TITLES = {
     "sources": "Sources",
     "annex-scales": "Scales and statuses",
     "annex-changes": "Changes since the previous version",
+    "annexes": "Annexes issued separately",  # not a section to choose: the pack's registers, when set apart
 }
 ALTERNATIVES = 2  # alternatives shown beside a recommended course
 BRIEF_SECTIONS = {"bottom-line", "recommended"}  # either one sets the ministerial layout
@@ -63,12 +65,17 @@ def _soft(text: str) -> str:
 
 class Assembler:
     def __init__(self, corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None,
-                 layout: tuple[str, str] = LAYOUTS[0]):
+                 layout: tuple[str, str] = LAYOUTS[0], part: Part | None = None):
         self.corpus, self.pack, self.version, self.changes = corpus, pack, version, changes
+        self.part = part or Part(pack.id, f"{pack.id}.pdf")  # the pack itself, or one of its annexes
         self.scope: Scope = select(corpus, pack)
-        self.compact = layout[0] == "compact"  # no cover page, no contents, condensed sections
-        self.glance = layout[1]  # evidence at a glance: one row per claim, or counts per theme and status
-        self.linked = "evidence" in pack.sections and self.glance == "table"  # claims have a row to link to
+        if self.part.register == "evidence":  # an annex of one theme's evidence
+            self.scope.claims = [c for c in self.scope.claims if c.theme == self.part.theme]
+        self.compact = layout[0] == "compact" or self.part.annex  # no cover page, no contents, condensed sections
+        # evidence at a glance: one row per claim, or counts per theme and status (the rows in annexes)
+        self.glance = "matrix" if "evidence" in self.part.separate else layout[1]
+        # claims have a row in this PDF to link to
+        self.linked = not self.part.annex and "evidence" in pack.sections and self.glance == "table"
         self._noted: set[str] = set()  # sources with a note already: later notes are short
         self._targets: set[str] = set()  # claims something in the pack links to: their rows are link targets
 
@@ -171,7 +178,7 @@ class Assembler:
             if not groups or groups[-1]["title"] != title:
                 groups.append({"title": title, "rows": []})
             groups[-1]["rows"].append(self.claim_row(claim))
-        return {"groups": groups, **self.matrix(groups)}
+        return {"groups": groups if self.glance == "table" else [], **self.matrix(groups)}
 
     @staticmethod
     def matrix(groups: list[dict[str, Any]]) -> dict[str, Any]:
@@ -258,6 +265,10 @@ class Assembler:
                          "derived": [self.label(k) for k in s.derived_from if k in self.corpus.sources]})
         return {"rows": rows}
 
+    def annexes(self) -> dict[str, Any]:
+        return {"items": [{"title": clean(a.title), "purpose": clean(a.purpose), "file": clean(a.file)}
+                          for a in self.part.annexes]}
+
     def annex_scales(self) -> dict[str, Any]:
         return {
             "statuses": [[k, v] for k, v in vocab.STATUSES.items()],
@@ -294,10 +305,26 @@ class Assembler:
         return ident not in records or ident in chosen
 
     # --- the whole pack ------------------------------------------------------------------------------------
+    def kinds(self) -> list[str]:
+        """The sections of this PDF: an annex's register; else the pack's, its registers set apart listed in one
+        section where the first of them stood (the evidence staying, as counts per theme and status)."""
+        if self.part.annex:
+            return [self.part.register]
+        out = []
+        for kind in self.pack.sections:
+            if kind not in self.part.separate:
+                out.append(kind)
+                continue
+            if kind == "evidence":
+                out.append(kind)
+            if "annexes" not in out:
+                out.append("annexes")
+        return out
+
     def data(self) -> dict[str, Any]:
         sections = []
         annex = 0
-        for kind in self.pack.sections:
+        for kind in self.kinds():
             if kind not in TITLES:
                 raise Unfit(f"unknown section '{kind}' (sections: {', '.join(vocab.PACK_SECTIONS)})")
             if kind == "annex-changes" and self.changes is None:
@@ -332,28 +359,37 @@ class Assembler:
         title = clean(pack.title) or clean(cfg.title) or clean(pack.id)
         subtitle = clean(pack.subtitle) or ("" if self.scope.filtered else clean(cfg.subtitle))
         scope = [clean(self.corpus.themes[t].title if t in self.corpus.themes else t) for t in pack.themes]
+        corpus, purpose = clean(cfg.title), clean(pack.purpose)
+        if self.part.annex:  # titled as the annex, under the pack's title
+            title, corpus, subtitle, purpose = clean(self.part.title), title, "", clean(self.part.purpose)
+            if self.part.theme in self.corpus.themes:
+                scope = [clean(self.corpus.themes[self.part.theme].title)]
         keywords = [k for k in (clean(self.version.version), pack.ceiling, *scope) if k]  # the PDF's properties
         return {
-            "title": title, "corpus": clean(cfg.title), "subtitle": subtitle,
+            "title": title, "corpus": corpus, "subtitle": subtitle,
             "author": clean(cfg.originator) or clean(cfg.title) or "briefing",
             "originator": clean(cfg.originator), "lang": lang, "region": region,
-            "description": clean(pack.purpose), "purpose": clean(pack.purpose), "keywords": keywords,
+            "description": purpose, "purpose": purpose, "keywords": keywords,
             "marking": pack.ceiling, "marking_text": vocab.MARKING_TEXT[pack.ceiling],
             "version": clean(self.version.version), "date": self.version.date,
             "date_long": long_date(self.version.date), "cutoff": clean(long_date(pack.cutoff or "")),
             "audience": clean(pack.audience), "distribution": clean(pack.distribution),
             "scope": scope, "compact": self.compact, "glance": self.glance,
-            "brief": bool(BRIEF_SECTIONS & set(pack.sections)),
+            "annex": self.part.annex, "separate": bool(self.part.annexes),
+            "brief": not self.part.annex and bool(BRIEF_SECTIONS & set(pack.sections)),
         }
 
 
-def layouts(pack: Pack) -> tuple[tuple[str, str], ...]:
-    """The layouts to try for a pack, longest first: a short pack starts compact."""
+def layouts(pack: Pack, part: Part | None = None) -> tuple[tuple[str, str], ...]:
+    """The layouts to try for a pack, longest first: a short pack starts compact. An annex has one."""
+    if part is not None and part.annex:
+        return LAYOUTS[1:2]
     short = pack.max_pages is not None and pack.max_pages <= COMPACT_PAGES
     return LAYOUTS[1:] if short else LAYOUTS[:1] if pack.max_pages is None else LAYOUTS
 
 
 def assemble(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None,
-             layout: tuple[str, str] = LAYOUTS[0]) -> dict[str, Any]:
-    """The JSON-ready data of one pack in one layout. Raises Unfit when a section cannot stand."""
-    return Assembler(corpus, pack, version, changes, layout).data()
+             layout: tuple[str, str] = LAYOUTS[0], part: Part | None = None) -> dict[str, Any]:
+    """The JSON-ready data of one PDF of a pack (the pack itself, or one of its annexes: ``parts``) in one layout.
+    Raises Unfit when a section cannot stand."""
+    return Assembler(corpus, pack, version, changes, layout, part).data()

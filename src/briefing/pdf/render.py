@@ -1,4 +1,4 @@
-"""``render_pack``: a pack of an already cut corpus as PDF bytes."""
+"""``render_pack``: one PDF of a pack (the pack itself, or an annex: ``parts``) of an already cut corpus."""
 
 from __future__ import annotations
 
@@ -11,26 +11,32 @@ from ..versioning import VersionInfo
 from .assemble import assemble, layouts
 from .cache import compiled
 from .compile import compile_pdf
+from .parts import Part, parts
 
 
-def render_pack(corpus: Corpus, pack: Pack, *, version: VersionInfo, changes: Changes | None) -> bytes:
-    """The PDF of one pack. The corpus must already be cut to the pack's ceiling (``marking.at_ceiling``).
+def render_pack(corpus: Corpus, pack: Pack, *, version: VersionInfo, changes: Changes | None,
+                part: Part | None = None) -> bytes:
+    """The PDF of one pack (by default the pack itself), or of one of its annexes (``part``). The corpus must
+    already be cut to the pack's ceiling (``marking.at_ceiling``).
 
     A pack with ``max_pages`` is tried in ever shorter layouts (compact: no cover page or contents; then the
-    evidence as counts per theme and status) until it fits. Raises ``BuildError`` when a section
-    cannot stand at this ceiling or scope, and when the pack runs over its ``max_pages`` all the same.
+    evidence as counts per theme and status) until it fits; its annexes are not counted. Raises ``BuildError``
+    when a section cannot stand at this ceiling or scope, and when the pack runs over its ``max_pages`` all the
+    same.
     """
+    part = part or parts(corpus, pack)[0]
+    name = f"pack '{pack.id}'" + (f" (its annex '{part.title}')" if part.annex else "")
     tried = []
-    for layout in layouts(pack):
+    for layout in layouts(pack, part):
         try:
-            data = assemble(corpus, pack, version, changes, layout)
+            data = assemble(corpus, pack, version, changes, layout, part)
         except Unfit as exc:
-            raise BuildError(f"pack '{pack.id}': {exc}") from None
+            raise BuildError(f"{name}: {exc}") from None
         try:
-            result = compiled(corpus.config.root, pack.id, data, version.epoch, compile_pdf)
+            result = compiled(corpus.config.root, part.file.removesuffix(".pdf"), data, version.epoch, compile_pdf)
         except typst.TypstError as exc:
-            raise BuildError(f"pack '{pack.id}': Typst could not set it: {_first_line(exc)}") from None
-        if pack.max_pages is None or result.pages <= pack.max_pages:
+            raise BuildError(f"{name}: Typst could not set it: {_first_line(exc)}") from None
+        if pack.max_pages is None or part.annex or result.pages <= pack.max_pages:
             return result.pdf
         tried.append(result.pages)
     how = " even in the compact layout" if len(tried) > 1 else ""

@@ -7,10 +7,10 @@ from collections import defaultdict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import refs
-from ..bundle import sha256
+from ..bundle import listed, sha256
 from ..changes import Changes, HistoryEntry
 from ..checks import best_grade
 from ..model import Claim, Corpus, Evidence
@@ -19,15 +19,19 @@ from ..shortcite import short_label
 from ..versioning import VersionInfo
 from ..vocab import RELIABILITY, marking_rank
 
+if TYPE_CHECKING:
+    from ..pdf.parts import Part
+
 
 @dataclass(frozen=True)
 class Download:
-    """A rendered PDF pack offered on the Downloads page."""
+    """A rendered PDF pack, or an annex of one, offered on the Downloads page."""
 
     pack: str
     title: str
     marking: str
     file: Path
+    annex: bool = False  # an annex of the pack before it: one of its registers, set apart
 
     @functools.cached_property
     def sha256(self) -> str:
@@ -35,14 +39,21 @@ class Download:
         return sha256(self.file)
 
 
-def downloads_in(dist: Path, corpus: Corpus, ceiling: str, rendering: Collection[str] = ()) -> list[Download]:
-    """The packs in dist whose ceiling is within the site's, in pack id order: those rendered, and those still
-    rendering (their ids in ``rendering``; the Downloads page waits for them: ``SiteInput.wait``)."""
-    found = []
+def downloads_in(dist: Path, corpus: Corpus, ceiling: str, rendering: Collection[Part] = ()) -> list[Download]:
+    """The packs in dist whose ceiling is within the site's, in pack id order, each followed by its annexes: those
+    still rendering (``rendering``; the Downloads page waits for them: ``SiteInput.wait``), else those in dist
+    (the annexes as its manifest lists them)."""
+    found: list[Download] = []
+    annexes = [(entry.get("pack"), str(entry.get("title") or ""), name) for name, entry in listed(dist).items()
+               if entry.get("kind") == "annex" and (dist / name).is_file()]
     for pack in sorted(corpus.packs.values(), key=lambda p: p.id):
-        pdf = dist / f"{pack.id}.pdf"
-        if marking_rank(pack.ceiling) <= marking_rank(ceiling) and (pack.id in rendering or pdf.is_file()):
-            found.append(Download(pack.id, pack.title, pack.ceiling, pdf))
+        if marking_rank(pack.ceiling) > marking_rank(ceiling):
+            continue
+        mine = [(part.title, part.file) for part in rendering if part.pack == pack.id]
+        if not mine and (dist / f"{pack.id}.pdf").is_file():
+            mine = [("", f"{pack.id}.pdf"), *((title, name) for of, title, name in annexes if of == pack.id)]
+        found.extend(Download(pack.id, title or pack.title, pack.ceiling, dist / name, bool(title))
+                     for title, name in mine)
     return found
 
 

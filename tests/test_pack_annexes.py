@@ -1,0 +1,196 @@
+"""A pack whose registers are set apart: one annex PDF per register (the evidence one per theme), each marked and
+paged like the pack, listed in the pack, the manifest, SHA256SUMS and the Downloads page."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from checkhelp import briefing
+from pdf_helpers import SECRET_WORD, Pdf, load_corpus, make_corpus, squash
+
+from briefing import vocab
+from briefing.marking import at_ceiling
+from briefing.pdf.parts import parts
+from briefing.synthetic import generate
+
+THEMES = 3
+SEPARATE = """
+  - id: annexed
+    title: Widget export controls — annexed registers
+    audience: Desk officers
+    purpose: Registers printed apart
+    ceiling: {ceiling}
+    distribution: Unlimited
+    registers: {registers}
+    sections: [key-judgments, evidence, discussion, timeline, entities, sources, annex-scales]
+"""
+
+
+def _with_pack(root: Path, ceiling: str = "TLP:CLEAR", registers: str = "separate") -> None:
+    records = root / "sources" / "records.yml"
+    text = records.read_text(encoding="utf-8")
+    text = re.sub(r"\n  - id: annexed\n(?:    .*\n)*", "\n", text)
+    records.write_text(text.rstrip("\n") + "\n" + SEPARATE.format(ceiling=ceiling, registers=registers),
+                       encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic corpus of three themes, its full pack's registers set apart, built as a user would."""
+    root = tmp_path_factory.mktemp("annexes") / "corpus"
+    generate(root, n_claims=45, n_sources=12, n_themes=THEMES)
+    records = root / "sources" / "records.yml"
+    text = records.read_text(encoding="utf-8")
+    records.write_text(text.replace("- id: full\n", "- id: full\n  registers: separate\n"), encoding="utf-8")
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def _build(root: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``briefing build`` as a user runs it, on a fixed date (a corpus outside git is dated by the clock)."""
+    return subprocess.run([sys.executable, "-m", "briefing", "build", "--root", str(root), "--no-changes"],
+                          env={**os.environ, "SOURCE_DATE_EPOCH": "1728000000", **env}, capture_output=True,
+                          text=True, check=False)
+
+
+def _statements(root: Path) -> dict[str, list[str]]:
+    corpus = load_corpus(root)
+    out: dict[str, list[str]] = {}
+    for claim in corpus.claims.values():
+        out.setdefault(claim.theme, []).append(claim.statement)
+    return out
+
+
+def test_each_register_is_a_pdf_of_its_own_marked_and_paged_like_the_pack(built: Path) -> None:
+    dist = built / "dist"
+    themes = sorted(_statements(built))
+    expected = {f"full-evidence-{t}.pdf" for t in themes} | {"full-timeline.pdf", "full-entities.pdf",
+                                                              "full-sources.pdf"}
+    assert len(themes) == THEMES
+    assert expected <= {p.name for p in dist.glob("full-*.pdf")}
+    for name in sorted(expected):
+        pdf = Pdf(dist / name)
+        for number, text in enumerate(pdf.pages, start=1):
+            assert text.count("TLP:CLEAR") >= 2, f"{name} page {number}: marking at head and foot"
+            assert f"Page {number} of {pdf.count}" in text, name
+        assert "Synthetic full pack" in pdf.pages[0]  # the pack it belongs to, above its own title
+        assert re.search(r"Version: \S+ · Date:", squash(pdf.pages[0])), name
+
+
+def test_each_claim_is_in_its_themes_annex_and_the_pack_shows_counts(built: Path) -> None:
+    dist = built / "dist"
+    by_theme = _statements(built)
+    main = squash(Pdf(dist / "full.pdf").text)
+    for theme, statements in by_theme.items():
+        annex = squash(Pdf(dist / f"full-evidence-{theme}.pdf").text)
+        others = " ".join(squash(Pdf(dist / f"full-evidence-{t}.pdf").text) for t in by_theme if t != theme)
+        for statement in statements:
+            opening = squash(statement)[:40]
+            assert opening in annex
+            assert opening not in others
+        assert f"full-evidence-{theme}.pdf" in main  # the pack names each annex's file
+    assert "Annexes issued separately" in main
+    assert re.search(r"All themes \d+ \d+", main)  # the evidence as counts per theme and status
+    assert "Status Confidence Grade Origins" not in main  # no register rows in the pack itself
+
+
+def test_annexes_are_in_the_manifest_the_sums_and_the_downloads_page(built: Path) -> None:
+    dist = built / "dist"
+    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    annexes = {f["file"]: f for f in manifest["files"] if f.get("kind") == "annex"}
+    assert set(annexes) == {p.name for p in dist.glob("full-*.pdf")}
+    assert all(f["pack"] == "full" and f["marking"] == "TLP:CLEAR" for f in annexes.values())
+    assert "full" in manifest["packs"] and not any(name.removesuffix(".pdf") in manifest["packs"] for name in annexes)
+    sums = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=dist, capture_output=True, text=True, check=False)
+    assert sums.returncode == 0 and all(f"{name}: OK" in sums.stdout for name in annexes)
+    page = BeautifulSoup((built / "site" / "downloads.html").read_text(encoding="utf-8"), "html.parser")
+    rows = page.select("table.downloads tbody tr")
+    links = [r.select_one("a[download]")["href"] for r in rows]
+    annex_rows = [r for r in rows if "annex" in (r.get("class") or [])]
+    assert len(annex_rows) == len(annexes)
+    assert {a.select_one("a")["href"].rsplit("/", 1)[-1] for a in annex_rows} == set(annexes)
+    assert links.index("downloads/full.pdf") < min(links.index(f"downloads/{n}") for n in annexes)
+    for row in annex_rows:
+        assert row.get_text(" ", strip=True).startswith("Annex:")
+        target = built / "site" / row.select_one("a")["href"]
+        assert target.read_bytes() == (dist / target.name).read_bytes()
+
+
+def test_a_cached_build_gives_the_same_annexes(built: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    subprocess.run(["cp", "-r", str(built), str(copy)], check=True)
+    for env in ({"BRIEFING_NO_CACHE": "1"}, {}):  # every PDF compiled again; then each taken from the cache
+        done = _build(copy, **env)
+        assert done.returncode == 0, done.stderr
+        for pdf in (built / "dist").glob("full*.pdf"):
+            assert (copy / "dist" / pdf.name).read_bytes() == pdf.read_bytes(), pdf.name
+
+
+def test_an_annex_holds_nothing_above_the_packs_ceiling(tmp_path: Path, minimal: Path) -> None:
+    root = make_corpus(tmp_path / "c", minimal)
+    _with_pack(root, "TLP:CLEAR")
+    done = briefing("pack", "annexed", "--root", str(root), "--no-changes")
+    assert done.returncode == 0, done.stderr
+    files = sorted((root / "dist").glob("annexed*.pdf"))
+    assert [f.name for f in files] == ["annexed-entities.pdf", "annexed-evidence-trade.pdf", "annexed-sources.pdf",
+                                       "annexed-timeline.pdf", "annexed.pdf"]
+    assert not any(SECRET_WORD in Pdf(f).text for f in files)
+    _with_pack(root, "TLP:AMBER")  # the control: at AMBER the claim and its source are there
+    done = briefing("pack", "annexed", "--root", str(root), "--no-changes")
+    assert done.returncode == 0, done.stderr
+    assert SECRET_WORD in Pdf(root / "dist" / "annexed-evidence-trade.pdf").text
+    assert SECRET_WORD in Pdf(root / "dist" / "annexed-sources.pdf").text
+
+
+def test_briefing_pack_replaces_the_annexes_it_had(tmp_path: Path, minimal: Path) -> None:
+    root = make_corpus(tmp_path / "c", minimal)
+    _with_pack(root)
+    assert briefing("pack", "annexed", "--root", str(root), "--no-changes").returncode == 0
+    assert (root / "dist" / "annexed-timeline.pdf").is_file()
+    _with_pack(root, registers="in-pack")
+    done = briefing("pack", "annexed", "--root", str(root), "--no-changes")
+    assert done.returncode == 0, done.stderr
+    assert not list((root / "dist").glob("annexed-*.pdf"))
+    manifest = json.loads((root / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    assert not [f for f in manifest["files"] if f.get("kind") == "annex"]
+    assert "Timeline" in Pdf(root / "dist" / "annexed.pdf").text
+
+
+def test_an_annex_named_as_another_pack_fails_the_build_and_keeps_the_output(minimal: Path) -> None:
+    root = minimal
+    _with_pack(root)
+    assert briefing("build", "--root", str(root), "--no-changes").returncode == 0
+    before = {p.name: p.read_bytes() for p in (root / "dist").iterdir()}
+    records = root / "sources" / "records.yml"
+    records.write_text(records.read_text(encoding="utf-8") + SEPARATE.replace("id: annexed", "id: annexed-timeline")
+                       .format(ceiling="TLP:CLEAR", registers="in-pack"), encoding="utf-8")
+    done = briefing("build", "--root", str(root), "--no-changes")
+    assert done.returncode == 1
+    assert "dist/annexed-timeline.pdf" in done.stderr and "Traceback" not in done.stderr
+    assert {p.name: p.read_bytes() for p in (root / "dist").iterdir()} == before
+
+
+@pytest.mark.parametrize("extra", [-1, 0, 1])
+def test_auto_sets_registers_apart_only_above_the_threshold(minimal: Path, extra: int,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = load_corpus(minimal)
+    pack = corpus.packs["full"]
+    assert not (pack.themes or pack.tags)  # every record at its ceiling is in it
+    cut = at_ceiling(corpus, pack.ceiling)
+    assert len(parts(cut, pack)) == 1
+    held = {"evidence": cut.claims, "timeline": cut.events, "entities": cut.entities, "sources": cut.sources}
+    rows = sum(len(held[s]) for s in pack.sections if s in held)
+    monkeypatch.setattr(vocab, "SEPARATE_ROWS", rows - extra)  # auto: apart when there are more rows than this
+    found = parts(cut, pack)
+    assert (len(found) > 1) == (extra > 0)
+    assert found[0].annexes == tuple(found[1:])
+    pack.registers = "in-pack"
+    assert len(parts(cut, pack)) == 1
