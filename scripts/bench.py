@@ -17,6 +17,7 @@ read in one extra run per case, not in the timed runs (reading it costs CPU).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -198,6 +199,12 @@ def pages(pdf: Path) -> int | None:
     return len(PdfReader(pdf).pages)
 
 
+def full_pdfs(root: Path) -> list[Path]:
+    """The full pack's PDFs in dist/: the pack and its annexes (as the manifest lists them)."""
+    manifest = json.loads((root / "dist" / "manifest.json").read_text("utf-8"))
+    return [root / "dist" / f["file"] for f in manifest["files"] if f.get("pack") == "full"]
+
+
 def report_outputs(root: Path) -> None:
     """Sizes of what a build wrote."""
     index = root / "site" / "search" / "search_index.js"
@@ -351,6 +358,43 @@ print(time.perf_counter() - start)
 """
 
 
+# The full pack's PDFs (the pack and, its registers set apart, each annex) compiled one after another, each in a
+# process of its own as a build does, the cache off: Typst's time alone, summed.
+PACK_TYPST = r"""
+import sys, time
+from pathlib import Path
+from briefing.marking import at_ceiling
+from briefing.pdf.assemble import assemble, layouts
+from briefing.pdf.compile import compile_pdf
+from briefing.pdf.parts import parts
+from briefing.pipeline import load_and_check
+from briefing.versioning import VersionInfo
+corpus, _ = load_and_check(Path(sys.argv[1]))
+pack = corpus.packs["full"]
+cut = at_ceiling(corpus, pack.ceiling)
+version = VersionInfo(version="bench", commit="", epoch=1728000000, dirty=False, tag=None)
+part = parts(cut, pack)[int(sys.argv[2])]
+data = assemble(cut, pack, version, None, layouts(pack, part)[0], part)
+start = time.perf_counter()
+compile_pdf(data, version.epoch)
+print(time.perf_counter() - start, len(parts(cut, pack)))
+"""
+
+
+def timed_pack_typst(root: Path, runs: int) -> list[float]:
+    """Seconds Typst takes for the full pack and its annexes (``PACK_TYPST``)."""
+    out = []
+    for _ in range(runs):
+        total, index, count = 0.0, 0, 1
+        while index < count:
+            result = subprocess.run([sys.executable, "-c", PACK_TYPST, str(root), str(index)], capture_output=True,
+                                    text=True, check=True)
+            seconds, count_text = result.stdout.strip().splitlines()[-1].split()
+            total, index, count = total + float(seconds), index + 1, int(count_text)
+        out.append(total)
+    return out
+
+
 def timed_typst(size: int, runs: int, script: str = BARE_TYPST) -> list[float]:
     """Seconds for bare Typst to compile a text document of ``size`` pages (or ``BARE_TYPST_TABLE``: a table of
     ``size`` rows)."""
@@ -458,8 +502,9 @@ def synthetic_cases(args: argparse.Namespace, claims: int) -> list[tuple[str, Ca
         (f"format 10,000 citations: {label}", lambda name: timed_citations(root, args.runs)),
         (f"bare MkDocs + Material, as many pages: {label}",
          lambda name: timed_mkdocs(bare_mkdocs(args.cache, site_pages()), args.runs)),
-        (f"bare Typst, page count of the full pack: {label}",
-         lambda name: timed_typst(pages(root / "dist" / "full.pdf") or 100, args.runs)),
+        (f"Typst alone, the full pack and its annexes: {label}", lambda name: timed_pack_typst(root, args.runs)),
+        (f"bare Typst, page count of the full pack and its annexes: {label}",
+         lambda name: timed_typst(sum(pages(p) or 0 for p in full_pdfs(root)) or 100, args.runs)),
         (f"bare Typst table, a row per claim: {label}",
          lambda name: timed_typst(claims, args.runs, BARE_TYPST_TABLE)),
         (f"search in Chromium from file://: {label}",

@@ -75,7 +75,7 @@ def test_each_register_is_a_pdf_of_its_own_marked_and_paged_like_the_pack(built:
     expected = {f"full-evidence-{t}.pdf" for t in themes} | {"full-timeline.pdf", "full-entities.pdf",
                                                               "full-sources.pdf"}
     assert len(themes) == THEMES
-    assert expected <= {p.name for p in dist.glob("full-*.pdf")}
+    assert expected == {p.name for p in dist.glob("full-*.pdf")}
     for name in sorted(expected):
         pdf = Pdf(dist / name)
         for number, text in enumerate(pdf.pages, start=1):
@@ -124,14 +124,32 @@ def test_annexes_are_in_the_manifest_the_sums_and_the_downloads_page(built: Path
         assert target.read_bytes() == (dist / target.name).read_bytes()
 
 
-def test_a_cached_build_gives_the_same_annexes(built: Path, tmp_path: Path) -> None:
+def _kept(root: Path) -> set[tuple[str, int]]:
+    """The compiled PDFs in the build cache (outside git: .briefing-cache), each named with its inode: a PDF
+    compiled again is written anew (a new inode); one taken from the cache is only touched."""
+    return {(p.name.split(".")[0], p.stat().st_ino) for p in (root / ".briefing-cache" / "packs").glob("*.pdf")}
+
+
+def test_a_cached_build_gives_the_same_annexes_and_an_edit_compiles_only_its_own(built: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     subprocess.run(["cp", "-r", str(built), str(copy)], check=True)
     for env in ({"BRIEFING_NO_CACHE": "1"}, {}):  # every PDF compiled again; then each taken from the cache
+        before = _kept(copy)
         done = _build(copy, **env)
         assert done.returncode == 0, done.stderr
         for pdf in (built / "dist").glob("full*.pdf"):
             assert (copy / "dist" / pdf.name).read_bytes() == pdf.read_bytes(), pdf.name
+    assert _kept(copy) == before and len(before) >= THEMES + 4  # nothing compiled again
+    claims = copy / "sources" / "claims" / "theme01.yml"
+    text = claims.read_text(encoding="utf-8")
+    claims.write_text(re.sub(r"statement: .*", "statement: An edited statement.", text, count=1), encoding="utf-8")
+    done = _build(copy)
+    assert done.returncode == 0, done.stderr
+    after = _kept(copy)
+    again = {name for name, _ in after - before}
+    assert "full-evidence-theme01" in again
+    assert again <= {"full", "full-evidence-theme01", "full-timeline", "topic", "brief"}  # the others are kept
+    assert "An edited statement." in Pdf(copy / "dist" / "full-evidence-theme01.pdf").text
 
 
 def test_an_annex_holds_nothing_above_the_packs_ceiling(tmp_path: Path, minimal: Path) -> None:
@@ -150,18 +168,62 @@ def test_an_annex_holds_nothing_above_the_packs_ceiling(tmp_path: Path, minimal:
     assert SECRET_WORD in Pdf(root / "dist" / "annexed-sources.pdf").text
 
 
-def test_briefing_pack_replaces_the_annexes_it_had(tmp_path: Path, minimal: Path) -> None:
-    root = make_corpus(tmp_path / "c", minimal)
+def test_briefing_pack_replaces_the_annexes_it_had_and_keeps_the_others(minimal: Path) -> None:
+    root = minimal
+    records = root / "sources" / "records.yml"
+    records.write_text(records.read_text(encoding="utf-8").replace("    sections: [key-judgments, recommendations, "
+                                                                   "evidence,", "    registers: separate\n"
+                                                                   "    sections: [key-judgments, recommendations, "
+                                                                   "evidence,"), encoding="utf-8")
     _with_pack(root)
-    assert briefing("pack", "annexed", "--root", str(root), "--no-changes").returncode == 0
-    assert (root / "dist" / "annexed-timeline.pdf").is_file()
+    assert _build(root).returncode == 0
+    theirs = {p.name: p.read_bytes() for p in (root / "dist").glob("full-*.pdf")}
+    assert len(theirs) == 4 and (root / "dist" / "annexed-timeline.pdf").is_file()
     _with_pack(root, registers="in-pack")
     done = briefing("pack", "annexed", "--root", str(root), "--no-changes")
     assert done.returncode == 0, done.stderr
     assert not list((root / "dist").glob("annexed-*.pdf"))
+    assert {p.name: p.read_bytes() for p in (root / "dist").glob("full-*.pdf")} == theirs
     manifest = json.loads((root / "dist" / "manifest.json").read_text(encoding="utf-8"))
-    assert not [f for f in manifest["files"] if f.get("kind") == "annex"]
+    assert {f["file"] for f in manifest["files"] if f.get("kind") == "annex"} == set(theirs)
     assert "Timeline" in Pdf(root / "dist" / "annexed.pdf").text
+
+
+def test_the_site_offers_only_pdfs_the_manifest_vouches_for_within_its_ceiling(minimal: Path) -> None:
+    from briefing.site.context import downloads_in
+
+    _with_pack(minimal)
+    assert _build(minimal).returncode == 0
+    dist = minimal / "dist"
+    corpus = load_corpus(minimal)
+    offered = {d.file.name for d in downloads_in(dist, corpus, "TLP:CLEAR")}
+    assert {"full.pdf", "annexed.pdf", "annexed-timeline.pdf", "annexed-evidence-trade.pdf"} <= offered
+    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["files"]:
+        if entry["file"] == "annexed-timeline.pdf":
+            entry["marking"] = "TLP:AMBER"  # rendered when the pack's ceiling was higher
+        if entry["file"] == "annexed-sources.pdf":
+            del entry["kind"]  # a file the manifest does not vouch for
+    (dist / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (dist / "stray-evidence-x.pdf").write_bytes((dist / "annexed-entities.pdf").read_bytes())
+    now = {d.file.name for d in downloads_in(dist, corpus, "TLP:CLEAR")}
+    assert now == offered - {"annexed-timeline.pdf", "annexed-sources.pdf"}
+    assert {d.file.name for d in downloads_in(dist, corpus, "TLP:AMBER")} == now  # the pack's ceiling still binds
+
+
+def test_a_theme_id_of_any_characters_names_a_safe_file(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    generate(root, n_claims=12, n_sources=4, n_themes=2)
+    for path in [root / "sources" / "records.yml", *sorted((root / "sources" / "claims").glob("*.yml"))]:
+        text = re.sub(r"(?m)^(\s*-?\s*(?:id|theme): )theme01$", r'\1"Q1 #2/x é"', path.read_text(encoding="utf-8"))
+        path.write_text(text.replace("- id: full\n", "- id: full\n  registers: separate\n"), encoding="utf-8")
+    done = _build(root)
+    assert done.returncode == 0, done.stderr
+    assert (root / "dist" / "full-evidence-q1-2-x.pdf").is_file()
+    page = BeautifulSoup((root / "site" / "downloads.html").read_text(encoding="utf-8"), "html.parser")
+    hrefs = [a["href"] for a in page.select("table.downloads a[download]")]
+    assert "downloads/full-evidence-q1-2-x.pdf" in hrefs
+    assert all((root / "site" / h).is_file() for h in hrefs)
 
 
 def test_an_annex_named_as_another_pack_fails_the_build_and_keeps_the_output(minimal: Path) -> None:

@@ -89,17 +89,26 @@ def render_pack(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Chang
     return render(at_ceiling(corpus, pack.ceiling), pack, version=version, changes=changes, part=part)
 
 
-def pack_parts(corpus: Corpus, packs: list[Pack]) -> list[tuple[Pack, Part]]:
-    """Every PDF of these packs: each pack and its annexes. Raises BuildError when two would have one name."""
+def pack_parts(corpus: Corpus, packs: list[Pack], dist: Path) -> list[tuple[Pack, Part]]:
+    """Every PDF of these packs: each pack and its annexes. Raises BuildError when two PDFs would have one name (as
+    a file system that ignores case sees it): two of these, or one of these and a file of another pack (its PDF, or
+    an annex of it that dist/ keeps)."""
     from .pdf.parts import parts
 
+    rendering = {p.id for p in packs}
+    named = {f"{p.id}.pdf".casefold(): f"the PDF of pack '{p.id}'" for p in corpus.packs.values()
+             if p.id not in rendering}
+    named.update({name.casefold(): f"an annex of pack '{entry.get('pack')}'" for name, entry in listed(dist).items()
+                  if entry.get("kind") == "annex" and entry.get("pack") in corpus.packs.keys() - rendering})
     out: list[tuple[Pack, Part]] = []
-    named: dict[str, str] = {f"{p.id}.pdf": p.id for p in corpus.packs.values()}
     for pack in packs:
         for part in parts(at_ceiling(corpus, pack.ceiling), pack):
-            if named.setdefault(part.file, pack.id) != pack.id:
-                raise BuildError(f"pack '{pack.id}': its annex '{part.title}' would be written to dist/{part.file}, "
-                                 f"the file of pack '{named[part.file]}'; rename one of the packs")
+            what = f"the annex '{part.title}' of pack '{pack.id}'" if part.annex else f"the PDF of pack '{pack.id}'"
+            key = part.file.casefold()
+            if key in named:
+                raise BuildError(f"{what} would be written to dist/{part.file}, as {named[key]} is; rename a pack or "
+                                 "a theme")
+            named[key] = what
             out.append((pack, part))
     return out
 
@@ -123,7 +132,7 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
         outputs.copy_tree(root / "dist", dist)  # one pack: keep the others (the old signature no longer holds)
         (dist / SIGNATURE).unlink(missing_ok=True)
     dist.mkdir(exist_ok=True)
-    documents = pack_parts(corpus, plan.packs)
+    documents = pack_parts(corpus, plan.packs, dist)
     rendered = {p.id for p in plan.packs}
     for name, entry in listed(dist).items():  # 'briefing pack': the annexes this pack had before go with it
         if entry.get("kind") == "annex" and entry.get("pack") in rendered:
@@ -132,7 +141,8 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
     jobs = [(pack, changelog.at(pack.ceiling), part) for pack, part in documents]
     for pack in plan.packs:
         annexes = sum(part.annex for p, part in documents if p is pack)
-        console.say(f"rendering pack '{pack.id}'{f' and its {annexes} annexes' if annexes else ''} ...", "progress")
+        more = f" and its {annexes} annex{'es' if annexes > 1 else ''}" if annexes else ""
+        console.say(f"rendering pack '{pack.id}'{more} ...", "progress")
 
     def write_packs() -> None:
         if not written:
@@ -154,7 +164,7 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
             old_zip.unlink()
         zip_site(work / "site", dist / site_zip_name(version), version)
         written.add(site_zip_name(version))
-    write_manifest(dist, corpus, version, plan.ceiling, written, [part for _, part in documents if part.annex])
+    write_manifest(dist, corpus, version, plan.ceiling, written, [part for _, part in documents])
 
 
 def _os_message(exc: OSError) -> str:

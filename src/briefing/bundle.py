@@ -59,29 +59,29 @@ def listed(dist: Path) -> dict[str, dict[str, Any]]:
 
 
 def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceiling: str,
-                   written: set[str], annexes: Collection[Part] = ()) -> None:
+                   written: set[str], rendered: Collection[Part] = ()) -> None:
     """manifest.json (version, date, packs and their annexes, markings, SHA-256 of every file) and SHA256SUMS for
     sha256sum -c.
 
-    Each file records the version that wrote it: after ``briefing pack`` the other files keep theirs.
+    Each file records the version that wrote it: after ``briefing pack`` the other files keep theirs, and the
+    other packs' PDFs the pack and marking recorded when they were rendered (none, when no manifest recorded one).
     """
     previous = listed(dist)
-    annex_of = {a.file: a for a in annexes}
+    made = {part.file: part for part in rendered}
     files = []
     for path in sorted(p for p in dist.iterdir() if p.is_file() and p.name not in (MANIFEST, SUMS, SIGNATURE)):
         before = previous.get(path.name, {})
         entry: dict[str, object] = {"file": path.name, "bytes": path.stat().st_size, "sha256": sha256(path),
                                     "version": version.version if path.name in written else before.get("version")}
-        pack = corpus.packs.get(path.stem) if path.suffix == ".pdf" else None
-        annex = annex_of.get(path.name)
-        if pack:
-            entry.update(kind="pack", pack=pack.id, title=pack.title, marking=pack.ceiling, cutoff=pack.cutoff)
-        elif annex is not None and annex.pack in corpus.packs:
-            of = corpus.packs[annex.pack]
-            entry.update(kind="annex", pack=of.id, register=annex.register, title=annex.title, marking=of.ceiling,
-                         cutoff=of.cutoff)
-        elif before.get("kind") == "annex":  # an annex of a pack this build did not render ('briefing pack')
-            entry.update({k: before.get(k) for k in ("kind", "pack", "register", "title", "marking", "cutoff")})
+        part = made.get(path.name)
+        if part is not None:
+            pack = corpus.packs[part.pack]
+            entry.update(kind="annex" if part.annex else "pack", pack=pack.id,
+                         **({"register": part.register} if part.annex else {}), title=part.title or pack.title,
+                         marking=pack.ceiling, cutoff=pack.cutoff)
+        elif before.get("kind") in ("pack", "annex") and before.get("pack") in corpus.packs:  # not rendered now
+            entry.update({k: before[k] for k in ("kind", "pack", "register", "title", "marking", "cutoff")
+                          if k in before})
         elif path.name.startswith("site-") and path.suffix == ".zip":
             entry.update(kind="site", marking=site_ceiling if path.name in written else before.get("marking"))
         files.append(entry)

@@ -17,7 +17,7 @@ from ..scope import Scope, select
 from ..shortcite import short_citation, who
 from ..versioning import VersionInfo
 from . import tree
-from .parts import Part
+from .parts import Part, parts
 from .text import clean, language, typeset
 
 TITLES = {
@@ -67,7 +67,7 @@ class Assembler:
     def __init__(self, corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None,
                  layout: tuple[str, str] = LAYOUTS[0], part: Part | None = None):
         self.corpus, self.pack, self.version, self.changes = corpus, pack, version, changes
-        self.part = part or Part(pack.id, f"{pack.id}.pdf")  # the pack itself, or one of its annexes
+        self.part = part or parts(corpus, pack)[0]  # the pack itself, or one of its annexes
         self.scope: Scope = select(corpus, pack)
         if self.part.register == "evidence":  # an annex of one theme's evidence
             self.scope.claims = [c for c in self.scope.claims if c.theme == self.part.theme]
@@ -172,13 +172,14 @@ class Assembler:
 
     def evidence(self) -> dict[str, Any]:
         groups: list[dict[str, Any]] = []
+        rows = self.glance == "table"  # else only the counts are printed
         for claim in self.scope.claims:
             theme = self.corpus.themes.get(claim.theme)
             title = clean(theme.title if theme else claim.theme) or "Other"
             if not groups or groups[-1]["title"] != title:
                 groups.append({"title": title, "rows": []})
-            groups[-1]["rows"].append(self.claim_row(claim))
-        return {"groups": groups if self.glance == "table" else [], **self.matrix(groups)}
+            groups[-1]["rows"].append(self.claim_row(claim) if rows else {"status": claim.status})
+        return {"groups": groups if rows else [], **self.matrix(groups)}
 
     @staticmethod
     def matrix(groups: list[dict[str, Any]]) -> dict[str, Any]:
@@ -375,7 +376,7 @@ class Assembler:
             "date_long": long_date(self.version.date), "cutoff": clean(long_date(pack.cutoff or "")),
             "audience": clean(pack.audience), "distribution": clean(pack.distribution),
             "scope": scope, "compact": self.compact, "glance": self.glance,
-            "annex": self.part.annex, "separate": bool(self.part.annexes),
+            "annex": self.part.annex, "separate": sorted(self.part.separate),
             "brief": not self.part.annex and bool(BRIEF_SECTIONS & set(pack.sections)),
         }
 
@@ -385,7 +386,10 @@ def layouts(pack: Pack, part: Part | None = None) -> tuple[tuple[str, str], ...]
     if part is not None and part.annex:
         return LAYOUTS[1:2]
     short = pack.max_pages is not None and pack.max_pages <= COMPACT_PAGES
-    return LAYOUTS[1:] if short else LAYOUTS[:1] if pack.max_pages is None else LAYOUTS
+    tried: tuple[tuple[str, str], ...] = LAYOUTS[1:] if short else LAYOUTS[:1] if pack.max_pages is None else LAYOUTS
+    if part is not None and "evidence" in part.separate:  # its evidence is counts in every layout
+        tried = tuple(dict.fromkeys((size, "matrix") for size, _ in tried))
+    return tried
 
 
 def assemble(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None,

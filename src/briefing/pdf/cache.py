@@ -5,7 +5,7 @@ Typst version), so a kept PDF is the PDF a compilation would give. The PDFs are 
 cache (``briefing.cachedir``: the repository's git folder, or the corpus folder outside git, like dist/ itself,
 so a pack above TLP:CLEAR may be kept there, unlike the reference cache in the home folder, which keeps only
 TLP:CLEAR sources), safe to delete; ``BRIEFING_NO_CACHE`` turns it off. A kept PDF is used only with its page
-count and SHA-256 sealed by this user (``cachedir.seal``). Each pack keeps its
+count and SHA-256 sealed by this user (``cachedir.seal``). Each PDF (a pack, or one of its annexes) keeps its
 ``KEEP`` most recently used PDFs (a pack with ``max_pages`` may be tried in several layouts).
 """
 
@@ -27,15 +27,16 @@ from .compile import PDF_STANDARDS, Compiled, template
 KEEP = 4
 
 
-def compiled(root: Path, pack: str, data: dict[str, Any], epoch: int,
+def compiled(root: Path, name: str, data: dict[str, Any], epoch: int,
              compile_: Callable[[dict[str, Any], int], Compiled]) -> Compiled:
-    """The compiled pack: kept from an earlier build with the same input, or compiled now (and kept)."""
+    """The compiled PDF named ``name`` (a pack's or an annex's file name without '.pdf'): kept from an earlier
+    build with the same input, or compiled now (and kept)."""
     folder = cachedir.folder(root, "packs")
     if folder is None:  # caching off, no key, or no folder of this user's
         return compile_(data, epoch)
     text = json.dumps([template(), data, epoch, PDF_STANDARDS, getattr(typst, "__version__", "")],
                       ensure_ascii=False, sort_keys=True)
-    stem = f"{pack}.{hashlib.sha256(text.encode()).hexdigest()}"
+    stem = f"{name}.{hashlib.sha256(text.encode()).hexdigest()}"
     pdf, pages = folder / f"{stem}.pdf", folder / f"{stem}.pages"
     content = cachedir.read(pdf)
     count = cachedir.unseal(stem, cachedir.read(pages))  # its page count, sealed with the PDF's SHA-256
@@ -55,7 +56,8 @@ def compiled(root: Path, pack: str, data: dict[str, Any], epoch: int,
             partial = target.with_name(f".{target.name}.{os.getpid()}")
             partial.write_bytes(content)
             os.replace(partial, target)
-        older = sorted(folder.glob(f"{glob.escape(pack)}.*.pdf"), key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]
+        kept = folder.glob(f"{glob.escape(name)}.{'[0-9a-f]' * 64}.pdf")  # this PDF's, not those of 'name.x'
+        older = sorted(kept, key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]
         for old in older:
             old.unlink(missing_ok=True)
             old.with_suffix(".pages").unlink(missing_ok=True)

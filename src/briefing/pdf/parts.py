@@ -10,6 +10,7 @@ edit to one claim compiles again only the parts that show it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sized
 from dataclasses import dataclass
 
@@ -61,6 +62,12 @@ def separate(pack: Pack, scope: Scope) -> tuple[str, ...]:
     return ()
 
 
+def file_word(ident: str) -> str:
+    """A theme id as part of an annex's file name: lower-case ASCII letters, digits, '-' and '_' (safe in a URL and
+    a cache name, the same on a file system that ignores case)."""
+    return re.sub(r"[^a-z0-9_-]+", "-", ident.lower()).strip("-") or "other"
+
+
 def parts(corpus: Corpus, pack: Pack) -> list[Part]:
     """The PDFs of a pack, the pack first. ``corpus`` is already cut to the pack's ceiling."""
     scope = select(corpus, pack)
@@ -73,6 +80,6 @@ def parts(corpus: Corpus, pack: Pack) -> list[Part]:
         for theme in dict.fromkeys(c.theme for c in scope.claims):  # in the pack's order of themes
             known = corpus.themes.get(theme)
             name = known.title if known else "Other"
-            annexes.append(Part(pack.id, f"{pack.id}-evidence-{theme or 'other'}.pdf", register, theme,
+            annexes.append(Part(pack.id, f"{pack.id}-evidence-{file_word(theme)}.pdf", register, theme,
                                 f"{TITLES[register]}: {name}", PURPOSES[register].format(theme=name)))
     return [Part(pack.id, f"{pack.id}.pdf", annexes=tuple(annexes)), *annexes]

@@ -24,7 +24,7 @@ def render_pack(corpus: Corpus, pack: Pack, *, version: VersionInfo, changes: Ch
     when a section cannot stand at this ceiling or scope, and when the pack runs over its ``max_pages`` all the
     same.
     """
-    part = part or parts(corpus, pack)[0]
+    part = part or parts(corpus, pack)[0]  # as Assembler takes it
     name = f"pack '{pack.id}'" + (f" (its annex '{part.title}')" if part.annex else "")
     tried = []
     for layout in layouts(pack, part):
