@@ -117,21 +117,22 @@ ENTITY_KIND_LABELS = {
 }  # value in the corpus -> what a reader sees
 ENTITY_KINDS = tuple(ENTITY_KIND_LABELS)
 
-PACK_SECTIONS = (
-    "bottom-line",
-    "key-judgments",
-    "recommended",
-    "recommendations",
-    "evidence",
-    "discussion",
-    "figures",
-    "gaps",
-    "timeline",
-    "entities",
-    "sources",
-    "annex-scales",
-    "annex-changes",
-)
+SECTION_TITLES = {  # a pack's sections, as 'sections:' names them -> their headings
+    "bottom-line": "Bottom line",
+    "key-judgments": "Key judgments",
+    "recommended": "Recommended course",
+    "recommendations": "Recommendations",
+    "evidence": "Evidence at a glance",
+    "discussion": "Discussion",
+    "figures": "Key figures",
+    "gaps": "What we do not know",
+    "timeline": "Timeline",
+    "entities": "Entity register",
+    "sources": "Sources",
+    "annex-scales": "Scales and statuses",
+    "annex-changes": "Changes since the previous version",
+}
+PACK_SECTIONS = tuple(SECTION_TITLES)
 REGISTERS = ("evidence", "timeline", "entities", "sources")  # pack sections with one row per record
 REGISTER_SETTINGS = ("auto", "in-pack", "separate")  # a pack's 'registers': where they go
 SEPARATE_ROWS = 2000  # 'auto' sets a pack's registers apart above this many rows (about 100 printed pages)

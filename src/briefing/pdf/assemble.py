@@ -20,22 +20,8 @@ from . import tree
 from .parts import Part, parts
 from .text import clean, language, typeset
 
-TITLES = {
-    "bottom-line": "Bottom line",
-    "key-judgments": "Key judgments",
-    "recommended": "Recommended course",
-    "recommendations": "Recommendations",
-    "evidence": "Evidence at a glance",
-    "discussion": "Discussion",
-    "figures": "Key figures",
-    "gaps": "What we do not know",
-    "timeline": "Timeline",
-    "entities": "Entity register",
-    "sources": "Sources",
-    "annex-scales": "Scales and statuses",
-    "annex-changes": "Changes since the previous version",
-    "annexes": "Annexes issued separately",  # not a section to choose: the pack's registers, when set apart
-}
+TITLES = {**vocab.SECTION_TITLES,
+          "annexes": "Annexes issued separately"}  # not a section to choose: the pack's registers, when set apart
 ALTERNATIVES = 2  # alternatives shown beside a recommended course
 BRIEF_SECTIONS = {"bottom-line", "recommended"}  # either one sets the ministerial layout
 COMPACT_PAGES = 4  # a pack of at most this many pages starts in the compact layout

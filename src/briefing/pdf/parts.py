@@ -18,8 +18,8 @@ from .. import vocab
 from ..model import Corpus, Pack
 from ..scope import Scope, select
 
-TITLES = {"evidence": "Evidence register", "timeline": "Timeline", "entities": "Entity register",
-          "sources": "Sources"}
+TITLES = {**{r: vocab.SECTION_TITLES[r] for r in vocab.REGISTERS}, "evidence": "Evidence register"}  # the annexes'
+
 PURPOSES = {
     "evidence": "The evidence status, confidence, best grade and independent origins of every claim on {theme}",
     "timeline": "Every dated event in the pack, with its sources and the claims it bears on",
