@@ -189,6 +189,12 @@ def test_briefing_pack_replaces_the_annexes_it_had_and_keeps_the_others(minimal:
     assert "Timeline" in Pdf(root / "dist" / "annexed.pdf").text
 
 
+def _edit_manifest(dist: Path, edit) -> None:
+    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
+    manifest["files"] = edit(manifest["files"])
+    (dist / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
 def test_the_site_offers_only_pdfs_the_manifest_vouches_for_within_its_ceiling(minimal: Path) -> None:
     from briefing.site.context import downloads_in
 
@@ -198,17 +204,38 @@ def test_the_site_offers_only_pdfs_the_manifest_vouches_for_within_its_ceiling(m
     corpus = load_corpus(minimal)
     offered = {d.file.name for d in downloads_in(dist, corpus, "TLP:CLEAR")}
     assert {"full.pdf", "annexed.pdf", "annexed-timeline.pdf", "annexed-evidence-trade.pdf"} <= offered
-    manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
-    for entry in manifest["files"]:
-        if entry["file"] == "annexed-timeline.pdf":
-            entry["marking"] = "TLP:AMBER"  # rendered when the pack's ceiling was higher
-        if entry["file"] == "annexed-sources.pdf":
-            del entry["kind"]  # a file the manifest does not vouch for
-    (dist / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    (dist / "stray-evidence-x.pdf").write_bytes((dist / "annexed-entities.pdf").read_bytes())
+
+    def edit(files: list[dict]) -> list[dict]:
+        for entry in files:
+            if entry["file"] == "annexed-timeline.pdf":
+                entry["marking"] = "TLP:AMBER"  # rendered when the pack's ceiling was higher
+        return [f for f in files if f["file"] != "annexed.pdf"]  # a PDF the manifest does not list
+
+    _edit_manifest(dist, edit)
+    (dist / "annexed-sources.pdf").write_bytes((dist / "annexed-entities.pdf").read_bytes())  # changed since
     now = {d.file.name for d in downloads_in(dist, corpus, "TLP:CLEAR")}
-    assert now == offered - {"annexed-timeline.pdf", "annexed-sources.pdf"}
+    assert now == offered - {"annexed-timeline.pdf", "annexed.pdf", "annexed-sources.pdf"}
     assert {d.file.name for d in downloads_in(dist, corpus, "TLP:AMBER")} == now  # the pack's ceiling still binds
+    (dist / "manifest.json").unlink()
+    assert downloads_in(dist, corpus, "TLP:CLEAR") == []
+
+
+def test_a_manifest_names_no_file_outside_dist(minimal: Path, tmp_path: Path) -> None:
+    from briefing.site.context import downloads_in
+
+    _with_pack(minimal)
+    assert _build(minimal).returncode == 0
+    victims = [tmp_path / "victim.pdf", minimal / "victim.pdf"]
+    for victim in victims:
+        victim.write_bytes(b"%PDF-1.7 not ours")
+    outside = [str(victims[0]), "../../victim.pdf", "../victim.pdf"]  # dist/ is built in a folder below the root
+    _edit_manifest(minimal / "dist", lambda files: files + [
+        {"file": name, "kind": "annex", "pack": "annexed", "marking": "TLP:CLEAR", "title": "Planted"}
+        for name in outside] + [{"file": "odd.pdf", "kind": "annex", "pack": ["annexed"]}])
+    assert not any(d.title == "Planted" for d in downloads_in(minimal / "dist", load_corpus(minimal), "TLP:CLEAR"))
+    done = briefing("pack", "annexed", "--root", str(minimal), "--no-changes")
+    assert done.returncode == 0, done.stderr
+    assert all(v.read_bytes() == b"%PDF-1.7 not ours" for v in victims)
 
 
 def test_a_theme_id_of_any_characters_names_a_safe_file(tmp_path: Path) -> None:
@@ -226,17 +253,34 @@ def test_a_theme_id_of_any_characters_names_a_safe_file(tmp_path: Path) -> None:
     assert all((root / "site" / h).is_file() for h in hrefs)
 
 
-def test_an_annex_named_as_another_pack_fails_the_build_and_keeps_the_output(minimal: Path) -> None:
+@pytest.mark.parametrize("clash", ["another pack", "a kept annex", "two themes"])
+def test_two_pdfs_of_one_name_fail_the_build_and_keep_the_output(minimal: Path, clash: str) -> None:
     root = minimal
     _with_pack(root)
-    assert briefing("build", "--root", str(root), "--no-changes").returncode == 0
+    assert _build(root).returncode == 0
     before = {p.name: p.read_bytes() for p in (root / "dist").iterdir()}
     records = root / "sources" / "records.yml"
-    records.write_text(records.read_text(encoding="utf-8") + SEPARATE.replace("id: annexed", "id: annexed-timeline")
-                       .format(ceiling="TLP:CLEAR", registers="in-pack"), encoding="utf-8")
-    done = briefing("build", "--root", str(root), "--no-changes")
-    assert done.returncode == 1
-    assert "dist/annexed-timeline.pdf" in done.stderr and "Traceback" not in done.stderr
+    command = ["build", "--root", str(root), "--no-changes"]
+    if clash == "another pack":  # its file's name differs only in case
+        records.write_text(records.read_text(encoding="utf-8") + SEPARATE.replace("id: annexed", "id: Annexed-Timeline")
+                           .format(ceiling="TLP:CLEAR", registers="in-pack"), encoding="utf-8")
+        expected = "dist/Annexed-Timeline.pdf"
+    elif clash == "a kept annex":  # 'briefing pack' keeps the other pack's annexes
+        records.write_text(records.read_text(encoding="utf-8") + SEPARATE.replace("id: annexed", "id: annexed-timeline")
+                           .format(ceiling="TLP:CLEAR", registers="in-pack"), encoding="utf-8")
+        command[0:1] = ["pack", "annexed-timeline"]
+        expected = "kept from an earlier build"
+    else:
+        records.write_text(records.read_text(encoding="utf-8").replace(
+            "themes:\n", "themes:\n  - id: Trade\n    title: Trade again\n    summary: A second theme.\n", 1),
+            encoding="utf-8")
+        claims = root / "sources" / "claims" / "widgets.yml"
+        claims.write_text(claims.read_text(encoding="utf-8").replace("theme: trade", "theme: Trade", 1),
+                          encoding="utf-8")
+        expected = "dist/annexed-evidence-trade.pdf"
+    done = briefing(*command)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert expected in done.stderr and "Traceback" not in done.stderr
     assert {p.name: p.read_bytes() for p in (root / "dist").iterdir()} == before
 
 

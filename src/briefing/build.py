@@ -96,19 +96,22 @@ def pack_parts(corpus: Corpus, packs: list[Pack], dist: Path) -> list[tuple[Pack
     from .pdf.parts import parts
 
     rendering = {p.id for p in packs}
-    named = {f"{p.id}.pdf".casefold(): f"the PDF of pack '{p.id}'" for p in corpus.packs.values()
+    named = {f"{p.id}.pdf".casefold(): f"dist/{p.id}.pdf, the PDF of pack '{p.id}'" for p in corpus.packs.values()
              if p.id not in rendering}
-    named.update({name.casefold(): f"an annex of pack '{entry.get('pack')}'" for name, entry in listed(dist).items()
+    named.update({name.casefold(): f"dist/{name}, an annex of pack '{entry['pack']}' kept from an earlier build "
+                  f"(build it again with 'briefing pack {entry['pack']}' or 'briefing build')"
+                  for name, entry in listed(dist).items()
                   if entry.get("kind") == "annex" and entry.get("pack") in corpus.packs.keys() - rendering})
     out: list[tuple[Pack, Part]] = []
     for pack in packs:
         for part in parts(at_ceiling(corpus, pack.ceiling), pack):
-            what = f"the annex '{part.title}' of pack '{pack.id}'" if part.annex else f"the PDF of pack '{pack.id}'"
+            title = " ".join(part.title.split())
+            what = f"the annex '{title}' of pack '{pack.id}'" if part.annex else f"the PDF of pack '{pack.id}'"
             key = part.file.casefold()
             if key in named:
-                raise BuildError(f"{what} would be written to dist/{part.file}, as {named[key]} is; rename a pack or "
-                                 "a theme")
-            named[key] = what
+                raise BuildError(f"{what} would be written to dist/{part.file}, the name (ignoring case) of "
+                                 f"{named[key]}; rename a pack or a theme")
+            named[key] = f"dist/{part.file}, {what}"
             out.append((pack, part))
     return out
 
@@ -135,7 +138,7 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
     documents = pack_parts(corpus, plan.packs, dist)
     rendered = {p.id for p in plan.packs}
     for name, entry in listed(dist).items():  # 'briefing pack': the annexes this pack had before go with it
-        if entry.get("kind") == "annex" and entry.get("pack") in rendered:
+        if entry.get("kind") == "annex" and entry.get("pack") in rendered and name.endswith(".pdf"):
             (dist / name).unlink(missing_ok=True)
     written: set[str] = set()
     jobs = [(pack, changelog.at(pack.ceiling), part) for pack, part in documents]

@@ -18,6 +18,8 @@ SUMS = "SHA256SUMS"
 SIGNATURE = "SHA256SUMS.sig"  # written by briefing sign; never listed, so signing changes no other file
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 
+TEXT_FIELDS = ("kind", "pack", "register", "title", "marking", "cutoff", "sha256", "version")  # of an entry
+
 if TYPE_CHECKING:
     from .pdf.parts import Part
 
@@ -51,11 +53,20 @@ def zip_site(site: Path, out: Path, version: VersionInfo) -> None:
 
 
 def listed(dist: Path) -> dict[str, dict[str, Any]]:
-    """The files dist/manifest.json lists, by name (none when there is no manifest, or it cannot be read)."""
+    """The files dist/manifest.json lists, by name (none when there is no manifest, or it cannot be read). A dist/
+    may come from someone else: only entries named by a plain file name (never a path, nor a hidden file) whose
+    fields hold texts are kept, so nothing a manifest says can reach outside dist/."""
     try:
-        return {f["file"]: f for f in json.loads((dist / MANIFEST).read_text("utf-8"))["files"]}
+        files = json.loads((dist / MANIFEST).read_text("utf-8"))["files"]
     except (OSError, ValueError, TypeError, KeyError):
         return {}
+    out: dict[str, dict[str, Any]] = {}
+    for entry in files if isinstance(files, list) else ():
+        name = entry.get("file") if isinstance(entry, dict) else None
+        if (isinstance(name, str) and name == Path(name).name and not name.startswith(".") and "\\" not in name
+                and all(isinstance(entry.get(k), str | None) for k in TEXT_FIELDS)):
+            out[name] = entry
+    return out
 
 
 def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceiling: str,
@@ -68,6 +79,7 @@ def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceilin
     """
     previous = listed(dist)
     made = {part.file: part for part in rendered}
+    position = {a.file: n for p in rendered for n, a in enumerate(p.annexes, 1)}  # an annex's place in its pack
     files = []
     for path in sorted(p for p in dist.iterdir() if p.is_file() and p.name not in (MANIFEST, SUMS, SIGNATURE)):
         before = previous.get(path.name, {})
@@ -76,12 +88,12 @@ def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceilin
         part = made.get(path.name)
         if part is not None:
             pack = corpus.packs[part.pack]
-            entry.update(kind="annex" if part.annex else "pack", pack=pack.id,
-                         **({"register": part.register} if part.annex else {}), title=part.title or pack.title,
-                         marking=pack.ceiling, cutoff=pack.cutoff)
+            annex = {"register": part.register, "position": position.get(part.file, 0)} if part.annex else {}
+            entry.update(kind="annex" if part.annex else "pack", pack=pack.id, **annex,
+                         title=part.title or pack.title, marking=pack.ceiling, cutoff=pack.cutoff)
         elif before.get("kind") in ("pack", "annex") and before.get("pack") in corpus.packs:  # not rendered now
-            entry.update({k: before[k] for k in ("kind", "pack", "register", "title", "marking", "cutoff")
-                          if k in before})
+            entry.update({k: before[k] for k in ("kind", "pack", "register", "position", "title", "marking",
+                                                 "cutoff") if k in before})
         elif path.name.startswith("site-") and path.suffix == ".zip":
             entry.update(kind="site", marking=site_ceiling if path.name in written else before.get("marking"))
         files.append(entry)

@@ -48,7 +48,8 @@ EPILOG_BUILD = """examples:
   briefing build --ceiling TLP:GREEN
   briefing build --since v1.0    report changes since v1.0 (default: the previous release tag)
 
-dist/ then holds the packs (a pack whose registers are set apart: ID.pdf and its annexes ID-REGISTER.pdf),
+dist/ then holds the packs (a pack whose registers are set apart: ID.pdf and its annexes ID-evidence-THEME.pdf,
+ID-timeline.pdf, ID-entities.pdf, ID-sources.pdf),
 site-VERSION.zip, manifest.json and SHA256SUMS (check with: sha256sum -c SHA256SUMS).
 Nothing is written when the check finds an error; the previous output is left untouched.
 
@@ -168,8 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "Material (default) or Zensical (pip install 'briefing[zensical]')")
     pack = sub.add_parser("pack", help="check, then render one PDF pack into dist/",
                           description="Check the corpus, then render one pack (by its id) into dist/ID.pdf, with "
-                          "its annexes when its registers are set apart (dist/ID-REGISTER.pdf, replacing those it "
-                          "had), and refresh dist/manifest.json and SHA256SUMS.",
+                          "its annexes when its registers are set apart (dist/ID-timeline.pdf and the like, "
+                          "replacing those it had), and refresh dist/manifest.json and SHA256SUMS.",
                           epilog=EPILOG_PACK, formatter_class=argparse.RawDescriptionHelpFormatter)
     pack.add_argument("pack_id", metavar="ID", help="the id of a pack defined in sources/")
     _common(pack)

@@ -17,7 +17,7 @@ from ..model import Claim, Corpus, Evidence
 from ..provenance import chain, independent_links, link_origins, verifiable
 from ..shortcite import short_label
 from ..versioning import VersionInfo
-from ..vocab import MARKINGS, REGISTERS, RELIABILITY, marking_rank
+from ..vocab import MARKINGS, RELIABILITY, marking_rank
 
 if TYPE_CHECKING:
     from ..pdf.parts import Part
@@ -42,24 +42,32 @@ class Download:
 def downloads_in(dist: Path, corpus: Corpus, ceiling: str, rendering: Collection[Part] = ()) -> list[Download]:
     """The PDFs the site offers: of each pack whose ceiling is within the site's, in pack id order, the pack and
     then its annexes. Those still rendering (``rendering``; the Downloads page waits for them: ``SiteInput.wait``),
-    else those in dist/ that its manifest lists for the pack with a recorded marking within both ceilings (a PDF
-    no manifest vouches for, or rendered at a higher ceiling than the pack's now, is not offered)."""
-    recorded = [(name, entry) for name, entry in listed(dist).items()
-                if entry.get("kind") in ("pack", "annex") and entry.get("marking") in MARKINGS]
+    else those in dist/ that its manifest lists for the pack, unchanged since (their SHA-256), with a recorded
+    marking within both ceilings: a PDF no manifest vouches for, or rendered at a higher ceiling than the pack's
+    now, is not offered."""
+    recorded = sorted(((name, entry) for name, entry in listed(dist).items()
+                       if entry.get("kind") in ("pack", "annex") and entry.get("marking") in MARKINGS
+                       and name.endswith(".pdf")),
+                      key=lambda item: (item[1]["kind"] == "annex", _position(item[1])))
     found: list[Download] = []
     for pack in sorted(corpus.packs.values(), key=lambda p: p.id):
-        top = marking_rank(pack.ceiling)
-        if top > marking_rank(ceiling):
+        if marking_rank(pack.ceiling) > marking_rank(ceiling):
             continue
-        mine = [(part.register, part.title, part.file) for part in rendering if part.pack == pack.id]
+        mine = [Download(pack.id, part.title or pack.title, pack.ceiling, dist / part.file, part.annex)
+                for part in rendering if part.pack == pack.id]
         if not mine:
-            mine = [(str(entry.get("register") or ""), str(entry.get("title") or ""), name)
+            mine = [Download(pack.id, entry.get("title") or pack.title, entry["marking"], dist / name,
+                             entry["kind"] == "annex")
                     for name, entry in recorded if entry.get("pack") == pack.id
-                    and marking_rank(str(entry["marking"])) <= top and (dist / name).is_file()]
-        mine.sort(key=lambda m: (bool(m[0]), REGISTERS.index(m[0]) if m[0] in REGISTERS else 0, m[1]))
-        found.extend(Download(pack.id, title if register else pack.title, pack.ceiling, dist / name, bool(register))
-                     for register, title, name in mine)
+                    and marking_rank(entry["marking"]) <= marking_rank(pack.ceiling) and (dist / name).is_file()
+                    and sha256(dist / name) == entry.get("sha256")]
+        found.extend(mine)
     return found
+
+
+def _position(entry: dict[str, Any]) -> int:
+    position = entry.get("position")
+    return position if isinstance(position, int) else 0
 
 
 @dataclass
