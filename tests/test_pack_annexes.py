@@ -13,11 +13,14 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from checkhelp import briefing
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pdf_helpers import SECRET_WORD, Pdf, load_corpus, make_corpus, squash
 
 from briefing import vocab
+from briefing.bundle import listed
 from briefing.marking import at_ceiling
-from briefing.pdf.parts import parts
+from briefing.pdf.parts import file_word, parts
 from briefing.synthetic import generate
 
 THEMES = 3
@@ -300,3 +303,23 @@ def test_auto_sets_registers_apart_only_above_the_threshold(minimal: Path, extra
     assert found[0].annexes == tuple(found[1:])
     pack.registers = "in-pack"
     assert len(parts(cut, pack)) == 1
+
+
+@given(st.text())
+def test_a_file_word_is_safe_in_a_url_and_on_any_file_system(ident: str) -> None:
+    word = file_word(ident)
+    assert re.fullmatch(r"[a-z0-9_][a-z0-9_-]*", word) and not word.endswith("-")
+    assert file_word(word) == word  # a safe id is written as it is
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(), st.sampled_from(["..", ".", "../x.pdf", "/etc/passwd", "a/b.pdf", "a\\b.pdf",
+                                                        ".hidden.pdf", "full-timeline.pdf"])), max_size=6))
+def test_a_manifest_entry_names_only_a_file_in_dist(tmp_path_factory: pytest.TempPathFactory, names: list[str]) -> None:
+    dist = tmp_path_factory.mktemp("dist")
+    entries = [{"file": n, "kind": "annex", "pack": "full", "marking": "TLP:CLEAR"} for n in names]
+    (dist / "manifest.json").write_text(json.dumps({"files": entries}), encoding="utf-8")
+    for name in listed(dist):
+        assert (dist / name).resolve().parent == dist.resolve() and not name.startswith(".") and "\\" not in name
+    assert set(listed(dist)) == {n for n in names if n and "/" not in n and "\\" not in n and not n.startswith(".")
+                                 and "\x00" not in n}

@@ -63,8 +63,8 @@ def listed(dist: Path) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for entry in files if isinstance(files, list) else ():
         name = entry.get("file") if isinstance(entry, dict) else None
-        if (isinstance(name, str) and name == Path(name).name and not name.startswith(".") and "\\" not in name
-                and all(isinstance(entry.get(k), str | None) for k in TEXT_FIELDS)):
+        if (isinstance(name, str) and name and name == Path(name).name and not name.startswith(".")
+                and not {"\\", "\x00"} & set(name) and all(isinstance(entry.get(k), str | None) for k in TEXT_FIELDS)):
             out[name] = entry
     return out
 
