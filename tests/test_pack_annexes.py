@@ -84,7 +84,7 @@ def test_each_register_is_a_pdf_of_its_own_marked_and_paged_like_the_pack(built:
         for number, text in enumerate(pdf.pages, start=1):
             assert text.count("TLP:CLEAR") >= 2, f"{name} page {number}: marking at head and foot"
             assert f"Page {number} of {pdf.count}" in text, name
-        assert "Synthetic full pack" in pdf.pages[0]  # the pack it belongs to, above its own title
+            assert "Synthetic full pack" in text, f"{name} page {number}: the pack it belongs to, in the head"
         assert re.search(r"Version: \S+ · Date:", squash(pdf.pages[0])), name
 
 
