@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pdf_helpers import SECRET_WORD, Pdf, load_corpus, make_corpus, squash
 
 from briefing import vocab
-from briefing.bundle import listed
+from briefing.bundle import listed, sha256
 from briefing.marking import at_ceiling
 from briefing.pdf.parts import file_word, parts
 from briefing.synthetic import generate
@@ -84,7 +84,12 @@ def test_each_register_is_a_pdf_of_its_own_marked_and_paged_like_the_pack(built:
         for number, text in enumerate(pdf.pages, start=1):
             assert text.count("TLP:CLEAR") >= 2, f"{name} page {number}: marking at head and foot"
             assert f"Page {number} of {pdf.count}" in text, name
-            assert "Synthetic full pack" in text, f"{name} page {number}: the pack it belongs to, in the head"
+            head = squash(subprocess.run(["pdftotext", "-f", str(number), "-l", str(number), "-y", "0", "-H", "50",
+                                          "-W", "600", str(pdf.path), "-"], capture_output=True, text=True,
+                                         check=True).stdout)  # the top 50 pt: the running head
+            title = "Evidence register: Theme" if "evidence" in name else name.removeprefix("full-").removesuffix(
+                ".pdf").replace("entities", "Entity register").capitalize()
+            assert head.startswith("Synthetic full pack") and title in head, f"{name} page {number}: {head}"
         assert re.search(r"Version: \S+ · Date:", squash(pdf.pages[0])), name
 
 
@@ -232,13 +237,18 @@ def test_a_manifest_names_no_file_outside_dist(minimal: Path, tmp_path: Path) ->
     for victim in victims:
         victim.write_bytes(b"%PDF-1.7 not ours")
     outside = [str(victims[0]), "../../victim.pdf", "../victim.pdf"]  # dist/ is built in a folder below the root
-    _edit_manifest(minimal / "dist", lambda files: files + [
-        {"file": name, "kind": "annex", "pack": "annexed", "marking": "TLP:CLEAR", "title": "Planted"}
-        for name in outside] + [{"file": "odd.pdf", "kind": "annex", "pack": ["annexed"]}])
-    assert not any(d.title == "Planted" for d in downloads_in(minimal / "dist", load_corpus(minimal), "TLP:CLEAR"))
+    dist = minimal / "dist"
+    (dist / "annexed-link.pdf").symlink_to(victims[0])  # a link out of dist/, with the SHA-256 of its target
+    planted = [{"file": name, "kind": "annex", "pack": "annexed", "marking": "TLP:CLEAR", "title": "Planted",
+                "sha256": sha256(victims[0])} for name in [*outside, "annexed-link.pdf", "full.pdf"]]
+    _edit_manifest(dist, lambda files: [f for f in files if f["file"] != "full.pdf"] + planted
+                   + [{"file": "odd.pdf", "kind": "annex", "pack": ["annexed"]}, {"file": "x" * 300 + ".pdf"}])
+    assert not any(d.title == "Planted" for d in downloads_in(dist, load_corpus(minimal), "TLP:CLEAR"))
+    kept = (dist / "full.pdf").read_bytes()
     done = briefing("pack", "annexed", "--root", str(minimal), "--no-changes")
     assert done.returncode == 0, done.stderr
     assert all(v.read_bytes() == b"%PDF-1.7 not ours" for v in victims)
+    assert (dist / "full.pdf").read_bytes() == kept  # another pack's PDF that the manifest called an annex
 
 
 def test_a_theme_id_of_any_characters_names_a_safe_file(tmp_path: Path) -> None:
@@ -312,14 +322,28 @@ def test_a_file_word_is_safe_in_a_url_and_on_any_file_system(ident: str) -> None
     assert file_word(word) == word  # a safe id is written as it is
 
 
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.one_of(st.text(), st.sampled_from(["..", ".", "../x.pdf", "/etc/passwd", "a/b.pdf", "a\\b.pdf",
-                                                        ".hidden.pdf", "full-timeline.pdf"])), max_size=6))
-def test_a_manifest_entry_names_only_a_file_in_dist(tmp_path_factory: pytest.TempPathFactory, names: list[str]) -> None:
+NAMES = st.one_of(st.text(st.characters(exclude_categories=()), max_size=300),  # surrogates too
+                  st.sampled_from(["..", ".", "../x.pdf", "/etc/passwd", "a/b.pdf", "a\\b.pdf", ".hidden.pdf",
+                                   "full-timeline.pdf", "é" * 128 + ".pdf"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(NAMES, st.one_of(st.none(), st.text(max_size=5), st.integers(), st.lists(st.text()))),
+                max_size=6))
+def test_a_manifest_entry_names_only_a_file_in_dist(tmp_path_factory: pytest.TempPathFactory,
+                                                    entries: list[tuple[str, object]]) -> None:
     dist = tmp_path_factory.mktemp("dist")
-    entries = [{"file": n, "kind": "annex", "pack": "full", "marking": "TLP:CLEAR"} for n in names]
-    (dist / "manifest.json").write_text(json.dumps({"files": entries}), encoding="utf-8")
+    files = [{"file": n, "kind": "annex", "pack": pack, "marking": "TLP:CLEAR"} for n, pack in entries]
+    (dist / "manifest.json").write_text(json.dumps({"files": files}), encoding="utf-8")
     for name in listed(dist):
         assert (dist / name).resolve().parent == dist.resolve() and not name.startswith(".") and "\\" not in name
-    assert set(listed(dist)) == {n for n in names if n and "/" not in n and "\\" not in n and not n.startswith(".")
-                                 and "\x00" not in n}
+        assert len(name.encode()) <= 255 and not (dist / name).exists()  # a name this system can look up
+    assert set(listed(dist)) == {n for n, pack in entries if isinstance(pack, str | None) and n and "/" not in n
+                                 and "\\" not in n and not n.startswith(".") and "\x00" not in n
+                                 and not any(0xD800 <= ord(ch) <= 0xDFFF for ch in n) and len(n.encode("utf-8",
+                                 "surrogatepass")) <= 255}
+
+
+def test_a_manifest_too_deep_to_read_lists_nothing(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text('{"files": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    assert listed(tmp_path) == {}

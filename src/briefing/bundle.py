@@ -58,15 +58,30 @@ def listed(dist: Path) -> dict[str, dict[str, Any]]:
     fields hold texts are kept, so nothing a manifest says can reach outside dist/."""
     try:
         files = json.loads((dist / MANIFEST).read_text("utf-8"))["files"]
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
         return {}
     out: dict[str, dict[str, Any]] = {}
     for entry in files if isinstance(files, list) else ():
         name = entry.get("file") if isinstance(entry, dict) else None
-        if (isinstance(name, str) and name and name == Path(name).name and not name.startswith(".")
-                and not {"\\", "\x00"} & set(name) and all(isinstance(entry.get(k), str | None) for k in TEXT_FIELDS)):
+        if (isinstance(name, str) and _plain(name)
+                and all(isinstance(entry.get(k), str | None) for k in TEXT_FIELDS)):
             out[name] = entry
     return out
+
+
+def _plain(name: str) -> bool:
+    """A name this system can give a file in dist/ itself: no folder, not hidden, no NUL, at most 255 bytes."""
+    try:
+        size = len(name.encode())
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return 0 < size <= 255 and name == Path(name).name and not name.startswith(".") and not {"\\", "\x00"} & set(name)
+
+
+def belongs(name: str, pack: str) -> bool:
+    """Could ``name`` be a PDF of this pack (``pack.pdf``, or an annex ``pack-….pdf``)? A manifest's word alone
+    does not make another pack's file one of its own."""
+    return name.endswith(".pdf") and (name == f"{pack}.pdf" or name.startswith(f"{pack}-"))
 
 
 def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceiling: str,

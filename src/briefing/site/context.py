@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import refs
-from ..bundle import listed, sha256
+from ..bundle import belongs, listed, sha256
 from ..changes import Changes, HistoryEntry
 from ..checks import best_grade
 from ..model import Claim, Corpus, Evidence
@@ -58,11 +58,18 @@ def downloads_in(dist: Path, corpus: Corpus, ceiling: str, rendering: Collection
         if not mine:
             mine = [Download(pack.id, entry.get("title") or pack.title, entry["marking"], dist / name,
                              entry["kind"] == "annex")
-                    for name, entry in recorded if entry.get("pack") == pack.id
-                    and marking_rank(entry["marking"]) <= marking_rank(pack.ceiling) and (dist / name).is_file()
-                    and sha256(dist / name) == entry.get("sha256")]
+                    for name, entry in recorded if entry.get("pack") == pack.id and belongs(name, pack.id)
+                    and marking_rank(entry["marking"]) <= marking_rank(pack.ceiling) and _unchanged(dist / name, entry)]
         found.extend(mine)
     return found
+
+
+def _unchanged(path: Path, entry: dict[str, Any]) -> bool:
+    """A regular file of dist/ itself (not a link out of it) with the SHA-256 its manifest entry records."""
+    try:
+        return path.is_file() and not path.is_symlink() and sha256(path) == entry.get("sha256")
+    except OSError:
+        return False
 
 
 def _position(entry: dict[str, Any]) -> int:
