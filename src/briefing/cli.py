@@ -48,9 +48,9 @@ EPILOG_BUILD = """examples:
   briefing build --ceiling TLP:GREEN
   briefing build --since v1.0    report changes since v1.0 (default: the previous release tag)
 
-dist/ then holds the packs (a pack whose registers are set apart: ID.pdf and its annexes ID-evidence-THEME.pdf,
-ID-timeline.pdf, ID-entities.pdf, ID-sources.pdf),
-site-VERSION.zip, manifest.json and SHA256SUMS (check with: sha256sum -c SHA256SUMS).
+dist/ then holds the packs, site-VERSION.zip, manifest.json and SHA256SUMS (check with: sha256sum -c SHA256SUMS).
+A pack whose registers are set apart is ID.pdf and its annexes: ID-evidence-THEME.pdf (one per theme),
+ID-timeline.pdf, ID-entities.pdf and ID-sources.pdf.
 Nothing is written when the check finds an error; the previous output is left untouched.
 
 environment:
