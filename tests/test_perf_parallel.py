@@ -67,8 +67,8 @@ def test_three_packs_in_parallel_are_byte_identical_to_one_by_one(tmp_path: Path
 STRESS = """
 import subprocess
 import briefing.parallel as parallel
-parallel._render = lambda corpus, version, job: bytes([job[0]]) * 1000  # a pack in no time
-with parallel.Rendering(None, None, [(n, None, None) for n in range(40)], alongside=True) as rendering:
+parallel._render = lambda version, job: bytes([job[0]]) * 1000  # a pack in no time
+with parallel.Rendering(None, [(n, None, None, None) for n in range(40)], alongside=True) as rendering:
     for _ in range(300):
         subprocess.run(["true"], check=True)  # as the build starts git and Typst while packs render
     assert rendering.results() == [bytes([n]) * 1000 for n in range(40)]

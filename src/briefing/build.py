@@ -81,19 +81,11 @@ def site_input(corpus: Corpus, version: VersionInfo, ceiling: str, changelog: Ch
                      claim_history(root, corpus, version, ceiling), downloads)
 
 
-def render_pack(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None = None,
-                part: Part | None = None) -> bytes:
-    """One PDF of a pack: the pack itself, or one of its annexes (``pdf.parts``)."""
-    from .pdf import render_pack as render  # imported when needed: 'check' does not load Typst
-
-    return render(at_ceiling(corpus, pack.ceiling), pack, version=version, changes=changes, part=part)
-
-
-def pack_parts(corpus: Corpus, packs: list[Pack], dist: Path) -> list[tuple[Pack, Part]]:
-    """Every PDF of these packs: each pack and its annexes. Raises BuildError when two PDFs would have one name (as
-    a file system that ignores case sees it): two of these, or one of these and a file of another pack (its PDF, or
-    an annex of it that dist/ keeps)."""
-    from .pdf.parts import parts
+def pack_parts(corpus: Corpus, packs: list[Pack], dist: Path) -> list[tuple[Corpus, Pack, Part]]:
+    """Every PDF of these packs: each pack and its annexes, with the corpus cut to the pack's ceiling (once per
+    ceiling). Raises BuildError when two PDFs would have one name (as a file system that ignores case sees it): two
+    of these, or one of these and a file of another pack (its PDF, or an annex of it that dist/ keeps)."""
+    from .pdf.parts import parts  # imported when needed: 'check' does not load Typst
 
     rendering = {p.id for p in packs}
     named = {f"{p.id}.pdf".casefold(): f"dist/{p.id}.pdf, the PDF of pack '{p.id}'" for p in corpus.packs.values()
@@ -102,9 +94,13 @@ def pack_parts(corpus: Corpus, packs: list[Pack], dist: Path) -> list[tuple[Pack
                   f"(build it again with 'briefing pack {entry['pack']}' or 'briefing build')"
                   for name, entry in listed(dist).items()
                   if entry.get("kind") == "annex" and entry.get("pack") in corpus.packs.keys() - rendering})
-    out: list[tuple[Pack, Part]] = []
+    cuts: dict[str, Corpus] = {}
+    out: list[tuple[Corpus, Pack, Part]] = []
     for pack in packs:
-        for part in parts(at_ceiling(corpus, pack.ceiling), pack):
+        if pack.ceiling not in cuts:
+            cuts[pack.ceiling] = at_ceiling(corpus, pack.ceiling)
+        cut = cuts[pack.ceiling]
+        for part in parts(cut, pack):
             title = " ".join(part.title.split())
             what = f"the annex '{title}' of pack '{pack.id}'" if part.annex else f"the PDF of pack '{pack.id}'"
             key = part.file.casefold()
@@ -112,7 +108,7 @@ def pack_parts(corpus: Corpus, packs: list[Pack], dist: Path) -> list[tuple[Pack
                 raise BuildError(f"{what} would be written to dist/{part.file}, the name (ignoring case) of "
                                  f"{named[key]}; rename a pack or a theme")
             named[key] = f"dist/{part.file}, {what}"
-            out.append((pack, part))
+            out.append((cut, pack, part))
     return out
 
 
@@ -142,24 +138,24 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
         if entry.get("kind") == "annex" and owner in rendered and belongs(name, owner) and name != f"{owner}.pdf":
             (dist / name).unlink(missing_ok=True)
     written: set[str] = set()
-    jobs = [(pack, changelog.at(pack.ceiling), part) for pack, part in documents]
+    jobs = [(cut, pack, changelog.at(pack.ceiling), part) for cut, pack, part in documents]
     for pack in plan.packs:
-        annexes = sum(part.annex for p, part in documents if p is pack)
+        annexes = sum(part.annex for _, p, part in documents if p is pack)
         more = f" and its {annexes} annex{'es' if annexes > 1 else ''}" if annexes else ""
         console.say(f"rendering pack '{pack.id}'{more} ...", "progress")
 
     def write_packs() -> None:
         if not written:
-            for (_, part), pdf in zip(documents, rendering.results(), strict=True):
+            for (_, _, part), pdf in zip(documents, rendering.results(), strict=True):
                 (dist / part.file).write_bytes(pdf)
                 written.add(part.file)
 
-    with parallel.Rendering(corpus, version, jobs, alongside=plan.site) as rendering:  # the site builds meanwhile
+    with parallel.Rendering(version, jobs, alongside=plan.site) as rendering:  # the site builds meanwhile
         if plan.site:
             console.say("building site ...", "progress")
             from .site import render_site  # imported when needed: 'briefing check' loads neither MkDocs nor Typst
 
-            data = site_input(corpus, version, plan.ceiling, changelog, dist, [part for _, part in documents])
+            data = site_input(corpus, version, plan.ceiling, changelog, dist, [part for _, _, part in documents])
             data.wait = write_packs  # the Downloads page, built last, waits for the packs
             render_site(data, work / "site", plan.engine)
         write_packs()
@@ -168,7 +164,7 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
             old_zip.unlink()
         zip_site(work / "site", dist / site_zip_name(version), version)
         written.add(site_zip_name(version))
-    write_manifest(dist, corpus, version, plan.ceiling, written, [part for _, part in documents])
+    write_manifest(dist, corpus, version, plan.ceiling, written, [part for _, _, part in documents])
 
 
 def _os_message(exc: OSError) -> str:

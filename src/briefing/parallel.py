@@ -1,8 +1,9 @@
 """The packs of one build rendered side by side, one process per core (``BRIEFING_JOBS`` sets how many), while
 the building process goes on with the site.
 
-Each pack is an independent Typst document, so packs are rendered by forked worker processes that inherit the
-loaded corpus (nothing is pickled but the pack's index and the PDF's bytes). The PDFs are the bytes a
+Each PDF of a pack (the pack itself, or one of its annexes) is an independent Typst document, so they are rendered
+by forked worker processes that inherit the corpus, cut once per ceiling before the fork (nothing is pickled but
+the job's index and the PDF's bytes). The PDFs are the bytes a
 sequential build writes: each is rendered by the same function from the same inputs. Where ``fork`` is not
 available, or no job is left for them (one job, taken by the site; or one pack and nothing alongside), packs are
 rendered one after another in this process, before anything else.
@@ -28,8 +29,9 @@ if TYPE_CHECKING:
     from .versioning import VersionInfo
 
 JOBS_ENV = "BRIEFING_JOBS"
-Job = tuple["Pack", "Changes | None", "Part"]  # one PDF of a pack: the pack itself or one of its annexes
-_WORK: tuple[Corpus, VersionInfo, list[Job]] | None = None  # what forked workers inherit
+# one PDF of a pack (the pack itself or one of its annexes), with the corpus already cut to the pack's ceiling
+Job = tuple["Corpus", "Pack", "Changes | None", "Part"]
+_WORK: tuple[VersionInfo, list[Job]] | None = None  # what forked workers inherit
 
 
 def jobs() -> int:
@@ -53,19 +55,18 @@ class Rendering:
     else. ``results()`` waits for the PDFs; leaving the ``with`` block stops a coordinator that is still busy.
     """
 
-    def __init__(self, corpus: Corpus, version: VersionInfo, work: list[Job],
-                 alongside: bool = False):
+    def __init__(self, version: VersionInfo, work: list[Job], alongside: bool = False):
         """``alongside``: this process has work of its own meanwhile (the site), which takes one of the jobs."""
         global _WORK
         self._coordinator: BaseProcess | None = None
         self._pdfs: list[bytes] | None = None
         count = min(jobs() - alongside, len(work))
         if count < (1 if alongside else 2) or "fork" not in multiprocessing.get_all_start_methods():
-            self._pdfs = [_render(corpus, version, job) for job in work]
+            self._pdfs = [_render(version, job) for job in work]
             return
         context = multiprocessing.get_context("fork")
         self._results, sending = context.Pipe(duplex=False)
-        _WORK = (corpus, version, work)  # what the coordinator and its workers inherit
+        _WORK = (version, work)  # what the coordinator and its workers inherit
         try:
             self._coordinator = context.Process(target=_coordinate, args=(sending, count, len(work)))
             self._coordinator.start()
@@ -132,16 +133,16 @@ def _coordinate(sending: Connection, count: int, total: int) -> None:
 
 def _render_at(index: int) -> bytes:
     assert _WORK is not None, "a worker process inherits its work from the build"
-    corpus, version, work = _WORK
-    pdf = _render(corpus, version, work[index])
+    version, work = _WORK
+    pdf = _render(version, work[index])
     from .cite import save_cache
 
     save_cache()  # a pool's worker ends without running atexit: keep the notes it formatted for the next build
     return pdf
 
 
-def _render(corpus: Corpus, version: VersionInfo, job: Job) -> bytes:
-    from .build import render_pack
+def _render(version: VersionInfo, job: Job) -> bytes:
+    from .pdf import render_pack  # imported when needed: 'check' does not load Typst
 
-    pack, changes, part = job
-    return render_pack(corpus, pack, version, changes, part)
+    cut, pack, changes, part = job
+    return render_pack(cut, pack, version=version, changes=changes, part=part)
