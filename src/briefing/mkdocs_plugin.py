@@ -86,8 +86,9 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             raise PluginError(f"briefing: the corpus folder '{self.config.root}' is inside the project's docs "
                               "folder, which MkDocs publishes as it is; move it beside docs/")
         try:
-            memo = serving.page_memo(self.root) if serving.active(config) else None  # (before the corpus is read)
-            self._search = serving.SearchReuse(self.root) if serving.active(config) else None
+            serve = serving.active(config)
+            memo = serving.page_memo(self.root) if serve else None  # (before the corpus is read)
+            self._search = serving.SearchReuse(self.root) if serve else None
             if self.input is None:
                 from .site.standalone import load_input
 
@@ -259,8 +260,8 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             self._kept_content, page.content = page.content, generated.search
         elif generated is not None and page.content and SEARCH_SKIP.search(page.content):
             self._kept_content, page.content = page.content, SEARCH_SKIP.sub("", page.content)
-        entries = _search_entries(config) if self._search and generated and self._reusable(config) else None
-        if self._search is not None and entries is not None:
+        entries = _search_entries(config)
+        if self._search is not None and generated is not None and entries is not None and self._reusable(config):
             self._search.before(_search_plugin(config), entries, page)
         return context
 

@@ -46,8 +46,7 @@ def downloads_in(dist: Path, corpus: Corpus, ceiling: str, rendering: Collection
     marking within both ceilings: a PDF no manifest vouches for, or rendered at a higher ceiling than the pack's
     now, is not offered."""
     recorded = sorted(((name, entry) for name, entry in listed(dist).items()
-                       if entry.get("kind") in ("pack", "annex") and entry.get("marking") in MARKINGS
-                       and name.endswith(".pdf")),
+                       if entry.get("kind") in ("pack", "annex") and entry.get("marking") in MARKINGS),
                       key=lambda item: (item[1]["kind"] == "annex", _position(item[1])))
     found: list[Download] = []
     for pack in sorted(corpus.packs.values(), key=lambda p: p.id):
