@@ -223,6 +223,26 @@ def test_chart_text_is_legible_on_a_phone(site: Path, browser) -> None:
     context.close()
 
 
+def test_a_separator_never_starts_a_line_after_a_claims_status(site: Path, browser) -> None:
+    """In a run of claim links ('Rests on: A [reported]; B [confirmed]'), the ';' stays on the line of the status
+    badge before it, at every width a phone or a narrow window gives."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto((site / "index.html").as_uri())
+    checked, starting = 0, []
+    for width in range(300, 560, 4):
+        page.set_viewport_size({"width": width, "height": 844})
+        found = page.evaluate("""() => [...document.querySelectorAll('a.claim-ref')].flatMap(a => {
+            const next = a.nextSibling;
+            if (!next || next.nodeType !== 3 || !next.textContent.startsWith(';')) return [];
+            const range = document.createRange(); range.setStart(next, 0); range.setEnd(next, 1);
+            return [range.getBoundingClientRect().top - a.querySelector('.badge').getBoundingClientRect().top]; })""")
+        checked += len(found)
+        starting += [width for gap in found if gap > 8]  # the ';' is a line below its badge
+    assert checked >= 40 and not starting, (checked, starting)
+    context.close()
+
+
 @pytest.mark.parametrize("where", ["file", "root", "sub-folder"])
 def test_404_page_is_styled_and_loads_everything(site: Path, browser, tmp_path: Path, where: str) -> None:
     """From file://, at a web server's root and with the site in a sub-folder of the server."""
