@@ -50,8 +50,7 @@ def line_of(root: Path, rel: str, needle: str, nth: int = 1) -> int:
     raise AssertionError(f"{needle!r} not found in {rel}")
 
 
-def briefing(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the briefing command as a user would, in a child process."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def briefing(*args: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run the briefing command as a user would, in a child process (``env``: variables set for it)."""
     return subprocess.run([sys.executable, "-m", "briefing", *args], capture_output=True, text=True, check=False,
-                          cwd=cwd, env=env)
+                          cwd=cwd, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env})

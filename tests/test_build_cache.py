@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from checkhelp import briefing
 from conftest import EXAMPLE
 
 from briefing import cachedir
@@ -22,9 +23,7 @@ MARK = "<!-- taken from the page cache -->"
 
 def build(root: Path, **env: str) -> dict[str, bytes]:
     """``briefing build`` as a user runs it; every file of site/ and dist/ afterwards."""
-    done = subprocess.run([sys.executable, "-m", "briefing", "build", "--root", str(root)], capture_output=True,
-                          text=True, check=False, env={**os.environ, "NO_MKDOCS_2_WARNING": "1",
-                                                       "SOURCE_DATE_EPOCH": "1728000000", **env})
+    done = briefing("build", "--root", str(root), **{"SOURCE_DATE_EPOCH": "1728000000", **env})
     assert done.returncode == 0, done.stderr
     return {str(p.relative_to(root)): p.read_bytes() for folder in ("site", "dist")
             for p in sorted((root / folder).rglob("*")) if p.is_file()}
@@ -197,8 +196,7 @@ def test_a_files_parse_is_kept_only_when_clean_and_only_under_this_users_seal(tm
 
 def check(root: Path, **env: str) -> str:
     """``briefing check`` as a user runs it: its exit code and everything it printed."""
-    done = subprocess.run([sys.executable, "-m", "briefing", "check", "--root", str(root)], capture_output=True,
-                          text=True, check=False, env={**os.environ, **env})
+    done = briefing("check", "--root", str(root), **env)
     return f"{done.returncode}\n{done.stdout}\n{done.stderr}"
 
 
