@@ -4,10 +4,8 @@ paged like the pack, listed in the pack, the manifest, SHA256SUMS and the Downlo
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -59,9 +57,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _build(root: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """``briefing build`` as a user runs it, on a fixed date (a corpus outside git is dated by the clock)."""
-    return subprocess.run([sys.executable, "-m", "briefing", "build", "--root", str(root), "--no-changes"],
-                          env={**os.environ, "SOURCE_DATE_EPOCH": "1728000000", **env}, capture_output=True,
-                          text=True, check=False)
+    return briefing("build", "--root", str(root), "--no-changes", **{"SOURCE_DATE_EPOCH": "1728000000", **env})
 
 
 def _statements(root: Path) -> dict[str, list[str]]:
@@ -107,7 +103,8 @@ def test_each_claim_is_in_its_themes_annex_and_the_pack_shows_counts(built: Path
         assert f"full-evidence-{theme}.pdf" in main  # the pack names each annex's file
     assert "Annexes issued separately" in main
     assert re.search(r"All themes \d+ \d+", main)  # the evidence as counts per theme and status
-    assert "Status Confidence Grade Origins" not in main  # no register rows in the pack itself
+    assert "Status Confidence Grade Origins" not in main  # no register rows in the pack itself,
+    assert "Status Confidence Grade Origins" in squash(Pdf(dist / f"full-evidence-{theme}.pdf").text)  # as there
 
 
 def test_annexes_are_in_the_manifest_the_sums_and_the_downloads_page(built: Path) -> None:
@@ -174,6 +171,10 @@ def test_an_annex_holds_nothing_above_the_packs_ceiling(tmp_path: Path, minimal:
     assert done.returncode == 0, done.stderr
     assert SECRET_WORD in Pdf(root / "dist" / "annexed-evidence-trade.pdf").text
     assert SECRET_WORD in Pdf(root / "dist" / "annexed-sources.pdf").text
+    manifest = json.loads((root / "dist" / "manifest.json").read_text(encoding="utf-8"))
+    for name in ("annexed-entities.pdf", "annexed-evidence-trade.pdf", "annexed-sources.pdf", "annexed-timeline.pdf"):
+        assert all(page.count("TLP:AMBER") >= 2 for page in Pdf(root / "dist" / name).pages), name  # marked as the pack
+        assert next(f for f in manifest["files"] if f["file"] == name)["marking"] == "TLP:AMBER"
 
 
 def test_briefing_pack_replaces_the_annexes_it_had_and_keeps_the_others(minimal: Path) -> None:
@@ -195,6 +196,7 @@ def test_briefing_pack_replaces_the_annexes_it_had_and_keeps_the_others(minimal:
     manifest = json.loads((root / "dist" / "manifest.json").read_text(encoding="utf-8"))
     assert {f["file"] for f in manifest["files"] if f.get("kind") == "annex"} == set(theirs)
     assert "Timeline" in Pdf(root / "dist" / "annexed.pdf").text
+    assert "Annexes issued separately" not in Pdf(root / "dist" / "annexed.pdf").text  # the timeline is in it again
 
 
 def _edit_manifest(dist: Path, edit) -> None:
@@ -236,8 +238,9 @@ def test_a_manifest_names_no_file_outside_dist(minimal: Path, tmp_path: Path) ->
     victims = [tmp_path / "victim.pdf", minimal / "victim.pdf"]
     for victim in victims:
         victim.write_bytes(b"%PDF-1.7 not ours")
-    outside = [str(victims[0]), "../../victim.pdf", "../victim.pdf"]  # dist/ is built in a folder below the root
     dist = minimal / "dist"
+    (dist / "annexed-x").mkdir()  # so that a name through it would resolve
+    outside = [str(victims[0]), "annexed-x/../../victim.pdf", "annexed-x/../../../victim.pdf", "../victim.pdf"]
     (dist / "annexed-link.pdf").symlink_to(victims[0])  # a link out of dist/, with the SHA-256 of its target
     planted = [{"file": name, "kind": "annex", "pack": "annexed", "marking": "TLP:CLEAR", "title": "Planted",
                 "sha256": sha256(victims[0])} for name in [*outside, "annexed-link.pdf", "full.pdf"]]
@@ -249,6 +252,31 @@ def test_a_manifest_names_no_file_outside_dist(minimal: Path, tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     assert all(v.read_bytes() == b"%PDF-1.7 not ours" for v in victims)
     assert (dist / "full.pdf").read_bytes() == kept  # another pack's PDF that the manifest called an annex
+
+
+def test_a_pdf_changed_since_its_manifest_is_not_vouched_for_again(minimal: Path) -> None:
+    from briefing.site.context import downloads_in
+
+    root = minimal
+    records = root / "sources" / "records.yml"
+    records.write_text(records.read_text(encoding="utf-8") + SEPARATE.replace("id: annexed", "id: annexed-timeline")
+                       .format(ceiling="TLP:CLEAR", registers="in-pack"), encoding="utf-8")
+    _with_pack(root, registers="in-pack")
+    assert _build(root).returncode == 0
+    dist = root / "dist"
+    (dist / "annexed-timeline.pdf").write_bytes((dist / "full.pdf").read_bytes())  # replaced since the build
+    kept = (dist / "annexed-timeline.pdf").read_bytes()
+    # a manifest that calls another pack's PDF an annex of 'annexed'
+    _edit_manifest(dist, lambda files: [{**f, "kind": "annex", "pack": "annexed"} if f["file"] == "annexed-timeline.pdf"
+                                        else f for f in files])
+    done = briefing("pack", "annexed", "--root", str(root), "--no-changes")
+    assert done.returncode == 0, done.stderr
+    assert (dist / "annexed-timeline.pdf").read_bytes() == kept  # not deleted as an annex of 'annexed'
+    entry = next(f for f in json.loads((dist / "manifest.json").read_text(encoding="utf-8"))["files"]
+                 if f["file"] == "annexed-timeline.pdf")
+    assert "kind" not in entry and "marking" not in entry  # no longer vouched for: its bytes changed
+    offered = {d.file.name for d in downloads_in(dist, load_corpus(root), "TLP:CLEAR")}
+    assert "annexed.pdf" in offered and "annexed-timeline.pdf" not in offered
 
 
 def test_a_theme_id_of_any_characters_names_a_safe_file(tmp_path: Path) -> None:

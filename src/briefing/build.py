@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import console, outputs, parallel
-from .bundle import SIGNATURE, belongs, listed, site_zip_name, write_manifest, zip_site
+from .bundle import SIGNATURE, listed, site_zip_name, vouched, write_manifest, zip_site
 from .changes import Changes
 from .errors import BuildError
 from .marking import at_ceiling
@@ -134,8 +134,7 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
     documents = pack_parts(corpus, plan.packs, dist)
     rendered = {p.id for p in plan.packs}
     for name, entry in listed(dist).items():  # 'briefing pack': the annexes this pack had before go with it
-        owner = entry.get("pack")
-        if entry.get("kind") == "annex" and owner in rendered and belongs(name, owner) and name != f"{owner}.pdf":
+        if entry.get("kind") == "annex" and entry.get("pack") in rendered and vouched(name, entry, corpus.packs):
             (dist / name).unlink(missing_ok=True)
     written: set[str] = set()
     jobs = [(cut, pack, changelog.at(pack.ceiling), part) for cut, pack, part in documents]

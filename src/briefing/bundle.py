@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import zipfile
 from collections.abc import Collection
 from pathlib import Path
@@ -78,10 +79,19 @@ def _plain(name: str) -> bool:
     return 0 < size <= 255 and name == Path(name).name and not name.startswith(".") and not {"\\", "\x00"} & set(name)
 
 
-def belongs(name: str, pack: str) -> bool:
-    """Could ``name`` be a PDF of this pack (``pack.pdf``, or an annex ``pack-….pdf``)? A manifest's word alone
-    does not make another pack's file one of its own."""
-    return name.endswith(".pdf") and (name == f"{pack}.pdf" or name.startswith(f"{pack}-"))
+_PDF_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.pdf")  # as a pack id (checks.ID_FORMAT) or an annex names it
+
+
+def vouched(name: str, entry: dict[str, Any], packs: Collection[str]) -> bool:
+    """Does a manifest entry name a PDF of a pack of the corpus as a build names it: ``pack.pdf`` for the pack
+    itself, ``pack-….pdf`` for an annex, never another pack's own PDF? A manifest's word alone does not make another
+    file one of a pack's, nor a name that would need escaping in a link."""
+    pack, kind = entry.get("pack"), entry.get("kind")
+    if pack not in packs or not _PDF_NAME.fullmatch(name):
+        return False
+    if kind == "pack":
+        return name == f"{pack}.pdf"
+    return kind == "annex" and name.startswith(f"{pack}-") and name.removesuffix(".pdf") not in packs
 
 
 def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceiling: str,
@@ -90,7 +100,8 @@ def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceilin
     sha256sum -c.
 
     Each file records the version that wrote it: after ``briefing pack`` the other files keep theirs, and the
-    other packs' PDFs the pack and marking recorded when they were rendered (none, when no manifest recorded one).
+    other packs' PDFs the pack and marking recorded when they were rendered, if they are the files rendered then
+    (their SHA-256; none when no manifest vouches for them: ``vouched``).
     """
     previous = listed(dist)
     made = {part.file: part for part in rendered}
@@ -106,7 +117,7 @@ def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceilin
             annex = {"register": part.register, "position": position.get(part.file, 0)} if part.annex else {}
             entry.update(kind="annex" if part.annex else "pack", pack=pack.id, **annex,
                          title=part.title or pack.title, marking=pack.ceiling, cutoff=pack.cutoff)
-        elif before.get("kind") in ("pack", "annex") and before.get("pack") in corpus.packs:  # not rendered now
+        elif vouched(path.name, before, corpus.packs) and before.get("sha256") == entry["sha256"]:  # unchanged since
             entry.update({k: before[k] for k in ("kind", "pack", "register", "position", "title", "marking",
                                                  "cutoff") if k in before})
         elif path.name.startswith("site-") and path.suffix == ".zip":

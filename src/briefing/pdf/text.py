@@ -21,7 +21,7 @@ _PIECE = re.compile(r"\S+|\s+")
 _RANGE = re.compile(r"([(\[\"'\u201c\u2018]*)([0-9]+)-([0-9]+)(-[0-9]+)?([)\]\"'\u201d\u2019.,;:!?]*)")
 # After these, digits joined by a hyphen are an identifier ('ISO 8601-1', 'NIST SP 800-53'), not a range.
 IDENTIFIER_CUES = frozenset({"isbn", "issn", "iso", "iec", "en", "rfc", "sp", "no.", "nr.", "doc.", "ref."})
-LITERAL_KEYS = frozenset({"id", "url"})  # a label and a link target: used as they are
+LITERAL_KEYS = frozenset({"id", "url", "file"})  # a label, a link target and a file name: used as they are
 LITERAL_NODES = frozenset({"code", "pre"})  # code is printed as written
 
 

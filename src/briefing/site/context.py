@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import refs
-from ..bundle import belongs, listed, sha256
+from ..bundle import listed, sha256, vouched
 from ..changes import Changes, HistoryEntry
 from ..checks import best_grade
 from ..model import Claim, Corpus, Evidence
@@ -32,11 +32,12 @@ class Download:
     marking: str
     file: Path
     annex: bool = False  # an annex of the pack before it: one of its registers, set apart
+    checked: str = ""  # its SHA-256, when read already (checked against the manifest)
 
     @functools.cached_property
     def sha256(self) -> str:
         """The file's SHA-256, read when first asked for (a pack may still be rendering when the site starts)."""
-        return sha256(self.file)
+        return self.checked or sha256(self.file)
 
 
 def downloads_in(dist: Path, corpus: Corpus, ceiling: str, rendering: Collection[Part] = ()) -> list[Download]:
@@ -54,21 +55,23 @@ def downloads_in(dist: Path, corpus: Corpus, ceiling: str, rendering: Collection
             continue
         mine = [Download(pack.id, part.title or pack.title, pack.ceiling, dist / part.file, part.annex)
                 for part in rendering if part.pack == pack.id]
-        if not mine:
-            mine = [Download(pack.id, entry.get("title") or pack.title, entry["marking"], dist / name,
-                             entry["kind"] == "annex")
-                    for name, entry in recorded if entry.get("pack") == pack.id and belongs(name, pack.id)
-                    and marking_rank(entry["marking"]) <= marking_rank(pack.ceiling) and _unchanged(dist / name, entry)]
+        for name, entry in [] if mine else recorded:
+            if (entry.get("pack") == pack.id and vouched(name, entry, corpus.packs)
+                    and marking_rank(entry["marking"]) <= marking_rank(pack.ceiling)):
+                digest = _regular_sha256(dist / name)
+                if digest is not None and digest == entry.get("sha256"):  # the file the manifest vouches for
+                    mine.append(Download(pack.id, entry.get("title") or pack.title, entry["marking"], dist / name,
+                                         entry["kind"] == "annex", digest))
         found.extend(mine)
     return found
 
 
-def _unchanged(path: Path, entry: dict[str, Any]) -> bool:
-    """A regular file of dist/ itself (not a link out of it) with the SHA-256 its manifest entry records."""
+def _regular_sha256(path: Path) -> str | None:
+    """The SHA-256 of a regular file of dist/ itself (not a link out of it); None when there is none."""
     try:
-        return path.is_file() and not path.is_symlink() and sha256(path) == entry.get("sha256")
+        return sha256(path) if path.is_file() and not path.is_symlink() else None
     except OSError:
-        return False
+        return None
 
 
 def _position(entry: dict[str, Any]) -> int:
