@@ -43,6 +43,7 @@ from citeproc.source import Reference as CslReference
 from citeproc.source.json import CiteProcJSON
 
 from . import cachedir
+from .bundle import sha256
 from .model import Source
 from .problems import rule
 from .schema import edtf_parts
@@ -806,7 +807,7 @@ _READ: dict[str, str] = {}  # each style file read, and a digest of the bytes it
 
 def _digest(path: str) -> str:
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return sha256(Path(path))
     except OSError:
         return ""
 
