@@ -13,10 +13,15 @@ import pytest
 from site_helpers import build
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "minimal"
+# The longest main-thread task from the first keystroke on (the page's own loading, which a busy machine can make
+# long, is not the search's).
 LONGTASKS = """
 window.__longest = 0;
 new PerformanceObserver(function (list) {
-  list.getEntries().forEach(function (e) { window.__longest = Math.max(window.__longest, e.duration); });
+  list.getEntries().forEach(function (e) {
+    if (window.__typing !== undefined && e.startTime + e.duration >= window.__typing)
+      window.__longest = Math.max(window.__longest, e.duration);
+  });
 }).observe({type: "longtask", buffered: true});
 """
 
@@ -34,6 +39,7 @@ def search(page, url: str, query: str) -> list[str]:
     field = page.locator("input.md-search__input")
     field.click()
     page.wait_for_function("document.querySelector('.md-search-result__meta').textContent.includes('Type')")
+    page.evaluate("window.__typing = performance.now()")
     field.press_sequentially(query)
     page.wait_for_function("q => document.querySelector('.md-search__input').value === q && "
                            "document.querySelectorAll('.md-search-result__item').length > 0", arg=query)
@@ -45,7 +51,7 @@ def test_finds_a_claim_by_its_statement_from_a_real_worker(site: Path, page) -> 
     links = search(page, (site / "index.html").as_uri(), "Ruritania third country")
     assert links[0].split("?")[0].endswith("/claims/widgets-shipped.html")
     assert page.evaluate("document.querySelector('iframe[title=worker]')") is None  # not on the page's thread
-    assert page.evaluate("window.__longest") < 500  # the page never froze for half a second
+    assert page.evaluate("window.__longest") < 500  # typing, the page never froze for half a second
 
 
 def test_from_file_the_index_is_built_in_the_background_before_the_search_is_opened(site: Path, page) -> None:
