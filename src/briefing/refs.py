@@ -31,8 +31,19 @@ class Ref:
     loc: Loc
 
 
-def references(kind: str, record: Any) -> Iterator[Ref]:
-    """The references of one record of a kind (a Corpus attribute name), as its schema declares them."""
+KEPT = "_references"  # where a record keeps its references once walked (a record does not change once loaded)
+
+
+def references(kind: str, record: Any) -> tuple[Ref, ...]:
+    """The references of one record of a kind (a Corpus attribute name), as its schema declares them; walked once
+    per record (the checker, the cut to a ceiling, the site's "cited by" lists and the packs' scopes all ask)."""
+    found = record.__dict__.get(KEPT)
+    if found is None:
+        found = record.__dict__[KEPT] = tuple(_walk(kind, record))
+    return found
+
+
+def _walk(kind: str, record: Any) -> Iterator[Ref]:
     if kind == "sources":
         loc = Loc(record.loc.path, record.field_lines.get("derived_from", record.loc.line))
         yield from (Ref("source", key, loc) for key in record.derived_from if key)
