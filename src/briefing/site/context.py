@@ -204,6 +204,7 @@ def _shown(kind: str, record: Any, page_of_doc: dict[str, str]) -> CitedBy | Non
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # every link to a claim asks: thousands of times for one id in a build
 def slug(ident: str) -> str:
     """A record id as a file name: ids are already safe, anything else becomes '-'."""
     return "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in ident).strip(".") or "-"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
@@ -34,20 +35,28 @@ def text(value: str) -> str:
     return html.escape(" ".join(value.split())).translate(_MARKDOWN_SPECIAL)
 
 
+@dataclass
+class Shown:
+    """What the links of every page of one site show of a record, made once: a source's short label and full
+    reference, a claim's escaped id, opening, status badge and statement (by key and id)."""
+
+    sources: dict[str, tuple[str, str]] = field(default_factory=dict)
+    claims: dict[str, tuple[str, str, str, str]] = field(default_factory=dict)
+
+
 class PageLinks:
     """The links of one page (written at docs path ``here``); tooltip ids are numbered per page."""
 
-    def __init__(self, corpus: Corpus, here: str, paths: SitePaths = WHOLE_SITE,
-                 shown: dict[str, tuple[str, str]] | None = None):
+    def __init__(self, corpus: Corpus, here: str, paths: SitePaths = WHOLE_SITE, shown: Shown | None = None):
         self.corpus, self.here, self.paths = corpus, here, paths
         self._count = 0
-        self._shown = {} if shown is None else shown  # shared by the pages of one site: see ``_label_and_tip``
+        self._shown = Shown() if shown is None else shown  # shared by the pages of one site
 
     def _label_and_tip(self, source: Source) -> tuple[str, str]:
         """A source's short label and full reference as inline text, made once for all pages citing it."""
-        found = self._shown.get(source.key)
+        found = self._shown.sources.get(source.key)
         if found is None:
-            found = self._shown[source.key] = (text(short_label(source)), text(reference_text(source)))
+            found = self._shown.sources[source.key] = (text(short_label(source)), text(reference_text(source)))
         return found
 
     def _uid(self) -> str:
@@ -104,11 +113,17 @@ class PageLinks:
                              "or unknown")
         uid = self._uid()
         href = html.escape(relative(self.here, self.paths.page(claim_page(ident))))
-        name = f"{text(target.opening(70))} " if named else ""
-        return Markup(f'<a class="claim-ref" data-claim="{html.escape(ident)}" href="{href}" aria-describedby="{uid}">'
-                      f'{name}<span class="badge status-{html.escape(target.status)}">{text(target.status)}</span>'
-                      f'<span class="cite-tip" role="tooltip" id="{uid}" data-search-exclude>'
-                      f"{text(target.statement)}</span></a>")
+        found = self._shown.claims.get(ident)
+        if found is None:  # the same for every page: made once (a claim may be linked from thousands)
+            found = self._shown.claims[ident] = (
+                html.escape(ident), text(target.opening(70)),
+                f'<span class="badge status-{html.escape(target.status)}">{text(target.status)}</span>',
+                text(target.statement))
+        escaped, opening, badge, statement = found
+        name = f"{opening} " if named else ""
+        return Markup(f'<a class="claim-ref" data-claim="{escaped}" href="{href}" aria-describedby="{uid}">'
+                      f'{name}{badge}<span class="cite-tip" role="tooltip" id="{uid}" data-search-exclude>'
+                      f"{statement}</span></a>")
 
     def claims(self, idents: Iterable[str]) -> Markup:
         return Markup("; ".join(self.claim(i, named=True) for i in idents if i in self.corpus.claims))

@@ -25,7 +25,7 @@ from ..model import Claim, Corpus, Page, Source
 from ..vocab import STATUSES, marking_rank
 from . import charts
 from .context import Index, SiteInput, claim_page, highest, slug
-from .linking import PageLinks
+from .linking import PageLinks, Shown
 from .memo import PageMemo
 from .render import WHOLE_SITE, SitePaths, render
 
@@ -230,7 +230,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE, memo: PageMemo | No
     page_of_doc.update({home_doc: paths.page("index.md"), method_doc: paths.page("methodology.md")})
     index = Index(data, page_of_doc)
     site = Site(paths=paths)
-    shown: dict[str, tuple[str, str]] = {}  # each cited source's label and reference, made once for every page
+    shown = Shown()  # what links show of each record, made once for every page
     shared: dict[str, object] = {"corpus": c, "facts": index.facts, "claims_by_entity": index.claims_by_entity,
                                  "version": data.version}
     kept = memo.generation(shared) if memo is not None else None
