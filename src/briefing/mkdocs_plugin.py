@@ -258,7 +258,8 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         generated = self.site.pages.get(page.file.src_uri) if self.site is not None else None
         if generated is not None and generated.search:
             self._kept_content, page.content = page.content, generated.search
-        elif generated is not None and page.content and SEARCH_SKIP.search(page.content):
+        elif generated is not None and page.content and "data-search-skip" in page.content and \
+                SEARCH_SKIP.search(page.content):
             self._kept_content, page.content = page.content, SEARCH_SKIP.sub("", page.content)
         entries = _search_entries(config)
         if self._search is not None and generated is not None and entries is not None and self._reusable(config):
@@ -376,12 +377,16 @@ class KeptPage(File):
 
     def copy_file(self, dirty: bool = False) -> None:
         assert self.abs_src_path is not None
-        target = self.abs_dest_path
+        source, target = self.abs_src_path, self.abs_dest_path
         try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            if os.path.lexists(target):
+            try:  # one call for most of thousands of pages: the folder is there, the name is free
+                os.link(source, target)
+            except FileNotFoundError:
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                os.link(source, target)
+            except FileExistsError:
                 os.unlink(target)
-            os.link(self.abs_src_path, target)
+                os.link(source, target)
         except OSError:
             super().copy_file(dirty)
 

@@ -54,6 +54,32 @@ def site_key(settings: dict[str, Any], theme_dirs: Iterable[str]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+# Kept files whose SHA-256 this process has read, by path: the file's identity, size and time of last change
+# then, and the hash. ``mkdocs serve`` asks for every kept page at each build; a file unchanged since is not read
+# again (a write into it changes its modification time).
+SETTLED_NS = 2_000_000_000
+_SEEN: dict[Path, tuple[tuple[int, int, int, int], str]] = {}
+
+
+def _verified(path: Path, sha256: object) -> bool:
+    """Does the kept file at path still have this SHA-256 (and is it a regular file of this user's)?"""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    stamp = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    seen = _SEEN.get(path)
+    if seen is not None and seen[0] == stamp and stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid():
+        return seen[1] == sha256
+    content = cachedir.read(path)
+    if content is None:
+        return False
+    digest = hashlib.sha256(content).hexdigest()
+    if time.time_ns() - info.st_mtime_ns > SETTLED_NS:  # (a write within the clock's tick would not show)
+        _SEEN[path] = (stamp, digest)
+    return digest == sha256
+
+
 class PageCache:
     """The kept pages of one site's settings: ``pages/<site key>/`` in the cache folder, one HTML file per page
     key (a hard link to the built page where the file system allows) and ``index.json``
@@ -86,8 +112,7 @@ class PageCache:
         kept, html = self.index.get(key), self.folder / f"{key}.html"
         if not isinstance(kept, dict) or not isinstance(kept.get("entries"), list):
             return None
-        content = cachedir.read(html)
-        if content is None or hashlib.sha256(content).hexdigest() != kept.get("sha256"):
+        if not _verified(html, kept.get("sha256")):
             return None
         self.used[key] = kept
         return html, kept["entries"]
