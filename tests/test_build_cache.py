@@ -381,3 +381,27 @@ def test_kept_records_do_not_lose_a_marking_another_file_also_could_not_trust(tm
     assert check(root) == check(root, BRIEFING_NO_CACHE="1")
     (claims / "a.yml").write_text(same.replace("id: dup", "id: other"), encoding="utf-8")
     assert check(root) == check(root) == check(root, BRIEFING_NO_CACHE="1")
+
+
+def test_serving_a_kept_page_changed_in_place_is_not_used_again(tmp_path: Path) -> None:
+    """``mkdocs serve`` asks for every kept page at each build and reads a page's SHA-256 once; a page written into
+    afterwards is read again, and one written just before the first asking (whose change the clock might not show)
+    is always read again."""
+    from briefing.site.pagecache import PageCache
+
+    cache = PageCache.open(tmp_path, "ab" * 32)
+    assert cache is not None
+    built = tmp_path / "built.html"
+    for key, old in (("settled", True), ("fresh", False)):
+        built.write_text(f"<p>{key} page</p>", encoding="utf-8")
+        cache.put(key, built, [])
+        built.unlink()  # (the kept file itself is written into below, not a copy)
+        cache.index[key] = cache.used[key]
+        kept = cache.folder / f"{key}.html"
+        stamp = kept.stat().st_mtime_ns - (10**10 if old else 0)
+        os.utime(kept, ns=(stamp, stamp))
+        assert cache.get(key) is not None and cache.get(key) is not None
+        kept.write_text(f"<p>{key} PAGE</p>", encoding="utf-8")  # same size
+        if not old:
+            os.utime(kept, ns=(stamp, stamp))  # and the same time, as a clock too coarse to tell would show
+        assert cache.get(key) is None, key
