@@ -314,6 +314,16 @@ def test_ids_must_be_safe_file_names_unique_ignoring_case(minimal: Path) -> None
     assert "differs from 'widgets-shipped' only in case" in only(run(minimal), "id-format").message
 
 
+def test_theme_ids_are_file_names_too(minimal: Path) -> None:
+    """A theme names its page and its evidence annex: two themes whose ids differ in case would share both."""
+    edit(minimal, RECORDS, "themes:\n", "themes:\n  - id: Trade\n    title: Widget trade again\n")
+    p = only(run(minimal), "id-format")
+    assert "theme id 'trade' differs from 'Trade' only in case" in p.message
+    assert p.loc.line == line_of(minimal, RECORDS, "- id: trade")
+    edit(minimal, RECORDS, "- id: Trade\n", "- id: trade/tech\n")
+    assert "theme id 'trade/tech' may use only letters" in only(run(minimal), "id-format").message
+
+
 def test_a_record_may_not_sit_in_a_theme_marked_above_it(minimal: Path) -> None:
     edit(minimal, RECORDS, "    page: themes/trade.md\n", "    page: themes/trade.md\n    marking: TLP:AMBER\n")
     leaks = [p for p in run(minimal) if p.rule == "marking-leak"]

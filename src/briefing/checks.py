@@ -138,8 +138,10 @@ class Checker:
          "case)")
 
     def check_ids(self) -> None:
-        """Claims, entities and packs become file names: on a USB stick (FAT, exFAT) case does not tell them apart."""
-        for kind, store in (("claim", self.c.claims), ("entity", self.c.entities), ("pack", self.c.packs)):
+        """Claims, entities, themes and packs become file names (a theme: its page, its evidence annex): on a USB
+        stick (FAT, exFAT) case does not tell them apart."""
+        for kind, store in (("claim", self.c.claims), ("entity", self.c.entities), ("theme", self.c.themes),
+                            ("pack", self.c.packs)):
             seen: dict[str, str] = {}
             for ident, record in store.items():
                 if not ID_FORMAT.match(ident):
