@@ -56,8 +56,10 @@ class SearchReuse:
 
     def before(self, search: Any, entries: list[dict], page: Any) -> None:
         read = [dict(search.config), page.url, page.title, json.dumps(page.meta, sort_keys=True, default=repr),
-                _toc(page.toc), page.content]  # all the search plugin reads of a page
-        key = hashlib.blake2b(repr(read).encode(), digest_size=16).digest()
+                _toc(page.toc), page.content is None]  # all the search plugin reads of a page, and its content:
+        digest = hashlib.blake2b(repr(read).encode(), digest_size=16)
+        digest.update((page.content or "").encode("utf-8", "surrogatepass"))  # (megabytes: not through repr)
+        key = digest.digest()
         kept = _SEARCH_ENTRIES.get(self.root, {}).get(key)
         self._page = (key, len(entries), page.meta.get("search", _NONE), kept is not None)
         if kept is not None:
