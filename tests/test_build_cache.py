@@ -405,3 +405,30 @@ def test_serving_a_kept_page_changed_in_place_is_not_used_again(tmp_path: Path) 
         if not old:
             os.utime(kept, ns=(stamp, stamp))  # and the same time, as a clock too coarse to tell would show
         assert cache.get(key) is None, key
+
+
+def test_a_process_loading_again_shares_unchanged_records_and_reads_changed_ones(tmp_path: Path,
+                                                                                    monkeypatch) -> None:
+    """``mkdocs serve`` loads the corpus at every build: a record file whose text is unchanged gives the records
+    read before (not unpickled again), an edited one is read afresh, and a file with a problem reports it again."""
+    from briefing.pipeline import load_and_check
+
+    root = corpus(tmp_path)
+
+    def loaded() -> tuple[dict, list[str]]:
+        found, problems = load_and_check(root)
+        return found.claims, [str(p) for p in problems.sorted()]
+
+    first, _ = loaded()
+    again, _ = loaded()
+    assert again.keys() == first.keys() and all(again[k] is first[k] for k in first)
+    edit_claim(root, "Edited while serving.")
+    edited, _ = loaded()
+    monkeypatch.setenv("BRIEFING_NO_CACHE", "1")
+    fresh, _ = loaded()
+    monkeypatch.delenv("BRIEFING_NO_CACHE")
+    assert repr(edited) == repr(fresh) != repr(first)
+    assert any("Edited while serving." in claim.statement for claim in edited.values())
+    misspell_a_key(root)
+    reports = [loaded()[1] for _ in range(2)]
+    assert reports[0] == reports[1] and any("statment" in line for line in reports[0])

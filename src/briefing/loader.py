@@ -290,7 +290,8 @@ def _load_records(corpus: Corpus, path: Path, shown: str, problems: Problems, ca
         own.bad_markings |= problems.bad_markings & {BAD_DEFAULT}
         config = corpus.config
         settings = repr((config.default_marking, config.ceiling, BAD_DEFAULT in own.bad_markings))  # all it reads
-        found = cache.parsed(f"records\0{settings}", shown, text, own, lambda: _read_records(text, shown, own, config))
+        found = cache.parsed(f"records\0{settings}", shown, text, own, lambda: _read_records(text, shown, own, config),
+                             shared=True)  # (records are never changed once read)
         problems.items += own.items
         problems.unreadable += own.unreadable
         problems.bad_markings |= own.bad_markings

@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from . import cachedir
 from .problems import Problems
@@ -44,6 +44,10 @@ def _state(problems: Problems) -> tuple[int, int, int]:
     return len(problems.items), len(problems.unreadable), len(problems.bad_markings)
 
 
+SHARED_FILES = 512  # kept parses this process holds for ``shared`` callers (the most recent)
+_SHARED: dict[str, object] = {}
+
+
 class ParseCache:
     """The kept parses of one corpus (none when caching is off)."""
 
@@ -52,22 +56,34 @@ class ParseCache:
         self.folder = cachedir.folder(root, "parsed")
         self.written = False
 
-    def parsed(self, kind: str, shown: str, text: str, problems: Problems, parse: Callable[[], T]) -> T:
-        """``parse()``'s result for this text: kept from an earlier run, or parsed now (and kept if clean)."""
+    def parsed(self, kind: str, shown: str, text: str, problems: Problems, parse: Callable[[], T],
+               shared: bool = False) -> T:
+        """``parse()``'s result for this text: kept from an earlier run, or parsed now (and kept if clean).
+        ``shared``: the caller never changes the result, so this process may hand out the same objects again (a
+        long-running ``mkdocs serve`` then reads a file's kept parse once, not at every build)."""
         if self.folder is None:
             return parse()
         key = "\0".join([_fingerprint(), kind, shown, text])
         path = self.folder / f"{hashlib.sha256(key.encode()).hexdigest()}.pickle"
+        if shared and path.name in _SHARED:
+            return cast(T, _SHARED[path.name])
+        value: T | None = None
         try:
             data = cachedir.unseal(path.name, cachedir.read(path))
             if data is not None:
-                return pickle.loads(data)  # sealed with this user's key: this package wrote it
+                value = pickle.loads(data)  # sealed with this user's key: this package wrote it
         except Exception:  # anything unreadable is parsed again
             pass
-        before = _state(problems)
-        value = parse()
-        if _state(problems) == before and value is not None:
+        if value is None:
+            before = _state(problems)
+            value = parse()
+            if _state(problems) != before or value is None:
+                return value
             self._keep(path, value)
+        if shared:
+            _SHARED[path.name] = value
+            while len(_SHARED) > SHARED_FILES:
+                del _SHARED[next(iter(_SHARED))]  # the oldest
         return value
 
     def _keep(self, path: Path, value: object) -> None:
