@@ -407,21 +407,24 @@ def test_serving_a_kept_page_changed_in_place_is_not_used_again(tmp_path: Path) 
         assert cache.get(key) is None, key
 
 
-def test_a_process_loading_again_shares_unchanged_records_and_reads_changed_ones(tmp_path: Path,
-                                                                                    monkeypatch) -> None:
-    """``mkdocs serve`` loads the corpus at every build: a record file whose text is unchanged gives the records
-    read before (not unpickled again), an edited one is read afresh, and a file with a problem reports it again."""
+def test_serving_loads_again_share_unchanged_records_and_read_changed_ones(tmp_path: Path, monkeypatch) -> None:
+    """``mkdocs serve`` loads the corpus at every build: a record file whose text is unchanged gives the records of
+    the last load (not unpickled again), an edited one is read afresh, a file with a problem reports it again. Only
+    a sharing load shares, and only within its corpus: records another caller may change are never handed out."""
     from briefing.pipeline import load_and_check
 
     root = corpus(tmp_path)
+    other = Path(shutil.copytree(root, tmp_path / "other"))
 
-    def loaded() -> tuple[dict, list[str]]:
-        found, problems = load_and_check(root)
+    def loaded(where: Path = root, shared: bool = True) -> tuple[dict, list[str]]:
+        found, problems = load_and_check(where, shared=shared)
         return found.claims, [str(p) for p in problems.sorted()]
 
     first, _ = loaded()
     again, _ = loaded()
     assert again.keys() == first.keys() and all(again[k] is first[k] for k in first)
+    assert not any(claim is first[k] for k, claim in loaded(shared=False)[0].items())  # (a check, a build)
+    assert not any(claim is first[k] for k, claim in loaded(other)[0].items())  # another corpus, the same text
     edit_claim(root, "Edited while serving.")
     edited, _ = loaded()
     monkeypatch.setenv("BRIEFING_NO_CACHE", "1")

@@ -291,7 +291,7 @@ def _load_records(corpus: Corpus, path: Path, shown: str, problems: Problems, ca
         config = corpus.config
         settings = repr((config.default_marking, config.ceiling, BAD_DEFAULT in own.bad_markings))  # all it reads
         found = cache.parsed(f"records\0{settings}", shown, text, own, lambda: _read_records(text, shown, own, config),
-                             shared=True)  # (records are never changed once read)
+                             shareable=True)
         problems.items += own.items
         problems.unreadable += own.unreadable
         problems.bad_markings |= own.bad_markings
@@ -459,12 +459,13 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load(root: Path, problems: Problems, parses_of: Path | None = None) -> Corpus:
+def load(root: Path, problems: Problems, parses_of: Path | None = None, shared: bool = False) -> Corpus:
     """Read the whole corpus below root; never raises for a problem in the analyst's files.
 
     Only regular files inside root are read (see ``regular_files``). Parsed files are reused from and kept in the
     build cache of the corpus at ``parses_of`` (default: root; a past version checked out in a temporary folder
-    uses the repository's: its files are the same text at every build).
+    uses the repository's: its files are the same text at every build). ``shared``: the caller never changes
+    the records, which may then be those of this process's last sharing load (``ParseCache``).
     """
     root = root.resolve()
     config = load_config(root, problems)
@@ -475,7 +476,7 @@ def load(root: Path, problems: Problems, parses_of: Path | None = None) -> Corpu
         return corpus
     skipped: list[str] = []
     files = regular_files(sources_dir, root, problems, skipped)
-    cache = ParseCache(parses_of or root)
+    cache = ParseCache(parses_of or root, shared)
     problems.unreadable.extend(s for s in skipped if s.endswith(("/", ".bib", ".yml", ".yaml"))
                                and s != f"sources/{CONFIG_FILE}")
     for path in (p for p in files if p.suffix == ".bib"):

@@ -92,7 +92,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             if self.input is None:
                 from .site.standalone import load_input
 
-                self.input = load_input(self.root, self.config.ceiling, self._today())
+                self.input = load_input(self.root, self.config.ceiling, self._today(), shared=serve)
                 if self.input.version.epoch and "SOURCE_DATE_EPOCH" not in os.environ:
                     os.environ["SOURCE_DATE_EPOCH"] = str(self.input.version.epoch)
             docs = self.input.corpus.config.root / "docs"

@@ -44,29 +44,40 @@ def _state(problems: Problems) -> tuple[int, int, int]:
     return len(problems.items), len(problems.unreadable), len(problems.bad_markings)
 
 
-SHARED_FILES = 512  # kept parses this process holds for ``shared`` callers (the most recent)
-_SHARED: dict[str, object] = {}
+# The parses the last sharing load of each cache folder handed out, by entry name (see ``ParseCache``).
+_SHARED: dict[Path, dict[str, object]] = {}
 
 
 class ParseCache:
-    """The kept parses of one corpus (none when caching is off)."""
+    """The kept parses of one corpus (none when caching is off).
 
-    def __init__(self, root: Path):
+    ``shared``: the caller (``mkdocs serve``, loading the corpus at every build) never changes what it loads, so
+    a result this process handed out for the same folder and entry in its last sharing load is handed out again,
+    the same objects, not unpickled again. Each sharing load keeps only the results it handed out.
+    """
+
+    def __init__(self, root: Path, shared: bool = False):
         """``root``: the corpus whose build cache keeps the parses."""
         self.folder = cachedir.folder(root, "parsed")
         self.written = False
+        self._before: dict[str, object] = {}
+        self._now: dict[str, object] | None = None
+        if shared and self.folder is not None:
+            self._before = _SHARED.get(self.folder, {})
+            self._now = _SHARED[self.folder] = {}
 
     def parsed(self, kind: str, shown: str, text: str, problems: Problems, parse: Callable[[], T],
-               shared: bool = False) -> T:
+               shareable: bool = False) -> T:
         """``parse()``'s result for this text: kept from an earlier run, or parsed now (and kept if clean).
-        ``shared``: the caller never changes the result, so this process may hand out the same objects again (a
-        long-running ``mkdocs serve`` then reads a file's kept parse once, not at every build)."""
+        ``shareable``: a result that a sharing load may hand out again (records, which nothing changes once read)."""
         if self.folder is None:
             return parse()
         key = "\0".join([_fingerprint(), kind, shown, text])
         path = self.folder / f"{hashlib.sha256(key.encode()).hexdigest()}.pickle"
-        if shared and path.name in _SHARED:
-            return cast(T, _SHARED[path.name])
+        now = self._now if shareable else None
+        if now is not None and path.name in self._before:
+            found = now[path.name] = self._before[path.name]
+            return cast(T, found)
         value: T | None = None
         try:
             data = cachedir.unseal(path.name, cachedir.read(path))
@@ -80,10 +91,8 @@ class ParseCache:
             if _state(problems) != before or value is None:
                 return value
             self._keep(path, value)
-        if shared:
-            _SHARED[path.name] = value
-            while len(_SHARED) > SHARED_FILES:
-                del _SHARED[next(iter(_SHARED))]  # the oldest
+        if now is not None:
+            now[path.name] = value
         return value
 
     def _keep(self, path: Path, value: object) -> None:

@@ -11,9 +11,10 @@ from .model import Corpus
 from .problems import Problems
 
 
-def load_and_check(root: Path, today: dt.date | None = None) -> tuple[Corpus, Problems]:
+def load_and_check(root: Path, today: dt.date | None = None, shared: bool = False) -> tuple[Corpus, Problems]:
+    """The corpus below root and its problems (``shared``: see ``loader.load``)."""
     problems = Problems()
-    corpus = load(root, problems)
+    corpus = load(root, problems, shared=shared)
     if not any(p.rule in ("file-missing",) for p in problems.items):
         check(corpus, problems, today)
     return corpus, problems

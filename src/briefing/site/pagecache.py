@@ -141,6 +141,8 @@ class PageCache:
         partial = index.with_name(f".index.json.{os.getpid()}")
         partial.write_bytes(sealed)
         os.replace(partial, index)
+        for path in [p for p in _SEEN if p.parent == self.folder and p.stem not in self.used]:
+            del _SEEN[path]  # (a page no longer kept)
         stale = time.time() - 3600
         for path in self.folder.iterdir():
             unfinished = path.name.startswith(".")  # written by a build that stopped before renaming it

@@ -20,10 +20,11 @@ from .context import SiteInput
 log = logging.getLogger("mkdocs.plugins.briefing")
 
 
-def load_input(root: Path, ceiling: str | None, today: dt.date | None = None) -> SiteInput:
+def load_input(root: Path, ceiling: str | None, today: dt.date | None = None, shared: bool = False) -> SiteInput:
     """Load and check the corpus as ``briefing check`` does: its warnings and notes go to MkDocs' log (so
-    ``mkdocs build --strict`` fails on a warning, as ``briefing check --strict`` does); an error stops the build."""
-    corpus, problems = load_and_check(root, today)
+    ``mkdocs build --strict`` fails on a warning, as ``briefing check --strict`` does); an error stops the build.
+    ``shared``: the records may be those of the last load in this process (``mkdocs serve``: see ``loader.load``)."""
+    corpus, problems = load_and_check(root, today, shared)
     for problem in problems.sorted():
         if problem.severity == WARNING:
             log.warning(str(problem))
