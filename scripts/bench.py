@@ -275,12 +275,15 @@ def timed_serve(root: Path, runs: int) -> list[float]:
             """Wait until MkDocs is idle (every build it started has ended, and nothing logged for 2 s, as an analyst
             would); the number of reloads so far. A build MkDocs starts with no edit of ours (now and then it
             notices one edit twice) ends before the next edit, and is never timed as the edit's."""
+            deadline = time.perf_counter() + 600
             while True:
                 text = log.read_text("utf-8")
                 time.sleep(2)
                 again = log.read_text("utf-8")
                 if again == text and again.count("Detected file changes") == again.count("Reloading browsers"):
                     return again.count("Reloading browsers")
+                if proc.poll() is not None or time.perf_counter() > deadline or "error happened" in again:
+                    raise RuntimeError("mkdocs serve did not settle: " + again[-500:])
 
         logged("Serving on", 1)
         times = []
