@@ -279,18 +279,25 @@ def test_a_pdf_changed_since_its_manifest_is_not_vouched_for_again(minimal: Path
     assert "annexed.pdf" in offered and "annexed-timeline.pdf" not in offered
 
 
-def test_a_theme_id_of_any_characters_names_a_safe_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("ident", "file"), [("Q1.Eu_x", "full-evidence-q1-eu_x.pdf"), ("Q1 #2/x é", None)])
+def test_a_theme_id_names_a_safe_file_or_is_refused(tmp_path: Path, ident: str, file: str | None) -> None:
+    """An annex's file name is the theme id in lower-case letters, digits, '-' and '_'; an id that is no file name
+    (a space, '#', '/') is refused by the checker before anything is written."""
     root = tmp_path / "corpus"
     generate(root, n_claims=12, n_sources=4, n_themes=2)
     for path in [root / "sources" / "records.yml", *sorted((root / "sources" / "claims").glob("*.yml"))]:
-        text = re.sub(r"(?m)^(\s*-?\s*(?:id|theme): )theme01$", r'\1"Q1 #2/x é"', path.read_text(encoding="utf-8"))
+        text = re.sub(r"(?m)^(\s*-?\s*(?:id|theme): )theme01$", rf'\1"{ident}"', path.read_text(encoding="utf-8"))
         path.write_text(text.replace("- id: full\n", "- id: full\n  registers: separate\n"), encoding="utf-8")
     done = _build(root)
+    if file is None:
+        assert done.returncode == 1 and "[id-format]" in done.stderr and "Traceback" not in done.stderr
+        assert not (root / "dist").exists() and not (root / "site").exists()
+        return
     assert done.returncode == 0, done.stderr
-    assert (root / "dist" / "full-evidence-q1-2-x.pdf").is_file()
+    assert (root / "dist" / file).is_file()
     page = BeautifulSoup((root / "site" / "downloads.html").read_text(encoding="utf-8"), "html.parser")
     hrefs = [a["href"] for a in page.select("table.downloads a[download]")]
-    assert "downloads/full-evidence-q1-2-x.pdf" in hrefs
+    assert f"downloads/{file}" in hrefs
     assert all((root / "site" / h).is_file() for h in hrefs)
 
 
@@ -313,10 +320,10 @@ def test_two_pdfs_of_one_name_fail_the_build_and_keep_the_output(minimal: Path, 
         expected = "kept from an earlier build"
     else:
         records.write_text(records.read_text(encoding="utf-8").replace(
-            "themes:\n", "themes:\n  - id: Trade\n    title: Trade again\n    summary: A second theme.\n", 1),
-            encoding="utf-8")
+            "themes:\n", "themes:\n  - id: trade.\n    title: Trade again\n    summary: A second theme.\n", 1),
+            encoding="utf-8")  # a valid id, and one file word with 'trade' (case is the checker's: id-format)
         claims = root / "sources" / "claims" / "widgets.yml"
-        claims.write_text(claims.read_text(encoding="utf-8").replace("theme: trade", "theme: Trade", 1),
+        claims.write_text(claims.read_text(encoding="utf-8").replace("theme: trade", "theme: trade.", 1),
                           encoding="utf-8")
         expected = "dist/annexed-evidence-trade.pdf"
     done = briefing(*command)
