@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -168,11 +169,13 @@ def serving(root: Path, env: dict[str, str]) -> Iterator[tuple[Callable[[str, in
         server.wait()
 
 
-def test_mkdocs_serve_shows_an_edit_on_every_page_that_shows_it(minimal: Path) -> None:
-    """As an analyst works: `mkdocs serve`, edit a claim, read the pages again; then compare with a fresh build."""
+@pytest.mark.parametrize("cached", [False, True])
+def test_mkdocs_serve_shows_an_edit_on_every_page_that_shows_it(minimal: Path, cached: bool) -> None:
+    """As an analyst works: `mkdocs serve`, edit a claim, read the pages again; then compare with a fresh build.
+    With the build cache on, the served build also reuses kept pages and the records of files it read before."""
     method = minimal / "docs" / "methodology.md"  # no heading: search names its entry by the front matter's title
     method.write_text("---\ntitle: How we work\n---\n\nWe read every source twice.\n", "utf-8")
-    env = {**os.environ, "BRIEFING_NO_CACHE": "1"}
+    env = {**os.environ, "BRIEFING_NO_CACHE": "" if cached else "1"}
     with serving(minimal, env) as (logged, read):
         claim_file = sorted((minimal / "sources" / "claims").glob("*.yml"))[0]
         text = claim_file.read_text("utf-8")
@@ -189,6 +192,8 @@ def test_mkdocs_serve_shows_an_edit_on_every_page_that_shows_it(minimal: Path) -
                                         "search/search_index.js")}
         assert "Served and edited." in served["search/search_index.js"]  # the claim's entry, made again
         assert "How we check" in served["search/search_index.js"]  # only the title changed: made again too
+    kept = minimal / ".briefing-cache"
+    assert bool(list(kept.glob("pages/*/*.html")) and list(kept.glob("parsed/*.pickle"))) == cached
     fresh = minimal / "fresh"
     shutil.rmtree(minimal / "site", ignore_errors=True)
     done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(fresh)], cwd=minimal, env=env,
