@@ -214,15 +214,26 @@ HOUSE_STYLE = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
-def test_mkdocs_serve_shows_an_edited_citation_style(minimal: Path) -> None:
-    """A corpus's own CSL file is watched, and formatted references and kept pages are not taken from before."""
+@pytest.mark.parametrize("named_while_serving", [False, True])
+def test_mkdocs_serve_shows_an_edited_citation_style(minimal: Path, named_while_serving: bool) -> None:
+    """A corpus's own CSL file is watched (also one the corpus names only while serving), and formatted references
+    and kept pages are not taken from before."""
     (minimal / "house.csl").write_text(HOUSE_STYLE, "utf-8")
     settings = minimal / "sources" / "corpus.yml"
-    settings.write_text(settings.read_text("utf-8") + "citation_style: house.csl\n", "utf-8")
+    named = settings.read_text("utf-8") + "citation_style: house.csl\n"
+    if not named_while_serving:
+        settings.write_text(named, "utf-8")
     with serving(minimal, {**os.environ, "BRIEFING_NO_CACHE": "1"}) as (logged, read):
+        reloads = 0
+        if named_while_serving:
+            assert "HOUSEFIRST" not in read("sources.html")
+            settings.write_text(named, "utf-8")
+            reloads += 1
+            logged("Reloading browsers", reloads)
+            time.sleep(1.5)  # (as after the first build: an edit in the same second might go unseen)
         assert "HOUSEFIRST" in read("sources.html") and "HOUSEFIRST" in read("claims/widgets-shipped.html")
         (minimal / "house.csl").write_text(HOUSE_STYLE.replace("HOUSEFIRST", "HOUSESECOND"), "utf-8")
-        logged("Reloading browsers")
+        logged("Reloading browsers", reloads + 1)
         for path in ("sources.html", "claims/widgets-shipped.html"):  # a claim page's source tips: a kept page
             page = read(path)
             assert "HOUSESECOND" in page and "HOUSEFIRST" not in page, path

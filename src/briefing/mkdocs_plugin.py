@@ -95,6 +95,8 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
                 self.input = load_input(self.root, self.config.ceiling, self._today(), shared=serve)
                 if self.input.version.epoch and "SOURCE_DATE_EPOCH" not in os.environ:
                     os.environ["SOURCE_DATE_EPOCH"] = str(self.input.version.epoch)
+            if serve:
+                self._watch_style()
             docs = self.input.corpus.config.root / "docs"
             shared = Path(config.docs_dir).resolve() == docs.resolve()
             self.site = generate(self.input, SitePaths("" if whole else self._section_dir(), shared), memo)
@@ -357,17 +359,24 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             self.cache.save()
 
     def on_serve(self, server, config, builder):
+        serving.serve_with(server)
         if self.root is not None and (self.root / "sources").is_dir():
             server.watch(str(self.root / "sources"))
-        if self.input is not None:  # a citation style file of the corpus's own
-            style = style_path(self.input.corpus.config.citation_style, self.input.corpus.config.root)
-            if style is not None and style.is_relative_to(self.input.corpus.config.root):
-                server.watch(str(style), recursive=False)
+        self._watch_style()
         if self.input is not None and self.site is not None and not self.site.paths.shared:
             docs = self.input.corpus.config.root / "docs"
             if docs.is_dir():
                 server.watch(str(docs))
         return server
+
+    def _watch_style(self) -> None:
+        """A citation style file of the corpus's own is watched while serving, also one it names only after the
+        server started (each build asks: ``serving.watch``)."""
+        if self.input is not None:
+            root = self.input.corpus.config.root
+            style = style_path(self.input.corpus.config.citation_style, root)
+            if style is not None and style.is_relative_to(root):
+                serving.watch(style)
 
 
 class KeptPage(File):

@@ -21,6 +21,10 @@ import jinja2.bccache
 from .cite import forget_changed_styles
 from .site.memo import PageMemo
 
+# The live-reload server of this process's ``mkdocs serve`` (from the plugin's ``on_serve``), and the files the
+# plugin asked it to watch.
+_SERVER: list[Any] = []
+_WATCHED: set[Path] = set()
 # The record pages of the last generation of each corpus (by root) in this process.
 _MEMOS: dict[Path, PageMemo] = {}
 # The search entries of the pages of the last build of each corpus served, by a digest of what the search plugin
@@ -34,6 +38,20 @@ def active(config: Any) -> bool:
     a plugin with that event is kept from one build of ``mkdocs serve`` to the next, with the corpus it loaded."""
     host, port = config.dev_addr
     return urlsplit(config.site_url).netloc == f"{host}:{port}"
+
+
+def serve_with(server: Any) -> None:
+    """The server of this ``mkdocs serve``, which ``watch`` asks."""
+    _SERVER[:] = [server]
+    _WATCHED.clear()
+
+
+def watch(path: Path) -> None:
+    """Have ``mkdocs serve`` watch a file of the corpus's besides its folders (a citation style file), also one
+    the corpus names only after the server started: each build asks."""
+    if _SERVER and path not in _WATCHED:
+        _WATCHED.add(path)
+        _SERVER[0].watch(str(path), recursive=False)
 
 
 def page_memo(root: Path) -> PageMemo:
