@@ -72,6 +72,11 @@ def folder(root: Path, *names: str) -> Path | None:
     return path
 
 
+def usable(info: os.stat_result) -> bool:
+    """May a cache file of this status be read: a regular file (not a link, a pipe …) of this user's?"""
+    return stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid()
+
+
 def read(path: Path, limit: int = 1 << 30) -> bytes | None:
     """A cache file's bytes: only a regular file of this user's, not through a link, at most ``limit`` bytes."""
     try:
@@ -80,7 +85,7 @@ def read(path: Path, limit: int = 1 << 30) -> bytes | None:
         return None
     with os.fdopen(fd, "rb") as file:
         info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid() or info.st_size > limit:
+        if not usable(info) or info.st_size > limit:
             return None
         return file.read()
 
