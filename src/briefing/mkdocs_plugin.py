@@ -260,8 +260,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         generated = self.site.pages.get(page.file.src_uri) if self.site is not None else None
         if generated is not None and generated.search:
             self._kept_content, page.content = page.content, generated.search
-        elif generated is not None and page.content and "data-search-skip" in page.content and \
-                SEARCH_SKIP.search(page.content):
+        elif generated is not None and page.content and "data-search-skip" in page.content:
             self._kept_content, page.content = page.content, SEARCH_SKIP.sub("", page.content)
         entries = _search_entries(config)
         if self._search is not None and generated is not None and entries is not None and self._reusable(config):
