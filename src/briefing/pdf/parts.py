@@ -63,9 +63,10 @@ def separate(pack: Pack, scope: Scope) -> tuple[str, ...]:
 
 
 def file_word(ident: str) -> str:
-    """A theme id as part of an annex's file name: lower-case ASCII letters, digits, '-' and '_' (safe in a URL and
-    a cache name, the same on a file system that ignores case)."""
-    return re.sub(r"[^a-z0-9_-]+", "-", ident.lower()).strip("-") or "other"
+    """A theme id as part of an annex's file name: the id as it is when it is one (``checks.ID_FORMAT``, unique
+    ignoring case: two themes never share a file), anything else in ASCII letters, digits, '.', '_' and '-',
+    starting with a letter or digit (safe in a URL and a cache name; never a folder or a hidden file)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", ident).lstrip("._-") or "other"
 
 
 def parts(corpus: Corpus, pack: Pack) -> list[Part]:
