@@ -138,10 +138,11 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
             (dist / name).unlink(missing_ok=True)
     written: set[str] = set()
     jobs = [(cut, pack, changelog.at(pack.ceiling), part) for cut, pack, part in documents]
-    for pack in plan.packs:
-        annexes = sum(part.annex for _, p, part in documents if p is pack)
-        more = f" and its {annexes} annex{'es' if annexes > 1 else ''}" if annexes else ""
-        console.say(f"rendering pack '{pack.id}'{more} ...", "progress")
+    for _, pack, part in documents:
+        if not part.annex:  # the pack's own PDF, which lists its annexes
+            annexes = len(part.annexes)
+            more = f" and its {annexes} annex{'es' if annexes > 1 else ''}" if annexes else ""
+            console.say(f"rendering pack '{pack.id}'{more} ...", "progress")
 
     def write_packs() -> None:
         if not written:

@@ -19,7 +19,8 @@ SUMS = "SHA256SUMS"
 SIGNATURE = "SHA256SUMS.sig"  # written by briefing sign; never listed, so signing changes no other file
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01, the earliest date a zip entry can hold
 
-TEXT_FIELDS = ("kind", "pack", "register", "title", "marking", "cutoff", "sha256", "version")  # of an entry
+PART_FIELDS = ("kind", "pack", "register", "position", "title", "marking", "cutoff")  # what a build records of a PDF
+TEXT_FIELDS = (*(k for k in PART_FIELDS if k != "position"), "sha256", "version")  # an entry's texts
 
 if TYPE_CHECKING:
     from .pdf.parts import Part
@@ -118,8 +119,7 @@ def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceilin
             entry.update(kind="annex" if part.annex else "pack", pack=pack.id, **annex,
                          title=part.title or pack.title, marking=pack.ceiling, cutoff=pack.cutoff)
         elif vouched(path.name, before, corpus.packs) and before.get("sha256") == entry["sha256"]:  # unchanged since
-            entry.update({k: before[k] for k in ("kind", "pack", "register", "position", "title", "marking",
-                                                 "cutoff") if k in before})
+            entry.update({k: before[k] for k in PART_FIELDS if k in before})
         elif path.name.startswith("site-") and path.suffix == ".zip":
             entry.update(kind="site", marking=site_ceiling if path.name in written else before.get("marking"))
         files.append(entry)
