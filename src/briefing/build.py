@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import console, outputs, parallel
-from .bundle import SIGNATURE, listed, site_zip_name, vouched, write_manifest, zip_site
+from .bundle import SIGNATURE, listed, site_zip_name, vouched, write_manifest
 from .changes import Changes
 from .errors import BuildError
 from .marking import at_ceiling
 from .model import Corpus, Pack
 from .revisions import RevisionError, changes_since, claim_history, previous_release
+from .sitezip import zip_site
 from .versioning import VersionInfo
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
     if plan.site:
         for old_zip in dist.glob("site-*.zip"):
             old_zip.unlink()
-        zip_site(work / "site", dist / site_zip_name(version), version)
+        zip_site(work / "site", dist / site_zip_name(version), version.epoch, root)
         written.add(site_zip_name(version))
     write_manifest(dist, corpus, version, plan.ceiling, written, [part for _, _, part in documents])
 
