@@ -143,6 +143,36 @@ def grade_badge(grade: str | None) -> Markup:
 
 
 @jinja2.pass_context
+def dashboard_rows(ctx, claims, facts, theme_title) -> Markup:
+    """The evidence dashboard's rows, one per claim, each on its own line. Written here rather than in the template:
+    at 5,000 claims the rows are most of the page's time, and this writes the same text about three times as fast."""
+    rows = []
+    for c in claims:
+        fact = facts[c.id]
+        grade = fact.best_grade
+        search = escape(text(f"{c.id} {c.statement} {' '.join(c.tags)}".lower()))
+        rows.append(
+            f'<tr data-status="{escape(c.status)}" data-theme="{escape(c.theme)}" data-search="{search}">'
+            f'<td data-label="Claim">{claim_link(ctx, c)}</td> '
+            f'<td data-label="Theme">{escape(text(theme_title(c.theme)))}</td> '
+            f'<td data-label="Status" data-sort="{status_rank(c.status)}">{status_badge(c.status)}</td> '
+            f'<td data-label="Confidence" data-sort="{confidence_rank(c.confidence)}">'
+            f'{escape(c.confidence or "—")}</td> '
+            f'<td data-label="Best grade" data-sort="{escape(grade or "Z9")}">{grade_badge(grade)}</td> '
+            f'<td data-label="Origins" data-sort="{escape(fact.origins)}">{escape(fact.origins)}</td> '
+            f'<td data-label="Reviewed">{escape(c.reviewed or "—")}</td></tr>')
+    return Markup("\n".join(rows))
+
+
+def status_rank(status: str) -> int:
+    return STATUS_ORDER.index(status) if status in STATUS_ORDER else 99
+
+
+def confidence_rank(confidence: str) -> int:
+    return CONFIDENCE_ORDER.index(confidence) if confidence in CONFIDENCE_ORDER else 9
+
+
+@jinja2.pass_context
 def href(ctx, to: str, anchor: str = "") -> str:
     """A link to a page named by its docs path, already where it is written."""
     return relative(ctx["here"], to, anchor)
@@ -182,8 +212,7 @@ def environment() -> jinja2.Environment:
         credibility_text=lambda n: vocab.CREDIBILITY.get(n or 6, "?"),
         grade_text=grade_text,
         term_range=term_range,
-        status_rank=lambda s: STATUS_ORDER.index(s) if s in STATUS_ORDER else 99,
-        confidence_rank=lambda c: CONFIDENCE_ORDER.index(c) if c in CONFIDENCE_ORDER else 9,
+        dashboard_rows=dashboard_rows,
         reference=reference_html,
         short_label=short_label,
         size_text=size_text,
