@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -99,11 +100,12 @@ def sitezip_files(site: Path) -> list[tuple[str, Path]]:
     return [(f"site/{p.name}", p) for p in sorted(site.iterdir())]
 
 
-@pytest.mark.parametrize("change", ["bytes", "link", "unsealed"])
+@pytest.mark.parametrize("change", ["bytes", "link", "pipe", "unsealed"])
 def test_a_last_zip_the_cache_cannot_vouch_for_is_never_copied_from(tmp_path: Path, counted: list[bytes],
                                                                     change: str) -> None:
-    """dist/ changed since (one byte of an entry's compressed data; the zip replaced by a link to another file), or
-    a cache index this user's key did not seal: every entry is compressed afresh, and the zip is the right one."""
+    """dist/ changed since (one byte of an entry's compressed data; the zip replaced by a link to another file, or by
+    a pipe, which a read would wait on forever), or a cache index this user's key did not seal: every entry is
+    compressed afresh, and the zip is the right one."""
     site, root = site_and_root(tmp_path)
     publish(tmp_path, site, root)
     published = root / "dist" / "site-v1.zip"
@@ -115,6 +117,9 @@ def test_a_last_zip_the_cache_cannot_vouch_for_is_never_copied_from(tmp_path: Pa
         other = tmp_path / "elsewhere.zip"
         published.rename(other)
         published.symlink_to(other)
+    elif change == "pipe":
+        published.unlink()
+        os.mkfifo(published)
     else:
         index = root / ".briefing-cache" / "zip" / "index.json"
         sealed = index.read_bytes()

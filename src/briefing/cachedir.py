@@ -17,14 +17,18 @@ anywhere, so nothing in it is trusted:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import hmac
 import importlib.metadata
+import mmap
 import os
 import secrets
 import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .versioning import git
 
@@ -79,15 +83,34 @@ def usable(info: os.stat_result) -> bool:
 
 def read(path: Path, limit: int = 1 << 30) -> bytes | None:
     """A cache file's bytes: only a regular file of this user's, not through a link, at most ``limit`` bytes."""
+    with _opened(path, limit) as file:
+        return None if file is None else file.read()
+
+
+def mapped(path: Path, limit: int = 1 << 30) -> mmap.mmap | None:
+    """A cache file's bytes as ``read`` gives them, mapped rather than read (a large file, of which a few parts are
+    used); None for an empty file. The caller closes it."""
+    with _opened(path, limit) as file:
+        if file is None:
+            return None
+        try:
+            return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # an empty file cannot be mapped
+            return None
+
+
+@contextlib.contextmanager
+def _opened(path: Path, limit: int) -> Iterator[BinaryIO | None]:
+    """The file at path, open for reading, if it is a regular file of this user's (not opened through a link, nor
+    waited on as a pipe) of at most ``limit`` bytes; otherwise None."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
-        return None
+        yield None
+        return
     with os.fdopen(fd, "rb") as file:
         info = os.fstat(file.fileno())
-        if not usable(info) or info.st_size > limit:
-            return None
-        return file.read()
+        yield file if usable(info) and info.st_size <= limit else None
 
 
 def _key_file() -> Path:

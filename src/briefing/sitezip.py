@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import mmap
 import os
 import struct
 import zipfile
@@ -43,7 +44,7 @@ def _compressed(content: bytes) -> bytes:
 class Earlier:
     """The compressed entries of the last build's zip, by the SHA-256 of their content."""
 
-    def __init__(self, data: bytes, entries: dict[str, list[int]]):
+    def __init__(self, data: bytes | mmap.mmap, entries: dict[str, list[int]]):
         self.data, self.entries = data, entries
 
     @classmethod
@@ -58,14 +59,16 @@ class Earlier:
             return None
         if not isinstance(kept, dict) or kept.get("method") != _method() or not isinstance(kept.get("file"), str):
             return None
-        name = kept["file"]
-        if Path(name).name != name or not name.endswith(".zip"):
+        name, entries = kept["file"], kept.get("entries")
+        if Path(name).name != name or not name.endswith(".zip") or not isinstance(entries, dict):
             return None
-        data = cachedir.read(dist / name, limit=zipfile.ZIP64_LIMIT)
-        if data is None or hashlib.sha256(data).hexdigest() != kept.get("sha256"):
+        data = cachedir.mapped(dist / name, limit=zipfile.ZIP64_LIMIT)
+        if data is None:
             return None
-        entries = kept.get("entries")
-        return cls(data, entries) if isinstance(entries, dict) else None
+        if hashlib.sha256(data).hexdigest() != kept.get("sha256"):
+            data.close()
+            return None
+        return cls(data, entries)
 
     def get(self, digest: str) -> tuple[bytes, int] | None:
         """The compressed data and CRC-32 of this content, or None."""
@@ -74,6 +77,10 @@ class Earlier:
             return None
         at, size, crc = found
         return self.data[at:at + size], crc
+
+    def close(self) -> None:
+        if isinstance(self.data, mmap.mmap):
+            self.data.close()
 
 
 def _method() -> str:
@@ -152,7 +159,11 @@ def zip_site(site: Path, out: Path, epoch: int, root: Path | None = None) -> Non
     files = [(f"site/{path.relative_to(site).as_posix()}", path)
              for path in sorted(p for p in site.rglob("*") if p.is_file())]
     earlier = Earlier.of(root, root / "dist") if root is not None else None
-    entries = write(files, out, date_time, earlier)
+    try:
+        entries = write(files, out, date_time, earlier)
+    finally:
+        if earlier is not None:
+            earlier.close()
     cache = cachedir.folder(root, "zip") if root is not None and entries is not None else None
     if cache is None:
         return
