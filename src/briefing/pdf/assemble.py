@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as etree
+from dataclasses import replace
 from typing import Any
 
 from .. import figcharts, vocab
@@ -51,15 +52,17 @@ def _soft(text: str) -> str:
 
 class Assembler:
     def __init__(self, corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None,
-                 layout: tuple[str, str] = LAYOUTS[0], part: Part | None = None):
+                 layout: tuple[str, str] | None = None, part: Part | None = None):
+        """``part``: one of ``parts(corpus, pack)`` (by default the pack itself); ``layout``: one of its
+        ``layouts`` (by default the first)."""
         self.corpus, self.pack, self.version, self.changes = corpus, pack, version, changes
         self.part = part or parts(corpus, pack)[0]  # the pack itself, or one of its annexes
-        self.scope: Scope = select(corpus, pack)
+        scope = self.part.scope or select(corpus, pack)
         if self.part.register == "evidence":  # an annex of one theme's evidence
-            self.scope.claims = [c for c in self.scope.claims if c.theme == self.part.theme]
-        self.compact = layout[0] == "compact" or self.part.annex  # no cover page, no contents, condensed sections
-        # evidence at a glance: one row per claim, or counts per theme and status (the rows in annexes)
-        self.glance = "matrix" if "evidence" in self.part.separate else layout[1]
+            scope = replace(scope, claims=[c for c in scope.claims if c.theme == self.part.theme])
+        self.scope: Scope = scope
+        size, self.glance = layout or layouts(pack, self.part)[0]  # evidence at a glance: "table" or "matrix"
+        self.compact = size == "compact"  # no cover page, no contents, condensed sections
         # claims have a row in this PDF to link to
         self.linked = not self.part.annex and "evidence" in pack.sections and self.glance == "table"
         self._noted: set[str] = set()  # sources with a note already: later notes are short
@@ -379,7 +382,7 @@ def layouts(pack: Pack, part: Part | None = None) -> tuple[tuple[str, str], ...]
 
 
 def assemble(corpus: Corpus, pack: Pack, version: VersionInfo, changes: Changes | None,
-             layout: tuple[str, str] = LAYOUTS[0], part: Part | None = None) -> dict[str, Any]:
+             layout: tuple[str, str] | None = None, part: Part | None = None) -> dict[str, Any]:
     """The JSON-ready data of one PDF of a pack (the pack itself, or one of its annexes: ``parts``) in one layout.
     Raises Unfit when a section cannot stand."""
     return Assembler(corpus, pack, version, changes, layout, part).data()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sized
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .. import vocab
 from ..model import Corpus, Pack
@@ -39,6 +39,7 @@ class Part:
     title: str = ""  # an annex's title: 'Evidence register: Trade'
     purpose: str = ""  # an annex's purpose, as its details print it
     annexes: tuple[Part, ...] = ()  # the pack itself: its annexes, when its registers are set apart
+    scope: Scope | None = field(default=None, compare=False, repr=False)  # the pack's records (``select``), made once
 
     @property
     def annex(self) -> bool:
@@ -70,17 +71,18 @@ def file_word(ident: str) -> str:
 
 
 def parts(corpus: Corpus, pack: Pack) -> list[Part]:
-    """The PDFs of a pack, the pack first. ``corpus`` is already cut to the pack's ceiling."""
+    """The PDFs of a pack, the pack first, each with the pack's records (selected once, for all of them). ``corpus``
+    is already cut to the pack's ceiling; a part is rendered with this corpus."""
     scope = select(corpus, pack)
     annexes = []
     for register in separate(pack, scope):
         if register != "evidence":
             annexes.append(Part(pack.id, f"{pack.id}-{register}.pdf", register, title=TITLES[register],
-                                purpose=PURPOSES[register]))
+                                purpose=PURPOSES[register], scope=scope))
             continue
         for theme in dict.fromkeys(c.theme for c in scope.claims):  # in the pack's order of themes
             known = corpus.themes.get(theme)
             name = known.title if known else "Other"
             annexes.append(Part(pack.id, f"{pack.id}-evidence-{file_word(theme)}.pdf", register, theme,
-                                f"{TITLES[register]}: {name}", PURPOSES[register].format(theme=name)))
-    return [Part(pack.id, f"{pack.id}.pdf", annexes=tuple(annexes)), *annexes]
+                                f"{TITLES[register]}: {name}", PURPOSES[register].format(theme=name), scope=scope))
+    return [Part(pack.id, f"{pack.id}.pdf", annexes=tuple(annexes), scope=scope), *annexes]
