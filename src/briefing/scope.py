@@ -31,13 +31,19 @@ class Scope:
         """The ids of the pack's claims (made once: a pack's links ask for every claim they name)."""
         return {c.id for c in self.claims}
 
+    def held(self, section: str) -> list[Any] | None:
+        """The records a pack section shows (a register: one row each); None for a section made of none."""
+        if section == "recommended":
+            return [r for r in self.recommendations if r.recommended]
+        held: dict[str, list[Any]] = {
+            "key-judgments": self.judgments, "recommendations": self.recommendations, "evidence": self.claims,
+            "discussion": self.pages, "figures": self.figures, "gaps": self.gaps, "timeline": self.events,
+            "entities": self.entities, "sources": self.sources}
+        return held.get(section)
+
     def empty(self, section: str) -> bool:
         """True when a pack section would have nothing to show (annexes always have something)."""
-        held = {"key-judgments": self.judgments, "recommendations": self.recommendations, "evidence": self.claims,
-                "recommended": [r for r in self.recommendations if r.recommended],
-                "discussion": self.pages, "figures": self.figures, "gaps": self.gaps, "timeline": self.events,
-                "entities": self.entities, "sources": self.sources}
-        return section in held and not held[section]
+        return self.held(section) == []
 
 
 def _theme_order(corpus: Corpus) -> dict[str, int]:

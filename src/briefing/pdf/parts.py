@@ -11,7 +11,6 @@ edit to one claim compiles again only the parts that show it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sized
 from dataclasses import dataclass, field
 
 from .. import vocab
@@ -56,9 +55,7 @@ def separate(pack: Pack, scope: Scope) -> tuple[str, ...]:
     registers = tuple(s for s in pack.sections if s in vocab.REGISTERS)
     if pack.registers == "separate":
         return registers
-    rows: dict[str, Sized] = {"evidence": scope.claims, "timeline": scope.events, "entities": scope.entities,
-                              "sources": scope.sources}
-    if pack.registers == "auto" and sum(len(rows[r]) for r in registers) > vocab.SEPARATE_ROWS:
+    if pack.registers == "auto" and sum(len(scope.held(r) or ()) for r in registers) > vocab.SEPARATE_ROWS:
         return registers
     return ()
 
