@@ -204,6 +204,21 @@ def test_hostile_corpus_strings_are_escaped_everywhere(minimal: Path) -> None:
             assert logo["aria-label"] == title
 
 
+def test_the_dashboard_row_shows_a_statement_with_markup_characters_as_written(minimal: Path) -> None:
+    """The dashboard's rows are written by Python (``render.dashboard_rows``), not by the template: every
+    character HTML gives a meaning to is escaped in the link text and in the row's search attribute alike."""
+    from bs4 import BeautifulSoup
+
+    statement = """Widget trade grew "fast" & <b>bold</b> it's"""
+    quoted = statement.replace("'", "''")  # (YAML's single-quoted style)
+    edit(minimal, CLAIMS, "statement: Widget trade grew in 2023.", f"statement: '{quoted}'")
+    assert build(minimal).returncode == 0
+    soup = BeautifulSoup((minimal / "site" / "claims" / "index.html").read_text("utf-8"), "html.parser")
+    row = next(tr for tr in soup.select("table.dashboard tbody tr") if "fast" in tr.get_text())
+    assert row.select_one('td[data-label="Claim"] a').get_text() == statement
+    assert statement.lower() in row["data-search"] and row.find("b") is None
+
+
 @pytest.mark.parametrize("url", ["javascript:alert(1)", " JaVa\tScript:alert(1)", "data:text/html,x",
                                  "vbscript:x", "file:///etc/passwd"])
 def test_unsafe_source_urls_are_errors(minimal: Path, url: str) -> None:

@@ -22,13 +22,10 @@ import functools
 import hashlib
 import hmac
 import importlib.metadata
-import mmap
 import os
 import secrets
 import stat
-from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from .versioning import git
 
@@ -83,34 +80,38 @@ def usable(info: os.stat_result) -> bool:
 
 def read(path: Path, limit: int = 1 << 30) -> bytes | None:
     """A cache file's bytes: only a regular file of this user's, not through a link, at most ``limit`` bytes."""
-    with _opened(path, limit) as file:
-        return None if file is None else file.read()
-
-
-def mapped(path: Path, limit: int = 1 << 30) -> mmap.mmap | None:
-    """A cache file's bytes as ``read`` gives them, mapped rather than read (a large file, of which a few parts are
-    used); None for an empty file. The caller closes it."""
-    with _opened(path, limit) as file:
-        if file is None:
-            return None
-        try:
-            return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
-        except (OSError, ValueError):  # an empty file cannot be mapped
-            return None
-
-
-@contextlib.contextmanager
-def _opened(path: Path, limit: int) -> Iterator[BinaryIO | None]:
-    """The file at path, open for reading, if it is a regular file of this user's (not opened through a link, nor
-    waited on as a pipe) of at most ``limit`` bytes; otherwise None."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
-        yield None
-        return
-    with os.fdopen(fd, "rb") as file:
-        info = os.fstat(file.fileno())
-        yield file if usable(info) and info.st_size <= limit else None
+        return None
+    try:
+        info = os.fstat(fd)  # (a folder opens too: it is refused here, before anything reads it)
+        if not usable(info) or info.st_size > limit:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as file:
+            return file.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def write(path: Path, data: bytes) -> bool:
+    """Put data into the cache file at path (replaced as a whole: a reader sees the old file or the new one). The
+    data is written to a new file of this user's beside it, never through a link or into a file planted there;
+    a cache that cannot be written is no error (False)."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        partial.unlink(missing_ok=True)
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(data)
+        os.replace(partial, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def _key_file() -> Path:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import pickle
 import re
 import sys
@@ -100,9 +99,8 @@ class ParseCache:
         if sealed is None:
             return
         try:
-            partial = path.with_name(f".{path.name}.{os.getpid()}")
-            partial.write_bytes(sealed)
-            os.replace(partial, path)
+            if not cachedir.write(path, sealed):
+                return
             if not self.written:  # once a run: drop the parses of file versions not seen for KEEP_DAYS
                 self.written = True
                 limit = time.time() - KEEP_DAYS * 86400

@@ -9,7 +9,8 @@ byte-identical to one ``zipfile`` writes from nothing (tested, for any files).
 What the last zip holds is kept in the build cache (``briefing.cachedir``), sealed with the user's key: the zip's
 file name and SHA-256, and where each content's compressed data lies in it. The last zip is used only when its
 bytes still have that SHA-256, so a dist/ changed since, or received from someone else, is never copied from.
-A zip past the limits of the plain zip format (65,535 files, 4 GiB) is left to ``zipfile``, compressed from nothing.
+A zip that could pass the limits of the plain zip format (65,535 files, offsets of 2 GiB) is left to ``zipfile``, which
+writes the zip64 records it needs, compressed from nothing.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import mmap
-import os
 import struct
 import zipfile
 import zlib
@@ -44,14 +43,16 @@ def _compressed(content: bytes) -> bytes:
 class Earlier:
     """The compressed entries of the last build's zip, by the SHA-256 of their content."""
 
-    def __init__(self, data: bytes | mmap.mmap, entries: dict[str, list[int]]):
+    def __init__(self, data: bytes, entries: dict[str, list[int]]):
         self.data, self.entries = data, entries
 
     @classmethod
-    def of(cls, root: Path, dist: Path) -> Earlier | None:
-        """The last zip the cache of the corpus at root vouches for, if dist/ still holds it unchanged."""
+    def of(cls, root: Path) -> Earlier | None:
+        """The last zip the cache of the corpus at root vouches for, if its dist/ (a folder, not a link out of
+        the corpus) still holds it unchanged. The zip is read once, then hashed: what is copied is what was hashed."""
         folder = cachedir.folder(root, "zip")
-        if folder is None:
+        dist = root / "dist"
+        if folder is None or not dist.is_dir() or dist.is_symlink():
             return None
         try:
             kept = json.loads(cachedir.unseal(INDEX, cachedir.read(folder / "index.json")) or b"null")
@@ -62,25 +63,20 @@ class Earlier:
         name, entries = kept["file"], kept.get("entries")
         if Path(name).name != name or not name.endswith(".zip") or not isinstance(entries, dict):
             return None
-        data = cachedir.mapped(dist / name, limit=zipfile.ZIP64_LIMIT)
-        if data is None:
-            return None
-        if hashlib.sha256(data).hexdigest() != kept.get("sha256"):
-            data.close()
+        data = cachedir.read(dist / name, limit=zipfile.ZIP64_LIMIT)
+        if data is None or hashlib.sha256(data).hexdigest() != kept.get("sha256"):
             return None
         return cls(data, entries)
 
     def get(self, digest: str) -> tuple[bytes, int] | None:
         """The compressed data and CRC-32 of this content, or None."""
         found = self.entries.get(digest)
-        if not (isinstance(found, list) and len(found) == 3 and all(isinstance(n, int) for n in found)):
+        if not (isinstance(found, list) and len(found) == 3 and all(type(n) is int for n in found)):
             return None
         at, size, crc = found
+        if not (at >= 0 and size >= 0 and at + size <= len(self.data)):
+            return None
         return self.data[at:at + size], crc
-
-    def close(self) -> None:
-        if isinstance(self.data, mmap.mmap):
-            self.data.close()
 
 
 def _method() -> str:
@@ -104,17 +100,28 @@ def _plain_zip(files: Sequence[tuple[str, Path]], out: Path, date_time: tuple[in
 
 
 def write(files: Sequence[tuple[str, Path]], out: Path, date_time: tuple[int, ...],
-          earlier: Earlier | None = None) -> dict[str, list[int]] | None:
+          earlier: Earlier | None = None) -> tuple[dict[str, list[int]], str] | None:
     """Zip files (name in the zip, file) in this order into out, every entry dated date_time; entries the
-    earlier zip holds are copied from it. Returns where each content's compressed data lies in out (None where the
-    zip was left to ``zipfile``)."""
-    sizes = [path.stat().st_size for _, path in files]
-    if len(files) > zipfile.ZIP_FILECOUNT_LIMIT or sum(sizes) * 1.05 + 1024 * len(files) > zipfile.ZIP64_LIMIT:
+    earlier zip holds are copied from it. Returns where each content's compressed data lies in out, and out's
+    SHA-256 (None where the zip was left to ``zipfile``: past the plain format's limits)."""
+    names = [name.encode() for name, _ in files]
+    largest = sum(path.stat().st_size * 1.05 + 2 * len(name) + 200 for name, (_, path) in zip(names, files,
+                                                                                             strict=True))
+    if len(files) > zipfile.ZIP_FILECOUNT_LIMIT or largest > zipfile.ZIP64_LIMIT:
         _plain_zip(files, out, date_time)
         return None
     entries: dict[str, list[int]] = {}
     central = []
+    whole = hashlib.sha256()
+    at = 0
     with out.open("wb") as zipped:
+
+        def put(data: bytes) -> None:
+            nonlocal at
+            zipped.write(data)
+            whole.update(data)
+            at += len(data)
+
         for name, path in files:
             content = path.read_bytes()
             digest = hashlib.sha256(content).hexdigest()
@@ -122,17 +129,16 @@ def write(files: Sequence[tuple[str, Path]], out: Path, date_time: tuple[int, ..
             data, crc = found if found is not None else (_compressed(content), zlib.crc32(content))
             info = _info(name, date_time)
             info.CRC, info.compress_size, info.file_size = crc, len(data), len(content)
-            info.header_offset = zipped.tell()
-            zipped.write(info.FileHeader(False))
-            entries[digest] = [zipped.tell(), len(data), crc]
-            zipped.write(data)
+            info.header_offset = at
+            put(info.FileHeader(False))
+            entries[digest] = [at, len(data), crc]
+            put(data)
             central.append(_central_record(info))
-        start = zipped.tell()
-        zipped.writelines(central)
-        size = zipped.tell() - start
-        zipped.write(END.pack(b"PK\x05\x06", 0, 0, len(files), len(files),
-                                 size, start, 0))
-    return entries
+        start = at
+        for record in central:
+            put(record)
+        put(END.pack(b"PK\x05\x06", 0, 0, len(files), len(files), at - start, start, 0))
+    return entries, whole.hexdigest()
 
 
 def _central_record(info: zipfile.ZipInfo) -> bytes:
@@ -158,23 +164,13 @@ def zip_site(site: Path, out: Path, epoch: int, root: Path | None = None) -> Non
     date_time = dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH_MIN), dt.UTC).timetuple()[:6]
     files = [(f"site/{path.relative_to(site).as_posix()}", path)
              for path in sorted(p for p in site.rglob("*") if p.is_file())]
-    earlier = Earlier.of(root, root / "dist") if root is not None else None
-    try:
-        entries = write(files, out, date_time, earlier)
-    finally:
-        if earlier is not None:
-            earlier.close()
-    cache = cachedir.folder(root, "zip") if root is not None and entries is not None else None
-    if cache is None:
+    earlier = Earlier.of(root) if root is not None else None
+    written = write(files, out, date_time, earlier)
+    cache = cachedir.folder(root, "zip") if root is not None and written is not None else None
+    if cache is None or written is None:
         return
-    kept = {"method": _method(), "file": out.name, "sha256": _sha256(out), "entries": entries}
-    sealed = cachedir.seal(INDEX, json.dumps(kept).encode())
+    entries, digest = written
+    sealed = cachedir.seal(INDEX, json.dumps({"method": _method(), "file": out.name, "sha256": digest,
+                                              "entries": entries}).encode())
     if sealed is not None:
-        partial = cache / f".index.json.{os.getpid()}"
-        partial.write_bytes(sealed)
-        partial.replace(cache / "index.json")
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as file:
-        return hashlib.file_digest(file, "sha256").hexdigest()
+        cachedir.write(cache / "index.json", sealed)

@@ -52,10 +52,8 @@ def compiled(root: Path, name: str, data: dict[str, Any], epoch: int,
     try:
         if sealed is None:
             return result
-        for target, content in ((pdf, result.pdf), (pages, sealed)):
-            partial = target.with_name(f".{target.name}.{os.getpid()}")
-            partial.write_bytes(content)
-            os.replace(partial, target)
+        if not (cachedir.write(pdf, result.pdf) and cachedir.write(pages, sealed)):
+            return result
         kept = folder.glob(f"{glob.escape(name)}.{'[0-9a-f]' * 64}.pdf")  # this PDF's, not those of 'name.x'
         older = sorted(kept, key=lambda p: p.stat().st_mtime, reverse=True)[KEEP:]
         for old in older:

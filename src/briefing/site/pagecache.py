@@ -137,10 +137,8 @@ class PageCache:
         sealed = cachedir.seal(self.folder.name, json.dumps(self.used, ensure_ascii=False).encode())
         if sealed is None:
             return
-        index = self.folder / "index.json"
-        partial = index.with_name(f".index.json.{os.getpid()}")
-        partial.write_bytes(sealed)
-        os.replace(partial, index)
+        if not cachedir.write(self.folder / "index.json", sealed):
+            return
         for path in [p for p in _SEEN if p.parent == self.folder and p.stem not in self.used]:
             del _SEEN[path]  # (a page no longer kept)
         stale = time.time() - 3600
