@@ -104,9 +104,7 @@ def write(files: Sequence[tuple[str, Path]], out: Path, date_time: tuple[int, ..
     """Zip files (name in the zip, file) in this order into out, every entry dated date_time; entries the
     earlier zip holds are copied from it. Returns where each content's compressed data lies in out, and out's
     SHA-256 (None where the zip was left to ``zipfile``: past the plain format's limits)."""
-    names = [name.encode() for name, _ in files]
-    largest = sum(path.stat().st_size * 1.05 + 2 * len(name) + 200 for name, (_, path) in zip(names, files,
-                                                                                             strict=True))
+    largest = sum(path.stat().st_size * 1.05 + 2 * len(name.encode()) + 200 for name, path in files)  # (headers)
     if len(files) > zipfile.ZIP_FILECOUNT_LIMIT or largest > zipfile.ZIP64_LIMIT:
         _plain_zip(files, out, date_time)
         return None
