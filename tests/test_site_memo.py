@@ -60,7 +60,7 @@ def edits(draw: st.DrawFn, corpus: Corpus) -> tuple[Corpus, dict[str, list[Histo
         n, other, words = draw(st.integers(0, 999)), draw(st.integers(0, 999)), draw(WORDS)
         kind = draw(st.sampled_from(["statement", "status", "evidence", "superseded", "claim entity", "claim theme",
                                      "source title", "source grade", "entity name", "event", "figure", "judgment",
-                                     "theme", "config", "history"]))
+                                     "theme", "theme page", "config", "history"]))
         claim = corpus.claims[nth(corpus, "claims", n)]
         if kind == "statement":
             corpus = changed(corpus, "claims", n, statement=words)
@@ -89,6 +89,10 @@ def edits(draw: st.DrawFn, corpus: Corpus) -> tuple[Corpus, dict[str, list[Histo
             corpus = changed(corpus, "judgments", n, text=words, claims=[claim.id])
         elif kind == "theme":
             corpus = changed(corpus, "themes", n, title=words)
+        elif kind == "theme page":  # an analyst's page shown in a theme's (its prose, citing and linking)
+            page = corpus.pages[nth(corpus, "pages", n)]
+            corpus = changed(corpus, "pages", n, text=f"{page.text}\n\n{words} [@{nth(corpus, 'sources', other)}] "
+                                                     f"[claim:{claim.id}]\n")
         elif kind == "config":
             corpus = corpus.copy(config=replace(corpus.config, title=words))
         else:
@@ -126,6 +130,11 @@ def test_pages_an_edit_leaves_alone_are_reused_and_the_rest_rendered_again(shipp
     assert linking and all(memo.kept[p] is not before[p] for p in linking)
     reused = [p for p in before if memo.kept[p] is before[p]]
     assert len(reused) >= len(before) - len(linking) - 1 > 0
+    # theme pages, in the navigation, are kept too: the edited claim's is rendered again, the others are not
+    own = f"themes/{edited.claims[nth(corpus, 'claims', 0)].theme}.md"
+    themes = [p for p in before if p.startswith("themes/") and p != "themes/index.md"]
+    assert own in themes and len(themes) == len(corpus.themes)
+    assert memo.kept[own] is not before[own] and all(memo.kept[p] is before[p] for p in themes if p != own)
 
 
 def free_port() -> int:

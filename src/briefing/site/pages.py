@@ -236,14 +236,15 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE, memo: PageMemo | No
     kept = memo.generation(shared) if memo is not None else None
 
     def add(path: str, template: str, in_nav: bool = True, prose: Prose | None = None, search: str = "",
-            **ctx: object) -> None:
-        """A page at docs path ``path`` (already placed by ``paths``); a record page outside the navigation is
-        reused from ``memo`` when nothing it read has changed."""
+            reusable: bool = False, **ctx: object) -> None:
+        """A page at docs path ``path`` (already placed by ``paths``). A record page outside the navigation, or a
+        ``reusable`` one (a theme's: one of many, each reading its own claims), is reused from ``memo`` when nothing
+        it read has changed."""
         if path in site.pages:
             raise BuildError(f"docs/{path} is a page the site generates; rename it")
         key, view, reads = None, shared, None
-        if kept is not None and not in_nav and prose is None:
-            key = kept.digest((template, path, paths, data.ceiling, c.config, search, sorted(ctx.items())))
+        if kept is not None and (reusable or (not in_nav and prose is None)):
+            key = kept.digest((template, path, paths, data.ceiling, c.config, search, prose, sorted(ctx.items())))
             found = kept.reuse(path, key)
             if found is not None:
                 site.pages[path] = found
@@ -303,7 +304,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE, memo: PageMemo | No
         add(page(path), "theme.md.j2", title=title,
             summary=theme.summary,
             marking=highest([cl.marking for cl in members] + ([written.marking] if written else []), floor),
-            prose=Prose(written, strip_h1=True), claims=members)
+            prose=Prose(written, strip_h1=True), claims=members, reusable=True)
         theme_nav.append({html.escape(title): page(path)})  # the menu names a page as its heading does
     events = sorted(c.events.values(), key=lambda e: (e.date, e.id))
     years: dict[str, list] = defaultdict(list)
