@@ -90,8 +90,8 @@ def edits(draw: st.DrawFn, corpus: Corpus) -> tuple[Corpus, dict[str, list[Histo
         elif kind == "theme":
             corpus = changed(corpus, "themes", n, title=words)
         elif kind == "theme page":  # an analyst's page shown in a theme's (its prose, citing and linking)
-            page = corpus.pages[nth(corpus, "pages", n)]
-            corpus = changed(corpus, "pages", n, text=f"{page.text}\n\n{words} [@{nth(corpus, 'sources', other)}] "
+            page, plain = corpus.pages[nth(corpus, "pages", n)], re.sub(r"[\[\]@]", "", words)  # (no citation syntax)
+            corpus = changed(corpus, "pages", n, text=f"{page.text}\n\n{plain} [@{nth(corpus, 'sources', other)}] "
                                                      f"[claim:{claim.id}]\n")
         elif kind == "config":
             corpus = corpus.copy(config=replace(corpus.config, title=words))

@@ -8,6 +8,7 @@ import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .. import vocab
-from ..cite import dates_in_words, reference
+from ..cite import dates_in_words, reference, reference_text
 from ..sanitise import safe_url
 from ..shortcite import short_label
 from .context import claim_page, slug
@@ -23,6 +24,7 @@ from .context import claim_page, slug
 if TYPE_CHECKING:
     from ..model import Claim
     from .context import ClaimFacts
+    from .pages import SourceEntry
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATUS_ORDER = tuple(vocab.STATUSES)
@@ -171,6 +173,64 @@ def dashboard_rows(ctx: jinja2.runtime.Context, claims: list[Claim], facts: Mapp
     return Markup("\n".join(rows))
 
 
+NOT_CITED = '<span class="empty">not cited</span>'
+
+
+@jinja2.pass_context
+def source_entries(ctx: jinja2.runtime.Context, entries: list[SourceEntry]) -> Markup:
+    """The sources page's entries, each source with its grade, facts and what cites it. Written here rather than in
+    the template for the same reason as ``dashboard_rows``: at 1,000 sources and 12,000 citing links, this writes the
+    same text several times as fast."""
+    corpus, links, cited_by, kind_names = ctx["corpus"], ctx["links"], ctx["cited_by"], ctx["kind_names"]
+    out = []
+    for entry in entries:
+        s = entry.source
+        label = short_label(s)
+        searched = text(f"{label} {reference_text(s)} {s.descriptor} {s.source_class}".lower())
+        if s.reliability or not s.inherited_by:
+            grade = vocab.RELIABILITY.get(s.reliability or "F", "?")
+            note = f" — {escape(text(s.reliability_note))}" if s.reliability_note else ""
+            meta = (f'<p class="source-meta"><span class="grade" title="{escape(grade)}">'
+                    f'{escape(s.reliability or "F")}</span> {escape(grade)}{note}</p>')
+        else:
+            meta = ('<p class="source-meta">Not graded: a container (proceedings, book or journal) that only its '
+                    "parts cite, each graded on its own.</p>")
+        descriptor = f"<div><dt>Descriptor</dt> <dd>{escape(text(s.descriptor))}</dd></div>" if s.descriptor else ""
+        kind = (f"<div><dt>Kind</dt> <dd>{escape(text(vocab.SOURCE_CLASS_LABELS.get(s.source_class, s.source_class)))}"
+                "</dd></div>" if s.source_class else "")
+        derived = ""
+        if s.derived_from:
+            parents = ", ".join(
+                f'<a href="#src-{escape(k)}">{escape(text(short_label(corpus.sources[k])))}</a>'
+                if k in corpus.sources else "a source not in this edition" for k in s.derived_from)
+            derived = f"<div><dt>Derived from</dt> <dd>{parents}</dd></div>"
+        groups = []
+        cited = sorted(cited_by.get(s.key, []), key=lambda c: c.kind.lower())  # (Jinja's groupby order)
+        for group, grouped in groupby(cited, key=lambda c: c.kind.lower()):
+            items = list(grouped)
+            if group == "claim":
+                shown = str(links.claims([c.ident for c in items]))
+            else:
+                shown = "; ".join(
+                    f'<a class="cited-by cited-by-{escape(c.kind)}" '
+                    f'href="{escape(href(ctx, c.target) if c.kind == "page" else link(ctx, c.target))}">'
+                    f"{escape(text(c.label))}</a>" for c in items)
+            groups.append(f'<span class="cited-by-group">{escape(kind_names[group])} ({len(items)}): {shown}</span>')
+        out.append(
+            f'<li class="source" id="src-{escape(s.key)}" data-grade="{escape(s.reliability or "")}" '
+            f'data-year="{escape(entry.year)}" data-cited="{escape(entry.cited)}" data-search="{escape(searched)}">\n'
+            f'<h3 class="source-name" id="source-{escape(s.key)}">{escape(text(label))}</h3>\n'
+            f'<p class="reference">{reference_html(s)}</p>\n'
+            f"{meta}\n"
+            '<dl class="source-facts">\n'
+            f"{descriptor}\n{kind}\n{derived}\n"
+            "<div data-search-exclude data-search-skip><dt>Cited by</dt> <dd>"
+            f"{''.join(groups) or NOT_CITED}</dd></div>\n"
+            "</dl>\n"
+            "</li>")
+    return Markup("\n".join(out))
+
+
 def status_rank(status: str) -> int:
     """Where an evidence status sorts: in the vocabulary's order, an unknown one last."""
     return STATUS_ORDER.index(status) if status in STATUS_ORDER else 99
@@ -222,6 +282,7 @@ def environment() -> jinja2.Environment:
         grade_text=grade_text,
         term_range=term_range,
         dashboard_rows=dashboard_rows,
+        source_entries=source_entries,
         reference=reference_html,
         short_label=short_label,
         size_text=size_text,
