@@ -219,6 +219,23 @@ def test_the_dashboard_row_shows_a_statement_with_markup_characters_as_written(m
     assert statement.lower() in row["data-search"] and row.find("b") is None
 
 
+def test_a_source_entry_shows_fields_with_markup_characters_as_written(minimal: Path) -> None:
+    """The sources page's entries are written by Python (``render.source_entries``), not by the template: a
+    descriptor and a grade's note with characters HTML gives a meaning to show as written, in text and attributes."""
+    from bs4 import BeautifulSoup
+
+    odd = """<b>bold</b> "quoted" it's"""
+    edit(minimal, BIB, "descriptor = {Direct access to shipping documents; no known stake}", f"descriptor = {{{odd}}}")
+    edit(minimal, BIB, "reliability_note = {Established agency", f"reliability_note = {{{odd} Established agency")
+    assert build(minimal).returncode == 0
+    soup = BeautifulSoup((minimal / "site" / "sources.html").read_text("utf-8"), "html.parser")
+    entry = next(li for li in soup.select("li.source") if odd in li.get_text())
+    assert entry.select_one("dl.source-facts dd").get_text() == odd
+    assert entry.select_one("p.source-meta").get_text().endswith(f"— {odd} Established agency with an investigative "
+                                                                   "desk; documents cited but not published")
+    assert odd.lower() in entry["data-search"] and entry.find("b") is None
+
+
 @pytest.mark.parametrize("url", ["javascript:alert(1)", " JaVa\tScript:alert(1)", "data:text/html,x",
                                  "vbscript:x", "file:///etc/passwd"])
 def test_unsafe_source_urls_are_errors(minimal: Path, url: str) -> None:
