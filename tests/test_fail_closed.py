@@ -221,19 +221,28 @@ def test_the_dashboard_row_shows_a_statement_with_markup_characters_as_written(m
 
 def test_a_source_entry_shows_fields_with_markup_characters_as_written(minimal: Path) -> None:
     """The sources page's entries are written by Python (``render.source_entries``), not by the template: a
-    descriptor and a grade's note with characters HTML gives a meaning to show as written, in text and attributes."""
+    descriptor, a grade's note, a source's label (in its heading and in the entry of a source derived from it) and
+    the title of an event citing it, with characters HTML gives a meaning, show as written, in text and attributes."""
     from bs4 import BeautifulSoup
 
     odd = """<b>bold</b> "quoted" it's"""
     edit(minimal, BIB, "descriptor = {Direct access to shipping documents; no known stake}", f"descriptor = {{{odd}}}")
     edit(minimal, BIB, "reliability_note = {Established agency", f"reliability_note = {{{odd} Established agency")
+    edit(minimal, BIB, "author = {{Example News Agency}}", "author = {{Example <i>News</i> Agency}}")  # its label
+    quoted = odd.replace("'", "''")  # (YAML's single-quoted style)
+    edit(minimal, "sources/records.yml", "title: Agency reports widget shipments", f"title: '{quoted}'")
     assert build(minimal).returncode == 0
     soup = BeautifulSoup((minimal / "site" / "sources.html").read_text("utf-8"), "html.parser")
     entry = next(li for li in soup.select("li.source") if odd in li.get_text())
     assert entry.select_one("dl.source-facts dd").get_text() == odd
     assert entry.select_one("p.source-meta").get_text().endswith(f"— {odd} Established agency with an investigative "
                                                                    "desk; documents cited but not published")
-    assert odd.lower() in entry["data-search"] and entry.find("b") is None
+    assert odd.lower() in entry["data-search"] and "<i>news</i>" in entry["data-search"]
+    assert entry.select_one("h3").get_text().startswith("Example <i>News</i> Agency")  # the label, as written
+    assert entry.select_one("a.cited-by-event").get_text() == odd  # what cites it (an event's title)
+    derived = [a for a in soup.select("li.source dd a") if a.get("href", "").startswith("#src-")]
+    assert derived and derived[0].get_text().startswith("Example <i>News</i> Agency")  # a source derived from it
+    assert soup.select("li.source b, li.source i") == []
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", " JaVa\tScript:alert(1)", "data:text/html,x",

@@ -1,6 +1,6 @@
 """What ``mkdocs serve`` keeps from one build of the site to the next, in its process (MkDocs makes a new plugin, and
-a new template environment, for each build): the record pages of the last generation (``site.memo``), the search
-entries of pages the search plugin would read as it read them before, and the theme's compiled templates.
+a new template environment, for each build): the record and theme pages of the last generation (``site.memo``), the
+search entries of pages the search plugin would read as it read them before, and the theme's compiled templates.
 
 Used by the MkDocs plugin (``briefing.mkdocs_plugin``) while serving; the search entries and compiled templates only
 on a site of the briefing's alone (its ``_reusable``).
@@ -25,7 +25,7 @@ from .site.memo import PageMemo
 # plugin asked it to watch.
 _SERVER: list[Any] = []
 _WATCHED: set[Path] = set()
-# The record pages of the last generation of each corpus (by root) in this process.
+# The record and theme pages of the last generation of each corpus (by root) in this process.
 _MEMOS: dict[Path, PageMemo] = {}
 # The search entries of the pages of the last build of each corpus served, by a digest of what the search plugin
 # reads of a page (``SearchReuse``).
@@ -55,7 +55,7 @@ def watch(path: Path) -> None:
 
 
 def page_memo(root: Path) -> PageMemo:
-    """The record pages kept for the corpus at root; none when a citation style file changed since it was read
+    """The record and theme pages kept for the corpus at root; none when a citation style file changed since it was read
     (the pages are kept under the records they read, not the style's text). Called before the corpus is read."""
     if forget_changed_styles():
         _MEMOS.pop(root, None)

@@ -1,6 +1,7 @@
-"""Generated record pages kept from one generation of the site to the next in one process (``mkdocs serve``).
+"""Generated record and theme pages kept from one generation of the site to the next in one process (``mkdocs
+serve``).
 
-A claim or entity page is rendered from its own arguments (the claim, its facts, events, history …) and from
+A claim, entity or theme page is rendered from its own arguments (the claim, its facts, events, history …) and from
 whatever its template and links look up in the corpus and the site's look-ups. Those look-ups go through a view
 (``Reads``) that notes each record read, by name and key, or a whole table when the page goes through all of it. The
 page is kept with a digest of its arguments and of every record it read. The next generation reuses it when its
@@ -131,7 +132,7 @@ class Kept:
 
 @dataclass
 class PageMemo:
-    """Record pages kept from the last generation, by docs path."""
+    """Record and theme pages kept from the last generation, by docs path."""
 
     kept: dict[str, Kept] = field(default_factory=dict)
 

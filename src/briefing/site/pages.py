@@ -218,7 +218,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE, memo: PageMemo | No
     Pages are named by their place in a whole site and written where ``paths`` puts them (``SitePaths``): the
     keys of ``Site.pages`` and the paths in ``Site.nav`` are docs paths as written. As a section of another
     project, the analysts' pages in its own docs folder are not listed in the section's navigation (the project
-    places them), except those in the section's folder. ``memo``: record pages of the last generation, reused
+    places them), except those in the section's folder. ``memo``: record and theme pages of the last generation, reused
     where nothing they read has changed (``mkdocs serve``), and this generation's kept in it.
     """
     c = data.corpus
@@ -329,7 +329,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE, memo: PageMemo | No
         gaps=list(c.gaps.values()))
     sources = sorted(c.sources.values(), key=lambda s: (reference_text(s).casefold(), s.key))
     add(page("sources.md"), "sources.md.j2", marking=highest([s.marking for s in sources], floor), sources=sources,
-        groups=source_groups(sources, index.cited_by), cited_by=index.cited_by, reference_text=reference_text,
+        groups=source_groups(sources, index.cited_by), cited_by=index.cited_by,
         kind_names={"claim": "Claims", "page": "Pages", "figure": "Key figures", "event": "Timeline",
                     "entity": "Entities", "recommendation": "Recommendations"})
     method = c.pages.get(method_doc)
