@@ -175,6 +175,30 @@ def test_a_symlinked_folder_is_not_followed(minimal: Path, tmp_path: Path) -> No
     assert only(run(minimal), "path-outside").loc.path == "docs/linked"
 
 
+@pytest.mark.parametrize("planted", ["a file", "the folder"])
+def test_briefing_pack_never_copies_through_a_link_in_dist(minimal: Path, tmp_path: Path, planted: str) -> None:
+    """``briefing pack`` keeps the other files of dist/: a link there (to a file, or dist/ itself a link to a folder
+    elsewhere) is left out with a warning, never read and published in the new dist/ (found in review: its content
+    was copied in and listed in SHA256SUMS)."""
+    assert build(minimal).returncode == 0
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "secret.pdf").write_text(SECRET, encoding="utf-8")
+    if planted == "a file":
+        os.symlink(elsewhere / "secret.pdf", minimal / "dist" / "secret.pdf")
+    else:
+        shutil.rmtree(minimal / "dist")
+        os.symlink(elsewhere, minimal / "dist")
+    done = briefing("pack", "full", "--root", str(minimal), "--today", TODAY)
+    assert done.returncode == 0, done.stderr
+    assert "is not a regular file of the corpus" in done.stderr
+    dist = minimal / "dist"
+    assert not dist.is_symlink() and "secret.pdf" not in {p.name for p in dist.iterdir()}
+    assert "secret.pdf" not in (dist / "SHA256SUMS").read_text("utf-8")
+    assert SECRET not in outputs_text(minimal)
+    assert (elsewhere / "secret.pdf").read_text("utf-8") == SECRET  # (left as it was)
+
+
 def test_an_archive_path_may_not_leave_the_archive(minimal: Path) -> None:
     (minimal / "outside.txt").write_text("widget trade rose by a fifth\n", encoding="utf-8")
     edit(minimal, BIB, "archive = {agency2024widgets.txt}", "archive = {../outside.txt}")

@@ -128,8 +128,10 @@ def _render(corpus: Corpus, version: VersionInfo, plan: Plan, work: Path) -> Non
     root = corpus.config.root
     changelog = Changelog(corpus, version, plan.since)
     dist = work / "dist"
-    if not plan.site and (root / "dist").is_dir():
-        outputs.copy_tree(root / "dist", dist)  # one pack: keep the others (the old signature no longer holds)
+    if not plan.site:  # one pack: dist/ keeps the other files (the old signature no longer holds)
+        for name in outputs.copy_files(root / "dist", dist):
+            console.say(f"warning: {name} is not a regular file of the corpus (a link, a folder …): left out of "
+                        "the new dist/", "warning")
         (dist / SIGNATURE).unlink(missing_ok=True)
     dist.mkdir(exist_ok=True)
     documents = pack_parts(corpus, plan.packs, dist)

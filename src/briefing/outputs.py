@@ -124,5 +124,17 @@ def install(work: Path, root: Path, names: list[str]) -> None:
             parked.rename(new)
 
 
-def copy_tree(source: Path, target: Path) -> None:
-    shutil.copytree(source, target)
+def copy_files(source: Path, target: Path) -> list[str]:
+    """Copy the regular files of the folder ``source`` (dist/, which holds nothing else) into ``target``; the names
+    of what was left out: a link, which could point anywhere outside the corpus, a folder, a pipe. Nothing is read
+    through a link: of ``source`` itself (then nothing is copied) or of a file in it."""
+    target.mkdir(exist_ok=True)
+    if source.is_symlink() or not source.is_dir():
+        return [source.name] if source.is_symlink() else []
+    left = []
+    for path in sorted(source.iterdir()):
+        if path.is_symlink() or not path.is_file():
+            left.append(f"{source.name}/{path.name}")
+            continue
+        shutil.copy2(path, target / path.name, follow_symlinks=False)
+    return left
