@@ -199,6 +199,33 @@ def test_briefing_pack_never_copies_through_a_link_in_dist(minimal: Path, tmp_pa
     assert (elsewhere / "secret.pdf").read_text("utf-8") == SECRET  # (left as it was)
 
 
+@pytest.mark.parametrize("planted", ["the manifest", "the folder"])
+def test_a_site_built_from_dist_reads_nothing_through_a_link(minimal: Path, tmp_path: Path, planted: str) -> None:
+    """``mkdocs build`` offers the packs of an existing dist/ on its Downloads page. A dist/ that is a link to a
+    folder elsewhere, or whose manifest is one, is not read: no PDF is offered (a released dist/ moved out of the
+    corpus and linked back stands for any folder of the user's)."""
+    from bs4 import BeautifulSoup
+
+    assert build(minimal).returncode == 0
+    (minimal / "mkdocs.yml").write_text("site_name: T\ntheme: {name: material}\nplugins:\n  - briefing: {mode: site}\n"
+                                        "  - search\n  - offline\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(minimal / "dist", elsewhere)
+    if planted == "the folder":
+        os.symlink(elsewhere, minimal / "dist")
+    else:
+        shutil.copytree(elsewhere, minimal / "dist")
+        (minimal / "dist" / "manifest.json").unlink()
+        os.symlink(elsewhere / "manifest.json", minimal / "dist" / "manifest.json")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-d", str(tmp_path / "out")], cwd=minimal,
+                          capture_output=True, text=True, check=False,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1728000000"})
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "out" / "downloads").exists()
+    page = BeautifulSoup((tmp_path / "out" / "downloads.html").read_text("utf-8"), "html.parser")
+    assert not [a for a in page.find_all("a") if a.get("href", "").endswith(".pdf")]
+
+
 def test_an_archive_path_may_not_leave_the_archive(minimal: Path) -> None:
     (minimal / "outside.txt").write_text("widget trade rose by a fifth\n", encoding="utf-8")
     edit(minimal, BIB, "archive = {agency2024widgets.txt}", "archive = {../outside.txt}")

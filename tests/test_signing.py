@@ -64,3 +64,14 @@ def test_only_ed25519_keys_and_a_built_release(minimal: Path, tmp_path: Path) ->
     rsa = keypair(tmp_path, "rsa")
     result = briefing("sign", "--root", str(minimal), "--key", str(rsa), "--identity", "d@example.org")
     assert result.returncode == 1 and "not an Ed25519 key" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_sums_file_that_is_a_link_is_not_signed(built: Path, tmp_path: Path) -> None:
+    """dist/SHA256SUMS replaced by a link to a file elsewhere: signing it would vouch for that file; refused."""
+    other = tmp_path / "elsewhere"
+    other.write_text("0" * 64 + "  anything.pdf\n", encoding="utf-8")
+    (built / "dist" / "SHA256SUMS").unlink()
+    (built / "dist" / "SHA256SUMS").symlink_to(other)
+    result = briefing("sign", "--root", str(built), "--key", str(keypair(tmp_path)), "--identity", "d@example.org")
+    assert result.returncode == 1 and "is a link" in result.stderr and "Traceback" not in result.stderr
+    assert not (built / "dist" / "SHA256SUMS.sig").exists()

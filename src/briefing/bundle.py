@@ -35,10 +35,18 @@ def site_zip_name(version: VersionInfo) -> str:
     return f"site-{version.version}.zip"
 
 
+def inside(dist: Path, name: str = "") -> bool:
+    """Is dist/ (and the file ``name`` in it) a folder (a file) of the corpus itself, not a link that could lead
+    anywhere outside it? Nothing is read from dist/ through a link."""
+    return not dist.is_symlink() and dist.is_dir() and not (name and (dist / name).is_symlink())
+
+
 def listed(dist: Path) -> dict[str, dict[str, Any]]:
-    """The files dist/manifest.json lists, by name (none when there is no manifest, or it cannot be read). A dist/
-    may come from someone else: only entries named by a plain file name (never a path, nor a hidden file) whose
-    fields hold texts are kept, so nothing a manifest says can reach outside dist/."""
+    """The files dist/manifest.json lists, by name (none when there is no manifest, or it cannot be read, or it or
+    dist/ is a link: ``inside``). A dist/ may come from someone else: only entries named by a plain file name (never
+    a path, nor a hidden file) whose fields hold texts are kept, so nothing a manifest says can reach outside dist/."""
+    if not inside(dist, MANIFEST):
+        return {}
     try:
         files = json.loads((dist / MANIFEST).read_text("utf-8"))["files"]
     except (OSError, ValueError, TypeError, KeyError, RecursionError):

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .bundle import SIGNATURE, SUMS
+from .bundle import SIGNATURE, SUMS, inside
 from .errors import BuildError
 
 NAMESPACE = "briefing-release"
@@ -35,6 +35,8 @@ def sign(dist: Path, key: Path, identity: str) -> tuple[Path, str]:
     sums = dist / SUMS
     if not sums.is_file():
         raise BuildError(f"no {sums}: run 'briefing build' first")
+    if not inside(dist, SUMS):
+        raise BuildError(f"{sums} is a link, or dist/ is: sign only what a build wrote (run 'briefing build' again)")
     if not key.is_file():
         raise BuildError(f"no private key {key}")
     pub = public_key(key)

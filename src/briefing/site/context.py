@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import refs
-from ..bundle import listed, sha256, vouched
+from ..bundle import inside, listed, sha256, vouched
 from ..changes import Changes, HistoryEntry
 from ..checks import best_grade
 from ..model import Claim, Corpus, Evidence
@@ -67,9 +67,10 @@ def downloads_in(dist: Path, corpus: Corpus, ceiling: str, rendering: Collection
 
 
 def _regular_sha256(path: Path) -> str | None:
-    """The SHA-256 of a regular file of dist/ itself (not a link out of it); None when there is none."""
+    """The SHA-256 of a regular file of dist/ itself (neither it nor dist/ a link out of it); None when there is
+    none."""
     try:
-        return sha256(path) if path.is_file() and not path.is_symlink() else None
+        return sha256(path) if inside(path.parent, path.name) and path.is_file() else None
     except OSError:
         return None
 
