@@ -84,6 +84,18 @@ def vouched(name: str, entry: dict[str, Any], packs: Collection[str]) -> bool:
     return kind == "annex" and name.startswith(f"{pack}-") and name.removesuffix(".pdf") not in packs
 
 
+def unchanged(dist: Path, name: str, entry: dict[str, Any], packs: Collection[str]) -> str | None:
+    """The SHA-256 of a PDF that dist/'s manifest lists for a pack (``vouched``) while dist/ still holds that very
+    file: a regular file of dist/ itself (``inside``) with the recorded SHA-256; None otherwise."""
+    if not vouched(name, entry, packs) or not inside(dist, name) or not (dist / name).is_file():
+        return None
+    try:
+        digest = sha256(dist / name)
+    except OSError:
+        return None
+    return digest if digest == entry.get("sha256") else None
+
+
 def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceiling: str,
                    written: set[str], rendered: Collection[Part] = ()) -> None:
     """manifest.json (version, date, packs and their annexes, markings, SHA-256 of every file) and SHA256SUMS for
@@ -107,7 +119,7 @@ def write_manifest(dist: Path, corpus: Corpus, version: VersionInfo, site_ceilin
             annex = {"register": part.register, "position": position.get(part.file, 0)} if part.annex else {}
             entry.update(kind="annex" if part.annex else "pack", pack=pack.id, **annex,
                          title=part.title or pack.title, marking=pack.ceiling, cutoff=pack.cutoff)
-        elif vouched(path.name, before, corpus.packs) and before.get("sha256") == entry["sha256"]:  # unchanged since
+        elif unchanged(dist, path.name, before, corpus.packs):
             entry.update({k: before[k] for k in PART_FIELDS if k in before})
         elif path.name.startswith("site-") and path.suffix == ".zip":
             entry.update(kind="site", marking=site_ceiling if path.name in written else before.get("marking"))

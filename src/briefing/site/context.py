@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import refs
-from ..bundle import inside, listed, sha256, vouched
+from ..bundle import listed, sha256, unchanged
 from ..changes import Changes, HistoryEntry
 from ..checks import best_grade
 from ..model import Claim, Corpus, Evidence
@@ -56,23 +56,13 @@ def downloads_in(dist: Path, corpus: Corpus, ceiling: str, rendering: Collection
         mine = [Download(pack.id, part.title or pack.title, pack.ceiling, dist / part.file, part.annex)
                 for part in rendering if part.pack == pack.id]
         for name, entry in [] if mine else recorded:
-            if (entry.get("pack") == pack.id and vouched(name, entry, corpus.packs)
-                    and marking_rank(entry["marking"]) <= marking_rank(pack.ceiling)):
-                digest = _regular_sha256(dist / name)
-                if digest is not None and digest == entry.get("sha256"):  # the file the manifest vouches for
+            if entry.get("pack") == pack.id and marking_rank(entry["marking"]) <= marking_rank(pack.ceiling):
+                digest = unchanged(dist, name, entry, corpus.packs)  # the file the manifest vouches for
+                if digest is not None:
                     mine.append(Download(pack.id, entry.get("title") or pack.title, entry["marking"], dist / name,
                                          entry["kind"] == "annex", digest))
         found.extend(mine)
     return found
-
-
-def _regular_sha256(path: Path) -> str | None:
-    """The SHA-256 of a regular file of dist/ itself (neither it nor dist/ a link out of it); None when there is
-    none."""
-    try:
-        return sha256(path) if inside(path.parent, path.name) and path.is_file() else None
-    except OSError:
-        return None
 
 
 def _position(entry: dict[str, Any]) -> int:
