@@ -304,24 +304,28 @@ def test_invalid_pack_section(minimal: Path) -> None:
     assert "did you mean 'annex-scales'?" in only(run(minimal), "invalid-value").message
 
 
+def id_problem(root: Path, says: str, path: str = "", at: str = "") -> None:
+    """The one problem of a run is an id-format one saying ``says`` (at the line holding ``at`` in ``path``)."""
+    p = only(run(root), "id-format")
+    assert says in p.message
+    if at:
+        assert p.loc.line == line_of(root, path, at)
+
+
 def test_ids_must_be_safe_file_names_unique_ignoring_case(minimal: Path) -> None:
     edit(minimal, CLAIMS, "id: widget-trade-grew", "id: widget trade grew")
     edit(minimal, RECORDS, "claims: [widgets-shipped, widget-trade-grew]", "claims: [widgets-shipped]")
-    p = only(run(minimal), "id-format")
-    assert "claim id 'widget trade grew' may use only letters" in p.message
-    assert p.loc.line == line_of(minimal, CLAIMS, "- id: widget trade grew")
+    id_problem(minimal, "claim id 'widget trade grew' may use only letters", CLAIMS, "- id: widget trade grew")
     edit(minimal, CLAIMS, "id: widget trade grew", "id: Widgets-Shipped")
-    assert "differs from 'widgets-shipped' only in case" in only(run(minimal), "id-format").message
+    id_problem(minimal, "differs from 'widgets-shipped' only in case")
 
 
 def test_theme_ids_are_file_names_too(minimal: Path) -> None:
     """A theme names its page and its evidence annex: two themes whose ids differ in case would share both."""
     edit(minimal, RECORDS, "themes:\n", "themes:\n  - id: Trade\n    title: Widget trade again\n")
-    p = only(run(minimal), "id-format")
-    assert "theme id 'trade' differs from 'Trade' only in case" in p.message
-    assert p.loc.line == line_of(minimal, RECORDS, "- id: trade")
+    id_problem(minimal, "theme id 'trade' differs from 'Trade' only in case", RECORDS, "- id: trade")
     edit(minimal, RECORDS, "- id: Trade\n", "- id: trade/tech\n")
-    assert "theme id 'trade/tech' may use only letters" in only(run(minimal), "id-format").message
+    id_problem(minimal, "theme id 'trade/tech' may use only letters")
 
 
 def test_a_record_may_not_sit_in_a_theme_marked_above_it(minimal: Path) -> None:
