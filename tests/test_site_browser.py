@@ -223,6 +223,19 @@ def test_chart_text_is_legible_on_a_phone(site: Path, browser) -> None:
     context.close()
 
 
+def test_a_dashboard_card_on_a_phone_gives_each_value_the_cards_width(site: Path, browser) -> None:
+    """On a phone the dashboard's rows are cards; a theme's title runs on one line across the card, not in a
+    column narrowed for the desktop table ("Grey-zone operations" broke into three lines)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto((site / "claims" / "index.html").as_uri())
+    widths = page.evaluate("""() => [...document.querySelectorAll('table.dashboard tbody tr')].slice(0, 5)
+        .map(tr => [tr.querySelector('td[data-label="Theme"]').getBoundingClientRect().width,
+                    tr.getBoundingClientRect().width])""")
+    assert widths and all(cell >= 0.9 * card for cell, card in widths), widths
+    context.close()
+
+
 def test_a_separator_never_starts_a_line_after_a_claims_status(site: Path, browser) -> None:
     """In a run of claim links ('Rests on: A [reported]; B [confirmed]'), the ';' stays on the line of the status
     badge before it, at every width a phone or a narrow window gives."""
