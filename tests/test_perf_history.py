@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 from gitrepo import git, make_history
 
-from briefing.cachedir import git_cache_dir
+from briefing import cachedir
 from briefing.marking import at_ceiling
 from briefing.pipeline import load_and_check
 from briefing.revisions import _names, _statuses, _trees, claim_history, corpus_at
@@ -59,8 +60,8 @@ def test_statuses_per_file_equal_the_whole_revision_loaded(repo: Path, ceiling: 
         whole = at_ceiling(corpus_at(repo, commit, ("sources",)), ceiling, verify=False)
         expected = {k: c.status for k, c in whole.claims.items()}
         assert _statuses(repo, tree, ceiling, None) == expected, commit
-        assert _statuses(repo, tree, ceiling, git_cache_dir(repo)) == expected  # written to the cache
-        assert _statuses(repo, tree, ceiling, git_cache_dir(repo)) == expected  # and read back
+        assert _statuses(repo, tree, ceiling, cachedir.folder(repo, "history")) == expected  # written to the cache
+        assert _statuses(repo, tree, ceiling, cachedir.folder(repo, "history")) == expected  # and read back
     assert "amber-only" in _statuses(repo, trees[-1], "TLP:AMBER", None)
     assert "amber-only" not in _statuses(repo, trees[-1], "TLP:CLEAR", None)
 
@@ -76,7 +77,9 @@ def test_version_names_in_one_call_equal_one_by_one(repo: Path) -> None:
 def test_history_is_the_same_with_a_cold_and_a_warm_cache(repo: Path) -> None:
     head, _ = load_and_check(repo, dt.date(2024, 11, 1))
     cold = claim_history(repo, head, describe(repo), "TLP:AMBER")
-    cached = list(git_cache_dir(repo).iterdir())
+    history = cachedir.folder(repo, "history")
+    assert history is not None and history.parent == cachedir.git_cache_dir(repo)  # in the git folder
+    cached = list(history.iterdir())
     assert cached
     assert claim_history(repo, head, describe(repo), "TLP:AMBER") == cold
     assert [(h.date, h.status) for h in cold["widget-trade-grew"]] == [
@@ -96,3 +99,25 @@ def test_a_past_marking_the_loader_would_not_read_as_text_withholds_the_claim(ma
     text = f"claims:\n  - id: c1\n    status: confirmed\n    {marking}\n"
     [record] = _claim_nodes(text)
     assert _shown(record, "TLP:CLEAR", "TLP:GREEN") is shown
+
+
+def test_a_history_cache_this_user_did_not_seal_is_never_used(repo: Path) -> None:
+    """A repository received with its git folder may bring a claim history cache: an entry planted there (a past
+    status the corpus never had), unsealed or sealed under another entry's name, is not used; the history is the
+    one git gives."""
+    head, _ = load_and_check(repo, dt.date(2024, 11, 1))
+    cold = claim_history(repo, head, describe(repo), "TLP:AMBER")
+    folder = cachedir.folder(repo, "history")
+    assert folder is not None and list(folder.iterdir())
+
+    def plant(seal: bool) -> None:
+        """Every kept revision's claims 'refuted' (each entry, sealed again by a build, read back first)."""
+        for path in folder.iterdir():
+            kept = json.loads(cachedir.unseal(path.name, path.read_bytes()) or b"")
+            planted = json.dumps(dict.fromkeys(kept, "refuted")).encode()
+            path.write_bytes((cachedir.seal("another-entry", planted) or b"") if seal else planted)
+
+    plant(seal=False)
+    assert claim_history(repo, head, describe(repo), "TLP:AMBER") == cold
+    plant(seal=True)  # (the build above sealed its entries again)
+    assert claim_history(repo, head, describe(repo), "TLP:AMBER") == cold

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-from .cachedir import git_cache_dir
+from . import cachedir
 from .changes import Changes, HistoryEntry, compare
 from .errors import RevisionError
 from .loader import CONFIG_FILE, load
@@ -189,22 +189,23 @@ def _safe(marking: str) -> str:
 
 
 def _read_cache(cache_dir: Path | None, name: str) -> dict[str, str] | None:
-    if cache_dir is None or not (cache_dir / name).is_file():
+    """A kept revision's statuses: only an entry this user's key sealed under this name (``cachedir``), never
+    through a link or from a pipe; None (read again by the caller) for anything else."""
+    if cache_dir is None:
         return None
     try:
-        return dict(json.loads((cache_dir / name).read_text("utf-8")))
-    except (OSError, ValueError):
-        return None  # rebuilt by the caller
+        found = json.loads(cachedir.unseal(name, cachedir.read(cache_dir / name)) or b"null")
+    except ValueError:
+        return None
+    if not isinstance(found, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in found.items()):
+        return None
+    return found
 
 
 def _write_cache(cache_dir: Path | None, name: str, data: dict[str, str]) -> None:
-    if cache_dir is None:
-        return
-    try:
-        cache_dir.mkdir(exist_ok=True)
-        (cache_dir / name).write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-    except OSError:
-        pass  # a read-only repository: no cache, same result
+    sealed = cachedir.seal(name, json.dumps(data, sort_keys=True).encode()) if cache_dir is not None else None
+    if cache_dir is not None and sealed is not None:
+        cachedir.write(cache_dir / name, sealed)  # (a cache that cannot be written costs time only)
 
 
 def _trees(root: Path, commits: list[str], path: str) -> list[str]:
@@ -259,7 +260,7 @@ def claim_history(root: Path, head: Corpus, version: VersionInfo, ceiling: str) 
 
     entries = [line.split() for line in log.splitlines()]
     commits = [commit for commit, _ in entries]
-    cache_dir = git_cache_dir(root)
+    cache_dir = cachedir.folder(root, "history")
     names = _names(root, commits, head.config.release_tags)
     for (_, epoch), tree, name in zip(entries, _trees(root, commits, f"{prefix}sources"), names, strict=True):
         if tree not in seen_trees:
