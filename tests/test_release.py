@@ -108,7 +108,7 @@ def test_two_builds_of_one_commit_are_byte_identical(released: Path, tmp_path: P
         assert not differ, f"{kind} files differ between two builds: {differ[:10]}"
     # the clone read each revision's statuses from the corpus; a rebuild reads them from the cache (a damaged
     # entry is read again from git): the same bytes
-    cached = sorted((clone / ".git" / "briefing-cache").glob("statuses-*.json"))
+    cached = sorted((clone / ".git" / "briefing-cache" / "history").glob("statuses-*.json"))
     assert cached
     cached[0].write_text("{not json", encoding="utf-8")
     assert briefing("build", "--root", str(clone), *TODAY).returncode == 0
