@@ -10,7 +10,8 @@ and history, an entity's claims, a theme's claims) that repeat what other pages 
 One file is written, ``search_index.js`` (or, with no ``offline`` plugin, ``search_index.json``); the worker
 shim (``assets/iframe-worker.js``) serves the .js to the search on a web server too. Next to Material's search
 worker goes ``<worker>.source.js``, the worker's code as a string, so that from ``file://`` the shim can start a
-real worker (``new Worker`` refuses ``file://`` URLs) and the index is built off the page's main thread.
+real worker (``new Worker`` refuses ``file://`` URLs) and the index is built off the page's main thread, by a
+faster lunr builder (``lunr-builder.js``: the same index in about two thirds of the time).
 Independent of the page templates: it reads only the index.
 """
 
@@ -29,6 +30,7 @@ RECURRING = 5  # a section heading found on this many pages or more is a templat
 TAG = re.compile(r"<[^>]*>")
 WORKERS = "assets/javascripts/workers"
 PREFIX = "var __index = "  # what Material's offline plugin writes, and its bundle reads from file://
+LUNR_BUILDER = Path(__file__).with_name("lunr-builder.js")  # the same index, built faster (read its comment)
 
 
 def shape_site(site: Path, records: frozenset[str], reused: dict[str, list[dict[str, Any]]] | None = None,
@@ -134,10 +136,12 @@ def short_text(text: str, title: str, limit: int) -> str:
 
 
 def write_worker_source(worker: Path, index: bool) -> None:
-    """Write ``<worker>.source.js``: the worker's code as a string, for the shim's real worker from ``file://``;
-    with ``index`` (Material's search index is in ``search/search_index.js``), the shim may send it to the worker
-    at page load (``__briefingEarlyIndex``)."""
+    """Write ``<worker>.source.js``: the worker's code as a string, for the shim's real worker from ``file://``
+    (the search worker's with ``lunr-builder.js`` after it); with ``index`` (Material's search index is in
+    ``search/search_index.js``), the shim may send it to the worker at page load (``__briefingEarlyIndex``)."""
     code = worker.read_text(encoding="utf-8")
+    if worker.name.startswith("search."):
+        code += "\n" + LUNR_BUILDER.read_text(encoding="utf-8")
     target = worker.with_name(worker.name[:-3] + ".source.js")
     key, value = json.dumps(worker.name), json.dumps(code, ensure_ascii=True)
     early = "window.__briefingEarlyIndex = true;\n" if index else ""
