@@ -435,3 +435,29 @@ def test_serving_loads_again_share_unchanged_records_and_read_changed_ones(tmp_p
     misspell_a_key(root)
     reports = [loaded()[1] for _ in range(2)]
     assert reports[0] == reports[1] and any("statment" in line for line in reports[0])
+
+
+def test_keeping_a_page_never_writes_through_a_name_planted_meanwhile(tmp_path: Path, monkeypatch) -> None:
+    """A page is kept as a hard link made at a temporary name; a link planted at that name in the instant between
+    clearing it and linking (the link then fails) must not be written through: the page is kept as a new file."""
+    from briefing.site.pagecache import PageCache
+
+    cache = PageCache.open(tmp_path, "cd" * 32)
+    assert cache is not None
+    outside = tmp_path / "outside.txt"
+    outside.write_text("the user's file", encoding="utf-8")
+    built = tmp_path / "built.html"
+    built.write_text("<p>a page</p>", encoding="utf-8")
+    real_link = os.link
+
+    def raced(src: str | os.PathLike, dst: str | os.PathLike, **kwargs: object) -> None:
+        os.symlink(outside, dst)  # planted by someone else, just before the build links
+        real_link(src, dst)  # FileExistsError, as it would be
+
+    monkeypatch.setattr(os, "link", raced)
+    cache.put("page", built, [])
+    assert outside.read_text(encoding="utf-8") == "the user's file"
+    kept = cache.folder / "page.html"
+    assert not kept.is_symlink() and kept.read_text(encoding="utf-8") == "<p>a page</p>"
+    assert cache.used["page"]["sha256"] == hashlib.sha256(b"<p>a page</p>").hexdigest()
+    assert [p.name for p in cache.folder.iterdir() if p.name.startswith(".")] == []  # the planted name is gone

@@ -14,6 +14,7 @@ site settings and of other settings used within ``KEEP_DAYS``.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -121,13 +122,17 @@ class PageCache:
         """Keep a built page and its search entries (``save`` writes the index)."""
         target = self.folder / f"{key}.html"
         partial = target.with_name(f".{target.name}.{os.getpid()}")
-        partial.unlink(missing_ok=True)
+        data = built.read_bytes()
         try:
+            partial.unlink(missing_ok=True)
             os.link(built, partial)  # no build writes into a page it shares (see the plugin's on_post_page)
-        except OSError:
-            shutil.copyfile(built, partial)
-        os.replace(partial, target)
-        self.used[key] = {"sha256": hashlib.sha256(built.read_bytes()).hexdigest(), "entries": entries}
+            os.replace(partial, target)
+        except OSError:  # no hard links here, or a name planted meanwhile: a copy, never written through a link
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            if not cachedir.write(target, data):
+                return
+        self.used[key] = {"sha256": hashlib.sha256(data).hexdigest(), "entries": entries}
 
     def save(self) -> None:
         """Write the index of the pages this build used or kept; drop the other pages of these settings, and
