@@ -9,7 +9,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .model import Corpus
+from .model import ID_PATTERN, Corpus
 from .versioning import VersionInfo
 
 MANIFEST = "manifest.json"
@@ -69,7 +69,7 @@ def _plain(name: str) -> bool:
     return 0 < size <= 255 and name == Path(name).name and not name.startswith(".") and not {"\\", "\x00"} & set(name)
 
 
-_PDF_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\.pdf")  # as a pack id (checks.ID_FORMAT) or an annex names it
+_PDF_NAME = re.compile(rf"{ID_PATTERN}\.pdf")  # as a pack id or an annex names it (parts.file_word)
 
 
 def vouched(name: str, entry: dict[str, Any], packs: Collection[str]) -> bool:

@@ -12,7 +12,7 @@ from . import refs, schema
 from .bibliography import containers, field_loc
 from .citations import CLAIM_REF, prose_lines
 from .marking import at_ceiling
-from .model import GENERATED_DIRS, GENERATED_PAGES, Claim, Corpus, Pack, clip
+from .model import GENERATED_DIRS, GENERATED_PAGES, ID_PATTERN, Claim, Corpus, Pack, clip
 from .problems import NOTE, WARNING, Loc, Problems, rule, suggest
 from .provenance import claim_origins, verifiable
 from .sanitise import safe_url, unsafe_markdown
@@ -27,7 +27,7 @@ from .vocab import (
     marking_rank,
 )
 
-ID_FORMAT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+ID_FORMAT = re.compile(f"^{ID_PATTERN}$")
 
 
 OFFICIAL_CLASSES = ("official-record",)

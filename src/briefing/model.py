@@ -249,6 +249,8 @@ class Citation:
 GENERATED_PAGES = ("claims/index.md", "themes/index.md", "timeline.md", "entities/index.md", "figures.md",
                    "recommendations.md", "gaps.md", "sources.md", "changes.md", "downloads.md")
 GENERATED_DIRS = ("claims/", "entities/", "downloads/", "assets/")
+# A record's id (a pack's too): safe as a file name, in a URL and in a cache name, never a folder or a hidden file.
+ID_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 
 
 @dataclass
