@@ -121,3 +121,24 @@ def test_a_history_cache_this_user_did_not_seal_is_never_used(repo: Path) -> Non
     assert claim_history(repo, head, describe(repo), "TLP:AMBER") == cold
     plant(seal=True)  # (the build above sealed its entries again)
     assert claim_history(repo, head, describe(repo), "TLP:AMBER") == cold
+
+
+def test_the_unsealed_history_files_of_earlier_versions_are_deleted(repo: Path, tmp_path: Path) -> None:
+    """Earlier versions kept the history unsealed in the cache's top folder; a build deletes those files (names
+    only: a link named so goes, what it points to stays) and nothing else there."""
+    head, _ = load_and_check(repo, dt.date(2024, 11, 1))
+    top = cachedir.cache_dir(repo)
+    top.mkdir(parents=True, exist_ok=True)
+    tree, blob = "a" * 40, "b" * 40
+    legacy = [top / f"statuses-3-{tree}-TLP_CLEAR.json", top / f"file-2-{blob}-TLP_CLEAR-TLP_AMBER_STRICT.json"]
+    for path in legacy:
+        path.write_text('{"widgets-shipped": "refuted"}', encoding="utf-8")
+    outside = tmp_path / "outside.json"
+    outside.write_text("the user's file", encoding="utf-8")
+    linked = top / f"statuses-1-{tree}-TLP_RED.json"
+    linked.symlink_to(outside)
+    other = top / "statuses-notes.json"  # not a name the history ever gave
+    other.write_text("{}", encoding="utf-8")
+    claim_history(repo, head, describe(repo), "TLP:AMBER")
+    assert not any(p.exists() or p.is_symlink() for p in [*legacy, linked])
+    assert outside.read_text(encoding="utf-8") == "the user's file" and other.is_file()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -24,6 +25,8 @@ from .vocab import marking_rank, normalise_marking
 
 CORPUS_DIRS = ("sources", "docs")
 CACHE_FORMAT = 3  # raise when what a revision's statuses depend on changes (e.g. how markings are read)
+# The history files of versions before it was sealed (in the cache's top folder): never read, deleted when seen.
+UNSEALED = re.compile(r"(?:statuses|file)-\d+-[0-9a-f]{40,64}(?:-[A-Za-z0-9_.]+)+\.json")
 
 
 def _prefix(root: Path) -> str:
@@ -208,6 +211,17 @@ def _write_cache(cache_dir: Path | None, name: str, data: dict[str, str]) -> Non
         cachedir.write(cache_dir / name, sealed)  # (a cache that cannot be written costs time only)
 
 
+def _forget_unsealed(top: Path) -> None:
+    """Delete the unsealed history files earlier versions kept in the cache's top folder (its names only: a
+    link's target is never touched)."""
+    try:
+        for path in top.iterdir():
+            if UNSEALED.fullmatch(path.name):
+                path.unlink(missing_ok=True)
+    except OSError:  # (a cache that cannot be cleared costs space only)
+        pass
+
+
 def _trees(root: Path, commits: list[str], path: str) -> list[str]:
     """The git tree of ``path`` at each commit ('' where there is none), asked of git once for all."""
     if not commits:
@@ -261,6 +275,8 @@ def claim_history(root: Path, head: Corpus, version: VersionInfo, ceiling: str) 
     entries = [line.split() for line in log.splitlines()]
     commits = [commit for commit, _ in entries]
     cache_dir = cachedir.folder(root, "history")
+    if cache_dir is not None:
+        _forget_unsealed(cache_dir.parent)
     names = _names(root, commits, head.config.release_tags)
     for (_, epoch), tree, name in zip(entries, _trees(root, commits, f"{prefix}sources"), names, strict=True):
         if tree not in seen_trees:
