@@ -8,7 +8,8 @@ Cases (``--only`` picks by name): check and build of the shipped corpus and of t
 again after editing one claim, the same build in a git
 repository of ``--commits`` commits (history and changes since v1.0), formatting 10,000 citations of each corpus
 (cold: no reference cache), bare MkDocs + Material and bare Typst with the same number of pages (and a bare Typst
-table with a row per claim), and search in Chromium from file:// (page load to results, a further query, the
+table with a row per claim; and the full pack's evidence annexes against bare Typst tables of the same rows), and
+search in Chromium from file:// (page load to results, a further query, the
 longest main-thread task, JS heap). Peak memory is the highest sum of the proportional set sizes of the command
 and its worker processes (sampled every 50 ms): memory a forked worker shares with its parent counts once. It is
 read in one extra run per case, not in the timed runs (reading it costs CPU).
@@ -399,6 +400,42 @@ print(time.perf_counter() - start, len(parts(cut, pack)))
 """
 
 
+# An evidence annex of the full pack (``sys.argv[2]``: its index among the pack's PDFs), compiled in a process of its
+# own: with the pack's template, or ("bare") as one bare Typst table of the same rows and columns, with no template.
+EVIDENCE_TYPST = PACK_TYPST.partition("start = time.perf_counter()")[0] + r"""
+if sys.argv[3] == "bare":
+    import typst
+    rows = [r for s in data["sections"] if s["kind"] == "evidence" for g in s["groups"] for r in g["rows"]]
+    cells = ",".join(f"[{r['statement']}],[{r['status']}],[{r['confidence']}],[{r['grade']}],[{r['origins']}]"
+                     for r in rows)  # (the synthetic text has no Typst markup)
+    doc = ('#set page(paper: "a4")\n#set text(size: 7.8pt)\n'
+           f'#table(columns: (1fr, 17mm, 17mm, 11mm, 17mm), {cells})\n')
+    start = time.perf_counter()
+    typst.compile(doc.encode())
+else:
+    start = time.perf_counter()
+    compile_pdf(data, version.epoch)
+print(time.perf_counter() - start)
+"""
+
+
+def timed_evidence_typst(root: Path, runs: int) -> dict[str, list[float]]:
+    """Seconds Typst takes for the full pack's evidence annexes, with the pack's template and as bare tables of
+    the same rows (``EVIDENCE_TYPST``), each PDF in a process of its own, summed."""
+    from briefing.pdf.parts import parts
+    from briefing.pipeline import load_and_check
+
+    corpus, _ = load_and_check(root)
+    indexes = [i for i, part in enumerate(parts(corpus, corpus.packs["full"])) if part.register == "evidence"]
+    got: dict[str, list[float]] = {"with the pack's template": [], "bare Typst tables of the same rows": []}
+    for _ in range(runs):
+        for what, mode in zip(got, ("template", "bare"), strict=True):
+            got[what].append(sum(float(subprocess.run(
+                [sys.executable, "-c", EVIDENCE_TYPST, str(root), str(i), mode], capture_output=True, text=True,
+                check=True).stdout.split()[-1]) for i in indexes))
+    return got
+
+
 def timed_pack_typst(root: Path, runs: int) -> list[float]:
     """Seconds Typst takes for the full pack and its annexes (``PACK_TYPST``)."""
     out = []
@@ -538,6 +575,8 @@ def synthetic_cases(args: argparse.Namespace, claims: int) -> list[tuple[str, Ca
         (f"bare MkDocs + Material, as many pages: {label}",
          lambda name: timed_mkdocs(bare_mkdocs(args.cache, site_pages()), args.runs)),
         (f"Typst alone, the full pack and its annexes: {label}", lambda name: timed_pack_typst(root, args.runs)),
+        (f"Typst alone, the full pack's evidence annexes: {label}",
+         lambda name: timed_evidence_typst(root, args.runs)),
         (f"bare Typst, page count of the full pack and its annexes: {label}",
          lambda name: timed_typst(sum(pages(p) or 0 for p in full_pdfs(root)) or 100, args.runs)),
         (f"bare Typst table, a row per claim: {label}",
