@@ -461,3 +461,20 @@ def test_keeping_a_page_never_writes_through_a_name_planted_meanwhile(tmp_path: 
     assert not kept.is_symlink() and kept.read_text(encoding="utf-8") == "<p>a page</p>"
     assert cache.used["page"]["sha256"] == hashlib.sha256(b"<p>a page</p>").hexdigest()
     assert [p.name for p in cache.folder.iterdir() if p.name.startswith(".")] == []  # the planted name is gone
+
+
+def test_a_folder_in_the_page_cache_does_not_fail_the_build(tmp_path: Path) -> None:
+    """Clearing the page cache removes unused pages by name; a folder at such a name (a corpus may come with its
+    cache) is left, and the build goes on."""
+    from briefing.site.pagecache import PageCache
+
+    cache = PageCache.open(tmp_path, "ef" * 32)
+    assert cache is not None
+    (cache.folder / "unused.html").mkdir()
+    (cache.folder / ".partial.html.1").mkdir()
+    os.utime(cache.folder / ".partial.html.1", (0, 0))  # an unfinished write of long ago
+    built = tmp_path / "built.html"
+    built.write_text("<p>a page</p>", encoding="utf-8")
+    cache.put("page", built, [])
+    cache.save()
+    assert (cache.folder / "page.html").is_file() and (cache.folder / "unused.html").is_dir()

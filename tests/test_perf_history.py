@@ -139,6 +139,12 @@ def test_the_unsealed_history_files_of_earlier_versions_are_deleted(repo: Path, 
     linked.symlink_to(outside)
     other = top / "statuses-notes.json"  # not a name the history ever gave
     other.write_text("{}", encoding="utf-8")
+    folder = top / f"statuses-0-{tree}-TLP_CLEAR.json"  # a folder named so is left (it cannot be unlinked) …
+    folder.mkdir()
+    legacy += [top / f"statuses-9-{blob}-TLP_GREEN.json", top / f"file-9-{tree}-TLP_RED-TLP_RED.json"]
+    for path in legacy[2:]:
+        path.write_text("{}", encoding="utf-8")  # … and does not stop the others going
     claim_history(repo, head, describe(repo), "TLP:AMBER")
     assert not any(p.exists() or p.is_symlink() for p in [*legacy, linked])
+    assert folder.is_dir()
     assert outside.read_text(encoding="utf-8") == "the user's file" and other.is_file()

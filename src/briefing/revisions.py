@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import json
@@ -215,11 +216,12 @@ def _forget_unsealed(top: Path) -> None:
     """Delete the unsealed history files earlier versions kept in the cache's top folder (its names only: a
     link's target is never touched)."""
     try:
-        for path in top.iterdir():
-            if UNSEALED.fullmatch(path.name):
-                path.unlink(missing_ok=True)
-    except OSError:  # (a cache that cannot be cleared costs space only)
-        pass
+        names = [path for path in top.iterdir() if UNSEALED.fullmatch(path.name)]
+    except OSError:
+        return
+    for path in names:
+        with contextlib.suppress(OSError):  # a folder named so, or a name gone meanwhile: it costs space only
+            path.unlink(missing_ok=True)
 
 
 def _trees(root: Path, commits: list[str], path: str) -> list[str]:

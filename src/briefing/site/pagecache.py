@@ -149,12 +149,14 @@ class PageCache:
         stale = time.time() - 3600
         for path in self.folder.iterdir():
             unfinished = path.name.startswith(".")  # written by a build that stopped before renaming it
-            if (path.suffix == ".html" and path.stem not in self.used) or (
-                    unfinished and path.lstat().st_mtime < stale):
-                path.unlink(missing_ok=True)  # never follows a link: removes the name only
+            with contextlib.suppress(OSError):  # a folder, or a name gone meanwhile: it costs space only
+                if (path.suffix == ".html" and path.stem not in self.used) or (
+                        unfinished and path.lstat().st_mtime < stale):
+                    path.unlink(missing_ok=True)  # never follows a link: removes the name only
         limit = time.time() - KEEP_DAYS * 86400
         for other in self.top.iterdir():
-            info = other.lstat()
-            if (other != self.folder and SETTINGS.fullmatch(other.name) and stat.S_ISDIR(info.st_mode)
-                    and info.st_mtime < limit):
-                shutil.rmtree(other, ignore_errors=True)
+            with contextlib.suppress(OSError):
+                info = other.lstat()
+                if (other != self.folder and SETTINGS.fullmatch(other.name) and stat.S_ISDIR(info.st_mode)
+                        and info.st_mtime < limit):
+                    shutil.rmtree(other, ignore_errors=True)
