@@ -401,15 +401,18 @@ print(time.perf_counter() - start, len(parts(cut, pack)))
 
 
 # An evidence annex of the full pack (``sys.argv[2]``: its index among the pack's PDFs), compiled in a process of its
-# own: with the pack's template, or ("bare") as one bare Typst table of the same rows and columns, with no template.
+# own: with the pack's template, or ("bare") as one bare Typst table of the same rows and columns, with no template but
+# the same page margins, type size, leading, cell padding, rules and heading row (about as many pages).
 EVIDENCE_TYPST = PACK_TYPST.partition("start = time.perf_counter()")[0] + r"""
 if sys.argv[3] == "bare":
     import typst
     rows = [r for s in data["sections"] if s["kind"] == "evidence" for g in s["groups"] for r in g["rows"]]
     cells = ",".join(f"[{r['statement']}],[{r['status']}],[{r['confidence']}],[{r['grade']}],[{r['origins']}]"
                      for r in rows)  # (the synthetic text has no Typst markup)
-    doc = ('#set page(paper: "a4")\n#set text(size: 7.8pt)\n'
-           f'#table(columns: (1fr, 17mm, 17mm, 11mm, 17mm), {cells})\n')
+    doc = ('#set page(paper: "a4", margin: (top: 20mm, bottom: 20mm, x: 17mm))\n#set text(size: 7.8pt)\n'
+           '#set par(leading: 0.45em)\n#table(columns: (1fr, 17mm, 17mm, 11mm, 17mm), inset: 4pt, '
+           'stroke: (bottom: 0.4pt), table.header([Claim], [Status], [Confidence], [Grade], [Origins]), '
+           f'{cells})\n')
     start = time.perf_counter()
     typst.compile(doc.encode())
 else:
@@ -422,11 +425,13 @@ print(time.perf_counter() - start)
 def timed_evidence_typst(root: Path, runs: int) -> dict[str, list[float]]:
     """Seconds Typst takes for the full pack's evidence annexes, with the pack's template and as bare tables of
     the same rows (``EVIDENCE_TYPST``), each PDF in a process of its own, summed."""
+    from briefing.marking import at_ceiling
     from briefing.pdf.parts import parts
     from briefing.pipeline import load_and_check
 
     corpus, _ = load_and_check(root)
-    indexes = [i for i, part in enumerate(parts(corpus, corpus.packs["full"])) if part.register == "evidence"]
+    pack = corpus.packs["full"]
+    indexes = [i for i, part in enumerate(parts(at_ceiling(corpus, pack.ceiling), pack)) if part.register == "evidence"]
     got: dict[str, list[float]] = {"with the pack's template": [], "bare Typst tables of the same rows": []}
     for _ in range(runs):
         for what, mode in zip(got, ("template", "bare"), strict=True):

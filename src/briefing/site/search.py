@@ -11,8 +11,8 @@ One file is written, ``search_index.js`` (or, with no ``offline`` plugin, ``sear
 shim (``assets/iframe-worker.js``) serves the .js to the search on a web server too. Next to Material's search
 worker goes ``<worker>.source.js``, the worker's code as a string, so that from ``file://`` the shim can start a
 real worker (``new Worker`` refuses ``file://`` URLs) and the index is built off the page's main thread, by a
-faster lunr builder (``lunr-builder.js``: the same index in about two thirds of the time).
-Independent of the page templates: it reads only the index.
+faster lunr builder (``lunr-builder.js``: the same index in about 70 % of the time). Independent of the page
+templates: it reads only the index.
 """
 
 from __future__ import annotations
