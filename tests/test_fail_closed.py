@@ -270,6 +270,23 @@ def test_the_dashboard_row_shows_a_statement_with_markup_characters_as_written(m
     assert statement.lower() in row["data-search"] and row.find("b") is None
 
 
+def test_an_entity_name_with_markup_characters_shows_as_written_where_it_is_linked(minimal: Path) -> None:
+    """A claim's and an event's entities are linked by Python (``render.entity_links``), not by a template: a name
+    with characters HTML gives a meaning shows as written, on the claim page and in the timeline."""
+    from bs4 import BeautifulSoup
+
+    odd = """Acme <b>Widgets</b> "Ltd" & Co's"""
+    quoted = odd.replace("'", "''")  # (YAML's single-quoted style)
+    edit(minimal, "sources/records.yml", "name: Acme Widgets Ltd", f"name: '{quoted}'")
+    edit(minimal, "sources/records.yml", "claims: [widgets-shipped]", "claims: [widgets-shipped]\n    entities: [acme]")
+    assert build(minimal).returncode == 0
+    for page, where in (("claims/widgets-shipped.html", "dl.related dd a"), ("timeline.html", "li span.explain a")):
+        soup = BeautifulSoup((minimal / "site" / page).read_text("utf-8"), "html.parser")
+        links = [a for a in soup.select(where) if "entities/acme.html" in a.get("href", "")]
+        assert [a.get_text() for a in links] == [odd], page
+        assert soup.select("article b") == [], page
+
+
 def test_a_source_entry_shows_fields_with_markup_characters_as_written(minimal: Path) -> None:
     """The sources page's entries are written by Python (``render.source_entries``), not by the template: a
     descriptor, a grade's note, a source's label (in its heading and in the entry of a source derived from it) and

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import posixpath
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import groupby
@@ -138,6 +138,16 @@ def claim_link(ctx, claim) -> Markup:
     return Markup(f'<a href="{escape(link(ctx, claim_page(claim.id)))}">{escape(text(claim.statement))}</a>')
 
 
+@jinja2.pass_context
+def entity_links(ctx, ids: Iterable[str]) -> Markup:
+    """Entities named and linked to their pages, comma-separated; ids not in this edition are left out. A function
+    rather than a macro: a claim page then imports no macro that needs its context, which Jinja would evaluate
+    again for each of 5,000 pages."""
+    entities = ctx["corpus"].entities
+    return Markup(", ".join(f'<a href="{escape(link(ctx, f"entities/{slug(i)}.md"))}">{escape(text(entities[i].name))}'
+                            "</a>" for i in ids if i in entities))
+
+
 def status_badge(status: str) -> Markup:
     """An evidence status as a badge, its meaning as the tooltip."""
     shown = escape(status)
@@ -267,6 +277,7 @@ def environment() -> jinja2.Environment:
         link=link,
         href=href,
         claim_link=claim_link,
+        entity_links=entity_links,
         status_badge=status_badge,
         grade_badge=grade_badge,
         statuses=vocab.STATUSES,
