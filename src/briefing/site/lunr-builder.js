@@ -5,9 +5,9 @@
  * their own time converting each token to a string again at every use and inserting each vector element by a
  * binary search. These versions convert once and sort once; they do exactly what lunr's do otherwise, in the
  * same order with the same arithmetic, so the index and every search result are the same (a test compares
- * both builds in Chromium) for the tokens Material's tokenizer makes (lunr.Token, holding a string; a token
- * object that converts to different strings from one use to the next would be read once here). Appended to the worker's code by briefing/site/search.py; nothing changes for
- * another lunr version. Written for this project.
+ * both builds in Chromium) for the tokens Material's tokenizer makes: lunr.Tokens holding strings (a token
+ * that converted to another string at each use would be read once here). Appended to the worker's code by
+ * briefing/site/search.py; nothing changes for another lunr version. Written for this project.
  */
 (function (lunr) {
   "use strict";
