@@ -110,6 +110,25 @@ def test_a_change_to_the_site_settings_rebuilds_every_page(tmp_path: Path) -> No
     assert "Renamed" in files["site/claims/widgets-shipped.html"].decode()
 
 
+def test_search_entries_are_taken_from_the_cache_only_under_this_users_seal(tmp_path: Path) -> None:
+    """A build keeps its pages' search entries in the cache, and the next build gives a page whose text for search
+    is unchanged those entries, from a file this user's key sealed under its own name only. (Entries rewritten
+    and sealed so show up in the index: the one thing that vouches for them is the seal.)"""
+    root = corpus(tmp_path)
+    build(root)
+    [store] = list((root / CACHE / "pages").rglob("search.json"))
+    name = f"{store.parent.name}/search.json"
+    kept = json.loads(cachedir.unseal(name, store.read_bytes()) or b"")
+    assert kept and all(isinstance(entries, list) for entries in kept.values())
+    planted = json.dumps({key: [{**entry, "text": f"PLANTED {entry.get('text', '')}"} for entry in entries]
+                          for key, entries in kept.items()}).encode()
+    for blob, used in ((planted, False), (cachedir.seal("another/search.json", planted), False),
+                       (cachedir.seal(name, planted), True)):
+        store.write_bytes(blob or b"")
+        index = build(root)["site/search/search_index.js"].decode()
+        assert ("PLANTED" in index) is used
+
+
 def test_in_git_the_cache_is_kept_in_the_git_folder_and_is_safe_to_delete(tmp_path: Path) -> None:
     root = corpus(tmp_path)
     subprocess.run(["git", "init", "-q", str(root)], check=True)

@@ -68,7 +68,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         self.root: Path | None = None
         self.own_nav: list | None = None  # section mode: the project's own navigation, when it declares one
         self._kept_content: str | None = None  # a page's HTML while the search plugin reads its stand-in
-        self._search: serving.SearchReuse | None = None  # set while serving: see _page_context_for_search
+        self._search: serving.SearchReuse | None = None  # see _page_context_for_search
         self._files: Files | None = None
         self.cache: PageCache | None = None  # built pages kept between builds (``briefing.site.pagecache``)
         self._reused: dict[str, list[dict]] = {}  # page location -> search entries of a page MkDocs did not index
@@ -136,6 +136,8 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
                 files.remove(file)
         added: list[File] = []
         self.cache = self._page_cache(config)
+        if self._search is None and self.cache is not None:  # a build: the last build's entries, kept in the cache
+            self._search = serving.SearchReuse(self.root, self.cache.search_store)
         shared = self._reusable(config) and not serving.active(config) and pagebuild.can_help()  # a helper builds some
         fresh = 0  # pages outside the navigation to build now
         for page in self.site.pages.values():
@@ -254,9 +256,10 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
 
     @event_priority(100)  # before Material's search plugin reads the page
     def _page_context_for_search(self, context, *, page, config, nav):
-        """A page with a search stand-in (a claim) is read by the search plugin as that stand-in. Serving a site
-        of the briefing's alone (``_reusable``), a page the search plugin would read as it read it in the last
-        build (its address, title, metadata, table of contents and text for search) gets that build's entries."""
+        """A page with a search stand-in (a claim) is read by the search plugin as that stand-in. On a site of the
+        briefing's alone (``_reusable``), a page the search plugin would read as it read it in the last build (its
+        address, title, metadata, table of contents and text for search) gets that build's entries: kept by the
+        process while serving, in the build cache otherwise."""
         generated = self.site.pages.get(page.file.src_uri) if self.site is not None else None
         if generated is not None and generated.search:
             self._kept_content, page.content = page.content, generated.search

@@ -1,6 +1,7 @@
 """What ``mkdocs serve`` keeps from one build of the site to the next, in its process (MkDocs makes a new plugin, and
 a new template environment, for each build): the record and theme pages of the last generation (``site.memo``), the
 search entries of pages the search plugin would read as it read them before, and the theme's compiled templates.
+The search entries are also kept from one ``briefing build`` to the next, in the build cache.
 
 Used by the MkDocs plugin (``briefing.mkdocs_plugin``) while serving; the search entries and compiled templates only
 on a site of the briefing's alone (its ``_reusable``).
@@ -18,6 +19,7 @@ from urllib.parse import urlsplit
 import jinja2
 import jinja2.bccache
 
+from . import cachedir
 from .cite import forget_changed_styles
 from .site.memo import PageMemo
 
@@ -65,12 +67,16 @@ def page_memo(root: Path) -> PageMemo:
 class SearchReuse:
     """One build's search entries: a page the search plugin would read as it read it in the last build (its
     address, title, metadata, table of contents and text for search) gets that build's entries, and the plugin
-    leaves it (``before``, then ``after`` once the plugin has had the page)."""
+    leaves it (``before``, then ``after`` once the plugin has had the page). The last build's entries are kept by
+    this process (``mkdocs serve``) or, with ``store``, in that file of the build cache, sealed with this user's
+    key (a ``briefing build``: an entry is shipped in the site's search index, so none is taken from a file this
+    user's builds did not write)."""
 
-    def __init__(self, root: Path | None):
-        self.root = root
+    def __init__(self, root: Path | None, store: Path | None = None):
+        self.root, self.store = root, store
         self._page: tuple[bytes, int, object, bool] | None = None  # the page the plugin is reading
         self._made: dict[bytes, list[dict]] = {}  # the entries of this build's pages
+        self._kept = _SEARCH_ENTRIES.get(root, {}) if store is None else _stored(store)
 
     def before(self, search: Any, entries: list[dict], page: Any) -> None:
         read = [dict(search.config), page.url, page.title, json.dumps(page.meta, sort_keys=True, default=repr),
@@ -78,7 +84,7 @@ class SearchReuse:
         digest = hashlib.blake2b(repr(read).encode(), digest_size=16)
         digest.update((page.content or "").encode("utf-8", "surrogatepass"))  # (megabytes: not through repr)
         key = digest.digest()
-        kept = _SEARCH_ENTRIES.get(self.root, {}).get(key)
+        kept = self._kept.get(key)
         self._page = (key, len(entries), page.meta.get("search", _NONE), kept is not None)
         if kept is not None:
             entries.extend(kept)
@@ -97,7 +103,28 @@ class SearchReuse:
 
     def close(self) -> None:
         """This build's entries are those the next build reuses."""
-        _SEARCH_ENTRIES[self.root] = self._made
+        if self.store is None:
+            _SEARCH_ENTRIES[self.root] = self._made
+            return
+        data = json.dumps({key.hex(): entries for key, entries in self._made.items()}, ensure_ascii=False)
+        sealed = cachedir.seal(_store_name(self.store), data.encode())
+        if sealed is not None:
+            cachedir.write(self.store, sealed)  # (a cache that cannot be written costs time only)
+
+
+def _store_name(store: Path) -> str:
+    """The name a store is sealed under: its folder's (the site's settings) and its own."""
+    return f"{store.parent.name}/{store.name}"
+
+
+def _stored(store: Path) -> dict[bytes, list[dict]]:
+    """The entries a store keeps: none unless this user's key sealed it under its name."""
+    try:
+        found = json.loads(cachedir.unseal(_store_name(store), cachedir.read(store)) or b"{}")
+        return {bytes.fromhex(key): entries for key, entries in found.items()
+                if isinstance(entries, list) and all(isinstance(entry, dict) for entry in entries)}
+    except (ValueError, AttributeError):  # not JSON, not an object, a key not hex: nothing kept
+        return {}
 
 
 def _toc(items: Any) -> list:

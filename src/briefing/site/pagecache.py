@@ -134,6 +134,12 @@ class PageCache:
                 return
         self.used[key] = {"sha256": hashlib.sha256(data).hexdigest(), "entries": entries}
 
+    @property
+    def search_store(self) -> Path:
+        """The file that keeps the search entries of these settings' pages from one build to the next
+        (``serving.SearchReuse``)."""
+        return self.folder / "search.json"
+
     def save(self) -> None:
         """Write the index of the pages this build used or kept; drop the other pages of these settings, and
         other settings' folders unused for KEEP_DAYS."""
