@@ -22,10 +22,12 @@ import functools
 import hashlib
 import hmac
 import importlib.metadata
+import json
 import os
 import secrets
 import stat
 from pathlib import Path
+from typing import Any
 
 from .versioning import git
 
@@ -112,6 +114,22 @@ def write(path: Path, data: bytes) -> bool:
             partial.unlink(missing_ok=True)
         return False
     return True
+
+
+def keep_json(path: Path, name: str, value: Any) -> bool:
+    """Put a JSON value into the cache file at path, sealed as the entry ``name`` (``seal``, ``write``); False when
+    it could not be kept (no key, or the file could not be written)."""
+    sealed = seal(name, json.dumps(value, ensure_ascii=False).encode())
+    return sealed is not None and write(path, sealed)
+
+
+def kept_json(path: Path, name: str) -> Any:
+    """The JSON value in the cache file at path when this user's key sealed it as the entry ``name``; None for
+    anything else (no such file, a file sealed by another key or under another name, not JSON)."""
+    try:
+        return json.loads(unseal(name, read(path)) or b"null")
+    except ValueError:
+        return None
 
 
 def _key_file() -> Path:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
-import json
 import re
 import subprocess
 import tarfile
@@ -195,21 +194,15 @@ def _safe(marking: str) -> str:
 def _read_cache(cache_dir: Path | None, name: str) -> dict[str, str] | None:
     """A kept revision's statuses: only an entry this user's key sealed under this name (``cachedir``), never
     through a link or from a pipe; None (read again by the caller) for anything else."""
-    if cache_dir is None:
-        return None
-    try:
-        found = json.loads(cachedir.unseal(name, cachedir.read(cache_dir / name)) or b"null")
-    except ValueError:
-        return None
+    found = cachedir.kept_json(cache_dir / name, name) if cache_dir is not None else None
     if not isinstance(found, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in found.items()):
         return None
     return found
 
 
 def _write_cache(cache_dir: Path | None, name: str, data: dict[str, str]) -> None:
-    sealed = cachedir.seal(name, json.dumps(data, sort_keys=True).encode()) if cache_dir is not None else None
-    if cache_dir is not None and sealed is not None:
-        cachedir.write(cache_dir / name, sealed)  # (a cache that cannot be written costs time only)
+    if cache_dir is not None:
+        cachedir.keep_json(cache_dir / name, name, data)  # (a cache that cannot be written costs time only)
 
 
 def _forget_unsealed(top: Path) -> None:

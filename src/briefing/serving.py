@@ -106,10 +106,8 @@ class SearchReuse:
         if self.store is None:
             _SEARCH_ENTRIES[self.root] = self._made
             return
-        data = json.dumps({key.hex(): entries for key, entries in self._made.items()}, ensure_ascii=False)
-        sealed = cachedir.seal(_store_name(self.store), data.encode())
-        if sealed is not None:
-            cachedir.write(self.store, sealed)  # (a cache that cannot be written costs time only)
+        made = {key.hex(): entries for key, entries in self._made.items()}
+        cachedir.keep_json(self.store, _store_name(self.store), made)  # (one not written costs time only)
 
 
 def _store_name(store: Path) -> str:
@@ -119,11 +117,11 @@ def _store_name(store: Path) -> str:
 
 def _stored(store: Path) -> dict[bytes, list[dict]]:
     """The entries a store keeps: none unless this user's key sealed it under its name."""
+    found = cachedir.kept_json(store, _store_name(store))
     try:
-        found = json.loads(cachedir.unseal(_store_name(store), cachedir.read(store)) or b"{}")
         return {bytes.fromhex(key): entries for key, entries in found.items()
                 if isinstance(entries, list) and all(isinstance(entry, dict) for entry in entries)}
-    except (ValueError, AttributeError):  # not JSON, not an object, a key not hex: nothing kept
+    except (ValueError, AttributeError):  # none, not an object, a key not hex: nothing kept
         return {}
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import struct
 import zipfile
 import zlib
@@ -55,10 +54,7 @@ class Earlier:
         dist = root / "dist"
         if folder is None or not inside(dist):
             return None
-        try:
-            kept = json.loads(cachedir.unseal(INDEX, cachedir.read(folder / "index.json")) or b"null")
-        except ValueError:
-            return None
+        kept = cachedir.kept_json(folder / "index.json", INDEX)
         if not isinstance(kept, dict) or kept.get("method") != _method() or not isinstance(kept.get("file"), str):
             return None
         name, entries = kept["file"], kept.get("entries")
@@ -169,7 +165,5 @@ def zip_site(site: Path, out: Path, epoch: int, root: Path | None = None) -> Non
     if cache is None or written is None:
         return
     entries, digest = written
-    sealed = cachedir.seal(INDEX, json.dumps({"method": _method(), "file": out.name, "sha256": digest,
-                                              "entries": entries}).encode())
-    if sealed is not None:
-        cachedir.write(cache / "index.json", sealed)
+    cachedir.keep_json(cache / "index.json", INDEX,
+                       {"method": _method(), "file": out.name, "sha256": digest, "entries": entries})

@@ -91,10 +91,7 @@ class PageCache:
         """``top``: the cache's ``pages`` folder; ``folder``: the one of this site's settings (``open``)."""
         self.top, self.folder = top, folder
         self.used: dict[str, dict[str, Any]] = {}
-        try:
-            found = json.loads(cachedir.unseal(folder.name, cachedir.read(folder / "index.json")) or b"{}")
-        except ValueError:
-            found = {}
+        found = cachedir.kept_json(folder / "index.json", folder.name)
         self.index: dict[str, dict[str, Any]] = found if isinstance(found, dict) else {}
 
     @classmethod
@@ -145,10 +142,7 @@ class PageCache:
         other settings' folders unused for KEEP_DAYS."""
         if not self.used:
             return
-        sealed = cachedir.seal(self.folder.name, json.dumps(self.used, ensure_ascii=False).encode())
-        if sealed is None:
-            return
-        if not cachedir.write(self.folder / "index.json", sealed):
+        if not cachedir.keep_json(self.folder / "index.json", self.folder.name, self.used):
             return
         for path in [p for p in _SEEN if p.parent == self.folder and p.stem not in self.used]:
             del _SEEN[path]  # (a page no longer kept)
