@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .bundle import inside
 from .errors import BuildError
 
 PREFIX = ".briefing-build-"
@@ -129,11 +130,11 @@ def copy_files(source: Path, target: Path) -> list[str]:
     of what was left out: a link, which could point anywhere outside the corpus, a folder, a pipe. Nothing is read
     through a link: of ``source`` itself (then nothing is copied) or of a file in it."""
     target.mkdir(exist_ok=True)
-    if source.is_symlink() or not source.is_dir():
+    if not inside(source):
         return [source.name] if source.is_symlink() else []
     left = []
     for path in sorted(source.iterdir()):
-        if path.is_symlink() or not path.is_file():
+        if not inside(source, path.name) or not path.is_file():
             left.append(f"{source.name}/{path.name}")
             continue
         shutil.copy2(path, target / path.name, follow_symlinks=False)

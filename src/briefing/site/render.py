@@ -199,7 +199,7 @@ def source_entries(ctx: jinja2.runtime.Context, entries: list[SourceEntry]) -> M
         label = short_label(s)
         searched = text(f"{label} {reference_text(s)} {s.descriptor} {s.source_class}".lower())
         if s.reliability or not s.inherited_by:
-            grade = vocab.RELIABILITY.get(s.reliability or "F", "?")
+            grade = reliability_text(s.reliability)
             note = f" — {escape(text(s.reliability_note))}" if s.reliability_note else ""
             meta = (f'<p class="source-meta"><span class="grade" title="{escape(grade)}">'
                     f'{escape(s.reliability or "F")}</span> {escape(grade)}{note}</p>')
@@ -240,6 +240,11 @@ def source_entries(ctx: jinja2.runtime.Context, entries: list[SourceEntry]) -> M
             "</dl>\n"
             "</li>")
     return Markup("\n".join(out))
+
+
+def reliability_text(grade: str | None) -> str:
+    """What a source reliability grade means (no grade: F, reliability cannot be judged)."""
+    return vocab.RELIABILITY.get(grade or "F", "?")
 
 
 def status_rank(status: str) -> int:
@@ -288,7 +293,7 @@ def environment() -> jinja2.Environment:
         stances=vocab.STANCES,
         entity_kinds=vocab.ENTITY_KIND_LABELS,
         markings=vocab.MARKING_TEXT,
-        reliability_text=lambda g: vocab.RELIABILITY.get(g or "F", "?"),
+        reliability_text=reliability_text,
         credibility_text=lambda n: vocab.CREDIBILITY.get(n or 6, "?"),
         grade_text=grade_text,
         term_range=term_range,
