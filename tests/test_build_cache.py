@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import pickle
 import shutil
@@ -497,3 +498,67 @@ def test_a_folder_in_the_page_cache_does_not_fail_the_build(tmp_path: Path) -> N
     cache.put("page", built, [])
     cache.save()
     assert (cache.folder / "page.html").is_file() and (cache.folder / "unused.html").is_dir()
+
+
+def test_generated_pages_are_taken_from_the_cache_only_under_this_users_seal(tmp_path: Path) -> None:
+    """A build keeps its record and theme pages' Markdown (``site.memofile``) and the next build, in a new process,
+    reuses a page whose inputs are unchanged: only from a file this user's key sealed under its own name, made by
+    this code with these style files. (Pages rewritten and sealed so are published: the seal vouches for them.)"""
+    root = corpus(tmp_path)
+    build(root)
+    [store] = list((root / CACHE / "generated").glob("*.marshal"))
+    name = f"generated/{store.name}"
+    kept = marshal.loads(cachedir.unseal(name, store.read_bytes()) or b"")
+    assert "claims/widgets-shipped.md" in kept["pages"] and kept["styles"]
+    kept["pages"] = {place: (key, reads, (page[0] + "\n\nPLANTED\n", *page[1:]))
+                     for place, (key, reads, page) in kept["pages"].items()}
+    planted = marshal.dumps(kept)
+    other_code = marshal.dumps({**kept, "code": "another version"})
+    other_style = marshal.dumps({**kept, "styles": dict.fromkeys(kept["styles"], "0" * 64)})
+    for blob, used in ((planted, False), (cachedir.seal("generated/another.marshal", planted), False),
+                       (cachedir.seal(name, other_code), False), (cachedir.seal(name, other_style), False),
+                       (cachedir.seal(name, planted), True)):
+        store.write_bytes(blob or b"")
+        page = build(root)["site/claims/widgets-shipped.html"].decode()
+        assert ("PLANTED" in page) is used
+
+
+def test_a_rebuild_after_a_citation_style_is_edited_is_byte_identical_to_a_clean_build(tmp_path: Path) -> None:
+    """Kept pages show references formatted in the corpus's style: an edit of its file is not shown from before."""
+    from test_site_memo import HOUSE_STYLE
+
+    root = corpus(tmp_path)
+    (root / "house.csl").write_text(HOUSE_STYLE, "utf-8")
+    settings = root / "sources" / "corpus.yml"
+    settings.write_text(settings.read_text("utf-8") + "citation_style: house.csl\n", "utf-8")
+    assert "HOUSEFIRST" in build(root)["site/claims/widgets-shipped.html"].decode()
+    (root / "house.csl").write_text(HOUSE_STYLE.replace("HOUSEFIRST", "HOUSESECOND"), "utf-8")
+    reused = build(root)
+    assert "HOUSESECOND" in reused["site/claims/widgets-shipped.html"].decode()
+    assert reused == build(root, BRIEFING_NO_CACHE="1")
+
+
+def test_compiled_templates_are_taken_from_the_cache_only_under_this_users_seal(tmp_path: Path) -> None:
+    """The pages' and the theme's templates are compiled once for all builds (``site.compiled``): code is taken
+    from the cache only under this user's seal, for the environment that compiled it. (Code compiled from another
+    source and sealed so is run: the seal vouches for it.)"""
+    from briefing.site import compiled, render
+
+    root = corpus(tmp_path)
+    build(root)
+    folder = root / CACHE / "templates"
+    assert len(list(folder.glob("*.jinja"))) > 30  # the pages' templates and the theme's
+    shutil.rmtree(root / CACHE / "generated")  # (so that the claim's page is rendered again)
+    env = render.environment()
+    source, filename, _ = env.loader.get_source(env, "claim.md.j2")  # type: ignore[union-attr]
+    kept = compiled.KeptTemplates(folder, cachedir.fingerprint(("Jinja2", "MarkupSafe")))
+    bucket = kept.get_bucket(env, "claim.md.j2", filename, source)
+    assert bucket.code is not None  # the build's own
+    bucket.code = env.compile(source + "\n\nPLANTED\n", "claim.md.j2", filename)
+    code = bucket.bytecode_to_string()
+    path = kept._path(bucket)
+    for blob, used in ((code, False), (cachedir.seal("templates/another", code), False),
+                       (cachedir.seal(f"templates/{bucket.key}", code), True)):
+        path.write_bytes(blob or b"")
+        shutil.rmtree(root / CACHE / "generated", ignore_errors=True)
+        assert ("PLANTED" in build(root)["site/claims/widgets-shipped.html"].decode()) is used

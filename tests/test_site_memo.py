@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from briefing.changes import HistoryEntry
 from briefing.marking import at_ceiling
 from briefing.model import Corpus
+from briefing.site import memofile
 from briefing.site.context import SiteInput
 from briefing.site.memo import PageMemo
 from briefing.site.pages import Site, generate
@@ -109,6 +110,27 @@ def test_after_any_edit_every_page_is_what_a_fresh_generation_makes(shipped_corp
     edited, history = data.draw(edits(corpus))
     after = SiteInput(edited, "TLP:CLEAR", VERSION, history=history)
     assert pages(generate(after, memo=memo)) == pages(generate(after))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_pages_kept_in_a_file_are_what_a_fresh_generation_makes_after_any_edit(shipped_corpus: Corpus, tmp_path: Path,
+                                                                              data) -> None:
+    """``briefing build`` keeps the memo in a file (``site.memofile``) for the next process: the pages read back
+    from it are reused as the memo's own, and after any edit every page is what a fresh generation makes."""
+    corpus = at_ceiling(shipped_corpus, "TLP:CLEAR")
+    store = tmp_path / "kept.marshal"
+    memo = PageMemo()
+    generate(SiteInput(corpus, "TLP:CLEAR", VERSION), memo=memo)
+    memofile.save(memo, store)
+    read = memofile.load(store)
+    assert pages(Site(pages={p: k.page for p, k in read.kept.items()})) == pages(
+        Site(pages={p: k.page for p, k in memo.kept.items()})) != {}
+    generate(SiteInput(corpus, "TLP:CLEAR", VERSION), memo=read)
+    assert not read.changed  # every page read back was reused: none rendered again
+    edited, history = data.draw(edits(corpus))
+    after = SiteInput(edited, "TLP:CLEAR", VERSION, history=history)
+    assert pages(generate(after, memo=memofile.load(store))) == pages(generate(after))
 
 
 def test_pages_an_edit_leaves_alone_are_reused_and_the_rest_rendered_again(shipped_corpus: Corpus) -> None:

@@ -26,6 +26,7 @@ import json
 import os
 import secrets
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +188,13 @@ def package_fingerprint() -> str:
     for path in sorted(p for p in PACKAGE.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+@functools.cache
+def fingerprint(packages: tuple[str, ...]) -> str:
+    """What a kept result depends on besides its own input: this package's files, the versions of these
+    distributions and Python's."""
+    return json.dumps([package_fingerprint(), versions(packages), sys.version])
 
 
 def versions(names: tuple[str, ...]) -> dict[str, str]:

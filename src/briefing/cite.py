@@ -24,6 +24,7 @@ import io
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -825,7 +826,7 @@ def forget_changed_styles() -> bool:
     """Forget every style read and everything formatted when a style file changed since it was read (one process
     that formats the corpus again, as ``mkdocs serve`` does for each build); True when it did. What was formatted
     is written to the on-disk cache first, under the style it was formatted with."""
-    if all(_digest(path) == seen for path, seen in _READ.items()):
+    if styles_unchanged(_READ):
         return False
     save_cache()
     for disk in _OPENED:
@@ -836,6 +837,16 @@ def forget_changed_styles() -> bool:
         cached.cache_clear()
     _CACHES.clear()
     return True
+
+
+def styles_read() -> dict[str, str]:
+    """Each style file this process read, and a digest of the bytes it was read from."""
+    return dict(_READ)
+
+
+def styles_unchanged(read: Mapping[str, str]) -> bool:
+    """Has each of these style files (path -> digest, as ``styles_read`` gives) the same bytes now?"""
+    return all(_digest(path) == seen for path, seen in read.items())
 
 
 def default_path() -> str:

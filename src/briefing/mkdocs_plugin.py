@@ -33,7 +33,7 @@ from . import cachedir, serving
 from .cite import style_path
 from .errors import BriefingError
 from .sanitise import clean_html
-from .site import mkdocs_config, pagebuild, pagecache, partials
+from .site import compiled, memofile, mkdocs_config, pagebuild, pagecache, partials, render
 from .site.context import SiteInput
 from .site.pagecache import PageCache
 from .site.pages import Site, SitePage, generate
@@ -98,8 +98,16 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             if serve:
                 self._watch_style()
             docs = self.input.corpus.config.root / "docs"
-            shared = Path(config.docs_dir).resolve() == docs.resolve()
-            self.site = generate(self.input, SitePaths("" if whole else self._section_dir(), shared), memo)
+            paths = SitePaths("" if whole else self._section_dir(), Path(config.docs_dir).resolve() == docs.resolve())
+            store = None if serve else memofile.store(self.input.corpus.config.root, self.input.ceiling, paths)
+            if store is not None:  # a build: the pages of the last build, kept in the build cache
+                memo = memofile.load(store)
+            if render.environment().bytecode_cache is None:  # the pages' templates, compiled once for all builds
+                made = cachedir.fingerprint(("Jinja2", "MarkupSafe"))  # (what made their environment)
+                render.environment().bytecode_cache = compiled.kept(self.input.corpus.config.root, made)
+            self.site = generate(self.input, paths, memo)
+            if store is not None and memo is not None and memo.changed:
+                memofile.save(memo, store)
         except BriefingError as exc:
             raise PluginError(str(exc)) from exc
         self.own_nav = None if whole else config.nav
@@ -302,12 +310,12 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
 
     def on_env(self, env, config, files):
         """Parts of Material's pages that are the same for many pages are rendered once: see ``site.partials``.
-        Serving a site of the briefing's alone, the theme's templates are compiled once, not for each build
-        (``serving.COMPILED``)."""
-        if serving.active(config) and self._reusable(config):
-            env.bytecode_cache = serving.COMPILED
+        On a site of the briefing's alone, the theme's templates are compiled once for all builds with these
+        settings (``site.compiled``; the page cache's folder is named by them)."""
         if cachedir.enabled() and self._reusable(config):
             partials.share(env)
+            if self.cache is not None:
+                env.bytecode_cache = compiled.kept(self.input.corpus.config.root, self.cache.folder.name)
         return env
 
     def on_page_content(self, html: str, page, config, files) -> str:

@@ -11,12 +11,9 @@ delete; ``BRIEFING_NO_CACHE`` turns it off.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
 import pickle
 import re
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -29,12 +26,6 @@ T = TypeVar("T")
 KEEP_DAYS = 7
 PARSING_PACKAGES = ("PyYAML", "bibtexparser", "pylatexenc")
 ENTRY = re.compile(r"[0-9a-f]{64}\.pickle")  # the only names it ever removes
-
-
-@functools.cache
-def _fingerprint() -> str:
-    """What a parse depends on besides the text: this package's files, the parsers' and Python's versions."""
-    return json.dumps([cachedir.package_fingerprint(), cachedir.versions(PARSING_PACKAGES), sys.version])
 
 
 def _state(problems: Problems) -> tuple[int, int, int]:
@@ -71,7 +62,7 @@ class ParseCache:
         ``shareable``: a result that a sharing load may hand out again (records, which nothing changes once read)."""
         if self.folder is None:
             return parse()
-        key = "\0".join([_fingerprint(), kind, shown, text])
+        key = "\0".join([cachedir.fingerprint(PARSING_PACKAGES), kind, shown, text])
         path = self.folder / f"{hashlib.sha256(key.encode()).hexdigest()}.pickle"
         now = self._now if shareable else None
         if now is not None and path.name in self._before:

