@@ -47,7 +47,8 @@ def canonical(value: object) -> str:
     if isinstance(value, dict):
         return f"{kind.__name__}({','.join(f'{canonical(k)}:{canonical(v)}' for k, v in value.items())})"
     if hasattr(kind, "__dataclass_fields__"):
-        return f"{kind.__qualname__}({','.join(f'{name}={canonical(getattr(value, name))}' for name in _shown(kind))})"
+        fields = ",".join(f"{name}={canonical(getattr(value, name))}" for name in _shown(kind))
+        return f"{kind.__module__}.{kind.__qualname__}({fields})"
     return repr(value)
 
 
