@@ -83,15 +83,15 @@ PEAKS: dict[str, list[float]] = {}  # case -> peak resident memory of each run, 
 
 
 def timed(args: list[str], runs: int, name: str = "", clean: bool = False) -> list[float]:
-    """Seconds of each run of a briefing command; ``clean``: each run without the parses, pages and packs an
-    earlier build kept (removed from the build cache of the ``--root``; the claim history and the formatted
-    references stay cached, as before)."""
+    """Seconds of each run of a briefing command; ``clean``: each run without the parses, generated and built
+    pages, compiled templates and packs an earlier build kept (removed from the build cache of the ``--root``; the
+    claim history and the formatted references stay cached, as before)."""
     from briefing.cachedir import cache_dir
 
     times = []
     for run in range(runs + 1):  # the timed runs, then one more for the peak memory (see run_briefing)
         if clean:
-            for kept in ("parsed", "pages", "packs"):
+            for kept in ("parsed", "pages", "packs", "generated", "templates"):
                 shutil.rmtree(cache_dir(Path(args[args.index("--root") + 1])) / kept, ignore_errors=True)
         seconds, peak = run_briefing(args, sample=run == runs)
         if run < runs:

@@ -332,3 +332,31 @@ def test_references_formatted_with_a_style_are_kept_under_that_style_not_an_edit
     assert "HOUSEFIRST" in first[0] and "HOUSESECOND" in first[1]  # the edit shows once the style is read again
     assert list((tmp_path / "cache" / "briefing").glob("csl-*.json"))  # formatted references were kept
     assert all("HOUSESECOND" in line for line in run("read"))  # a later process: the style as the file says
+
+
+SET_TEXTS = """
+import sys
+from briefing.model import Loc, Source
+from briefing.render_paths_placeholder import *
+"""
+
+TEXTS_OF_SETS = """
+from briefing.model import Loc, Source
+from briefing.site.memo import canonical
+from briefing.site.render import SitePaths
+names = [f"field{n}" for n in range(40)]
+source = Source("k", "book", {"title": "T"}, "B", "", "", "", "TLP:CLEAR", [], None, None, Loc("x.bib", 1),
+                inherited=set(names))
+paths = SitePaths(kept=frozenset(names))
+print(repr(source) + repr(paths))
+print(canonical(source) + canonical((paths, {"x": {1, 2, 3}})))
+"""
+
+
+def test_a_records_text_is_the_same_in_every_process_though_its_sets_repr_is_not() -> None:
+    """Pages are kept from one process to the next under digests of what they read: a set's order (its ``repr``)
+    changes with the process's hash seed, so a record's text shows its sets' members in order."""
+    runs = [subprocess.run([sys.executable, "-c", TEXTS_OF_SETS], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.splitlines() for seed in (1, 2, 3)]
+    assert len({run[0] for run in runs}) > 1  # (the reprs differ: the test can tell)
+    assert len({run[1] for run in runs}) == 1

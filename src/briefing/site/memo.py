@@ -34,9 +34,9 @@ def _hashed(text: str) -> Digest:
 
 
 def canonical(value: object) -> str:
-    """A value's text: its ``repr``, except that a record (dataclass) shows the fields its ``repr`` shows, each by
-    its text, and a set its members' texts in order (a set's order, and so its ``repr``, differs from one process
-    to the next)."""
+    """A value's text: its ``repr``, except that a set shows its members' texts in order (a set's order, and so its
+    ``repr``, differs from one process to the next), and so does a record (dataclass) holding one: it shows the
+    fields its ``repr`` shows, each by its text, after its module and class."""
     kind = type(value)
     if kind is str or kind is int or kind is float or kind is bool or value is None:
         return repr(value)
@@ -47,6 +47,9 @@ def canonical(value: object) -> str:
     if isinstance(value, dict):
         return f"{kind.__name__}({','.join(f'{canonical(k)}:{canonical(v)}' for k, v in value.items())})"
     if hasattr(kind, "__dataclass_fields__"):
+        text = repr(value)
+        if "{" not in text and "set()" not in text:  # no set (nor dict) within: the same in every process
+            return text
         fields = ",".join(f"{name}={canonical(getattr(value, name))}" for name in _shown(kind))
         return f"{kind.__module__}.{kind.__qualname__}({fields})"
     return repr(value)
