@@ -360,3 +360,26 @@ def test_a_records_text_is_the_same_in_every_process_though_its_sets_repr_is_not
                            env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.splitlines() for seed in (1, 2, 3)]
     assert len({run[0] for run in runs}) > 1  # (the reprs differ: the test can tell)
     assert len({run[1] for run in runs}) == 1
+
+
+def test_mkdocs_serve_starts_from_the_pages_a_build_kept(minimal: Path) -> None:
+    """Serving's first build takes the record pages ``briefing build`` kept in the build cache (``site.memofile``)
+    where their inputs are unchanged, as a build does: only under this user's seal. (Pages rewritten and sealed so
+    are served: the seal vouches for them.)"""
+    import marshal
+
+    from briefing import cachedir
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1728000000"}
+    env.pop("BRIEFING_NO_CACHE", None)
+    built = subprocess.run([sys.executable, "-m", "briefing", "build", "--root", str(minimal)], env=env,
+                           capture_output=True, text=True, check=False)
+    assert built.returncode == 0, built.stderr
+    [store] = (minimal / ".briefing-cache" / "generated").glob("*.marshal")
+    name = f"generated/{store.name}"
+    kept = marshal.loads(cachedir.unseal(name, store.read_bytes()) or b"")
+    kept["pages"] = {place: (key, reads, (page[0] + "\n\nPLANTED\n", *page[1:]))
+                     for place, (key, reads, page) in kept["pages"].items()}
+    store.write_bytes(cachedir.seal(name, marshal.dumps(kept)) or b"")
+    with serving(minimal, env) as (_, read):
+        assert "PLANTED" in main_of(read("claims/widgets-shipped.html"))

@@ -99,14 +99,14 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
                 self._watch_style()
             docs = self.input.corpus.config.root / "docs"
             paths = SitePaths("" if whole else self._section_dir(), Path(config.docs_dir).resolve() == docs.resolve())
-            store = None if serve else memofile.store(self.input.corpus.config.root, self.input.ceiling, paths)
-            if store is not None:  # a build: the pages of the last build, kept in the build cache
-                memo = memofile.load(store)
+            store = memofile.store(self.input.corpus.config.root, self.input.ceiling, paths)
+            if store is not None and not (memo and memo.kept):  # a build, or serving's first: the last build's pages
+                memo = memofile.load(store, into=memo)
             if render.environment().bytecode_cache is None:  # the pages' templates, compiled once for all builds
                 made = cachedir.fingerprint(("Jinja2", "MarkupSafe"))  # (what made their environment)
                 render.environment().bytecode_cache = compiled.kept(self.input.corpus.config.root, made)
             self.site = generate(self.input, paths, memo)
-            if store is not None and memo is not None and memo.changed:
+            if store is not None and memo is not None and memo.changed and not serve:  # (serving keeps it in memory)
                 memofile.save(memo, store)
         except BriefingError as exc:
             raise PluginError(str(exc)) from exc

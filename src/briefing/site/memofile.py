@@ -38,13 +38,15 @@ def _name(path: Path) -> str:
     return f"generated/{path.name}"
 
 
-def load(path: Path) -> PageMemo:
-    """The pages kept at path; none unless this user's key sealed them there, with this code and these styles."""
+def load(path: Path, into: PageMemo | None = None) -> PageMemo:
+    """The pages kept at path (put ``into`` a memo, or a new one); none unless this user's key sealed them there,
+    with this code and these styles."""
+    data = cachedir.unseal(_name(path), cachedir.read(path))
     try:
-        found = marshal.loads(cachedir.unseal(_name(path), cachedir.read(path)) or b"0")
-    except (ValueError, EOFError, TypeError):
+        found = marshal.loads(data) if data else None
+    except (ValueError, EOFError, TypeError):  # (sealed, so only as another Python's marshal writes it)
         found = None
-    memo = PageMemo()
+    memo = PageMemo() if into is None else into
     if not isinstance(found, dict) or found.get("code") != cachedir.fingerprint(LIBRARIES) \
             or not isinstance(found.get("styles"), dict) or not styles_unchanged(found["styles"]):
         return memo
