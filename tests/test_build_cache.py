@@ -551,7 +551,8 @@ def test_compiled_templates_are_taken_from_the_cache_only_under_this_users_seal(
     shutil.rmtree(root / CACHE / "generated")  # (so that the claim's page is rendered again)
     env = render.environment()
     source, filename, _ = env.loader.get_source(env, "claim.md.j2")  # type: ignore[union-attr]
-    kept = compiled.KeptTemplates(folder, cachedir.fingerprint(("Jinja2", "MarkupSafe")))
+    kept = compiled.for_pages(root)
+    assert kept is not None
     bucket = kept.get_bucket(env, "claim.md.j2", filename, source)
     assert bucket.code is not None  # the build's own
     bucket.code = env.compile(source + "\n\nPLANTED\n", "claim.md.j2", filename)
@@ -581,3 +582,56 @@ def test_kept_pages_of_other_ceilings_are_dropped_after_a_week_and_nothing_else(
     memofile.save(PageMemo(), folder / f"{'d' * 24}.marshal")
     assert sorted(p.name for p in folder.iterdir()) == sorted([recent.name, other.name, dir_like.name,
                                                               f"{'d' * 24}.marshal"])
+
+
+STYLE_SAVED_DURING_BUILD = """
+import sys
+from pathlib import Path
+from briefing import cli
+from briefing.site import memofile
+root = Path(sys.argv[1])
+load = memofile.load
+def then_save_the_style(*args, **kwargs):  # the analyst saves the style just after the build checked it
+    memo = load(*args, **kwargs)
+    style = root / "house.csl"
+    style.write_text(style.read_text("utf-8").replace("HOUSEFIRST", "HOUSESECOND"), "utf-8")
+    return memo
+memofile.load = then_save_the_style
+sys.exit(cli.main(["build", "-q", "--root", str(root)]))
+"""
+
+
+def test_pages_kept_while_their_style_file_was_saved_are_not_kept_as_the_new_styles(tmp_path: Path) -> None:
+    """A style file saved while a build runs, after the kept pages were checked against it: the pages that build
+    reused show the style as it was, so they are not kept under the style as it is (the next build makes them)."""
+    from test_site_memo import HOUSE_STYLE
+
+    root = corpus(tmp_path)
+    records = root / "sources" / "records.yml"
+    records.write_text(records.read_text("utf-8").partition("\npacks:")[0] + "\n", "utf-8")  # (packs read styles early)
+    (root / "house.csl").write_text(HOUSE_STYLE, "utf-8")
+    settings = root / "sources" / "corpus.yml"
+    settings.write_text(settings.read_text("utf-8") + "citation_style: house.csl\n", "utf-8")
+    build(root)
+    claims = root / "sources" / "claims" / "widgets.yml"
+    claims.write_text(claims.read_text("utf-8").replace("Widget trade grew", "Widget trade rose"), "utf-8")
+    raced = subprocess.run([sys.executable, "-c", STYLE_SAVED_DURING_BUILD, str(root)], capture_output=True,
+                           text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1728000000"}, check=False)
+    assert raced.returncode == 0, raced.stderr
+    after = build(root)
+    assert "HOUSESECOND" in after["site/claims/widgets-shipped.html"].decode()
+    assert after == build(root, BRIEFING_NO_CACHE="1")
+
+
+@pytest.mark.parametrize("kept", [{"code": "?"}, {"styles": {1: "x"}}, {"styles": {}, "pages": {"a.md": (1,)}},
+                                  {"styles": [], "pages": {}}, ["not", "a", "dict"], b"\xff"])
+def test_a_kept_pages_file_not_as_this_code_writes_it_keeps_nothing(tmp_path: Path, kept: object) -> None:
+    """Sealed by this user but written otherwise (an older version, another Python): nothing is taken, no error."""
+    from briefing.site import memofile
+
+    path = tmp_path / f"{'e' * 24}.marshal"
+    value = {"code": cachedir.fingerprint(memofile.LIBRARIES), **kept} if isinstance(kept, dict) else kept
+    data = marshal.dumps(value)[:-1] if isinstance(kept, bytes) else marshal.dumps(value)  # (bytes: cut short)
+    path.write_bytes(cachedir.seal(f"generated/{path.name}", data) or b"")
+    memo = memofile.load(path)
+    assert memo.kept == {} and memo.styles == {}

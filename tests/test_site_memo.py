@@ -334,12 +334,6 @@ def test_references_formatted_with_a_style_are_kept_under_that_style_not_an_edit
     assert all("HOUSESECOND" in line for line in run("read"))  # a later process: the style as the file says
 
 
-SET_TEXTS = """
-import sys
-from briefing.model import Loc, Source
-from briefing.render_paths_placeholder import *
-"""
-
 TEXTS_OF_SETS = """
 from briefing.model import Loc, Source
 from briefing.site.memo import canonical

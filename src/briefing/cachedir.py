@@ -24,9 +24,11 @@ import hmac
 import importlib.metadata
 import json
 import os
+import re
 import secrets
 import stat
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +76,18 @@ def folder(root: Path, *names: str) -> Path | None:
         if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
             return None
     return path
+
+
+def drop_stale(folder: Path, names: re.Pattern[str], days: int, but: Path | None = None) -> None:
+    """Remove the regular files in folder whose names match ``names`` (whole), not written for ``days``, but
+    ``but``: cache entries no longer used (a link is removed, never followed; a name gone meanwhile costs space)."""
+    limit = time.time() - days * 86400
+    with contextlib.suppress(OSError):
+        for other in folder.iterdir():
+            with contextlib.suppress(OSError):
+                if other != but and names.fullmatch(other.name) and stat.S_ISREG((info := other.lstat()).st_mode) \
+                        and info.st_mtime < limit:
+                    other.unlink()
 
 
 def usable(info: os.stat_result) -> bool:

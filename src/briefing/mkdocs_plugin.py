@@ -102,9 +102,7 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
             store = memofile.store(self.input.corpus.config.root, self.input.ceiling, paths)
             if store is not None and not (memo and memo.kept):  # a build, or serving's first: the last build's pages
                 memo = memofile.load(store, into=memo)
-            if render.environment().bytecode_cache is None:  # the pages' templates, compiled once for all builds
-                made = cachedir.fingerprint(("Jinja2", "MarkupSafe"))  # (what made their environment)
-                render.environment().bytecode_cache = compiled.kept(self.input.corpus.config.root, made)
+            render.environment().bytecode_cache = compiled.for_pages(self.input.corpus.config.root)  # (or none)
             self.site = generate(self.input, paths, memo)
             if store is not None and memo is not None and memo.changed and not serve:  # (serving keeps it in memory)
                 memofile.save(memo, store)
@@ -313,9 +311,9 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         On a site of the briefing's alone, the theme's templates are compiled once for all builds with these
         settings (``site.compiled``; the page cache's folder is named by them)."""
         if cachedir.enabled() and self._reusable(config):
-            partials.share(env)
             if self.cache is not None:
                 env.bytecode_cache = compiled.kept(self.input.corpus.config.root, self.cache.folder.name)
+            partials.share(env)  # (which loads templates of its own)
         return env
 
     def on_page_content(self, html: str, page, config, files) -> str:

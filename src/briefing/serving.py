@@ -1,7 +1,7 @@
 """What ``mkdocs serve`` keeps from one build of the site to the next, in its process (MkDocs makes a new plugin for
 each build): the record and theme pages of the last generation (``site.memo``) and the search entries of pages the
 search plugin would read as it read them before. ``briefing build`` keeps both in the build cache instead (the
-pages: ``site.memofile``), and so do both the compiled templates (``site.compiled``).
+pages: ``site.memofile``), where both also keep the compiled templates (``site.compiled``).
 
 Used by the MkDocs plugin (``briefing.mkdocs_plugin``) while serving; the search entries only on a site of the
 briefing's alone (its ``_reusable``).

@@ -12,12 +12,16 @@ digest is compiled again, and replaced.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import jinja2
 import jinja2.bccache
 
 from .. import cachedir
+from .pagecache import KEEP_DAYS
+
+KEPT = re.compile(r"[0-9a-f]{32}\.jinja")  # the names of kept templates: the only files it removes
 
 
 def _named(function: object) -> str:
@@ -45,6 +49,7 @@ class KeptTemplates(jinja2.BytecodeCache):
 
     def __init__(self, folder: Path, context: str):
         self.folder, self.context = folder, context
+        self._pruned = False
 
     def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
                    source: str) -> jinja2.bccache.Bucket:
@@ -63,12 +68,22 @@ class KeptTemplates(jinja2.BytecodeCache):
             bucket.bytecode_from_string(code)  # (Jinja leaves it if it was not compiled from this source)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keep a template just compiled; the first time, drop the kept ones not written for ``KEEP_DAYS`` (of
+        templates no longer there, or of an older install)."""
         sealed = cachedir.seal(f"templates/{bucket.key}", bucket.bytecode_to_string())
-        if sealed is not None:
-            cachedir.write(self._path(bucket), sealed)
-
+        if sealed is None or not cachedir.write(self._path(bucket), sealed) or self._pruned:
+            return
+        self._pruned = True
+        cachedir.drop_stale(self.folder, KEPT, KEEP_DAYS)
 
 def kept(root: Path, context: str) -> KeptTemplates | None:
-    """The compiled templates kept for the corpus at root; None where the cache is off."""
+    """The compiled templates kept for the corpus at root, of environments made from ``context``; None where the
+    cache is off."""
     folder = cachedir.folder(root, "templates")
     return None if folder is None else KeptTemplates(folder, context)
+
+
+def for_pages(root: Path) -> KeptTemplates | None:
+    """The compiled templates of the generated pages' environment (``site.render``), which this package makes with
+    Jinja and MarkupSafe."""
+    return kept(root, cachedir.fingerprint(("Jinja2", "MarkupSafe")))

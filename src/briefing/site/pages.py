@@ -219,7 +219,7 @@ def generate(data: SiteInput, paths: SitePaths = WHOLE_SITE, memo: PageMemo | No
     keys of ``Site.pages`` and the paths in ``Site.nav`` are docs paths as written. As a section of another
     project, the analysts' pages in its own docs folder are not listed in the section's navigation (the project
     places them), except those in the section's folder. ``memo``: record and theme pages of the last generation, reused
-    where nothing they read has changed (``mkdocs serve``), and this generation's kept in it.
+    where nothing they read has changed (``site.memo``), and this generation's kept in it.
     """
     c = data.corpus
     floor = min(c.config.default_marking, data.ceiling, key=marking_rank)
