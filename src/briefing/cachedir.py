@@ -113,16 +113,17 @@ def read(path: Path, limit: int = 1 << 30) -> bytes | None:
         os.close(fd)
 
 
-def write(path: Path, data: bytes) -> bool:
-    """Put data into the cache file at path (replaced as a whole: a reader sees the old file or the new one). The
-    data is written to a new file of this user's beside it, never through a link or into a file planted there;
-    a cache that cannot be written is no error (False)."""
+def write(path: Path, *data: bytes) -> bool:
+    """Put data (its parts one after another) into the cache file at path (replaced as a whole: a reader sees the
+    old file or the new one). The data is written to a new file of this user's beside it, never through a link or
+    into a file planted there; a cache that cannot be written is no error (False)."""
     partial = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         partial.unlink(missing_ok=True)
         fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "wb") as file:
-            file.write(data)
+            for part in data:
+                file.write(part)
         os.replace(partial, path)
     except OSError:
         with contextlib.suppress(OSError):
@@ -174,8 +175,10 @@ def _key() -> bytes | None:
     return key if key is not None and len(key) >= 32 else None
 
 
-def _mac(key: bytes, name: str, data: bytes) -> bytes:
-    return hmac.new(key, name.encode() + b"\0" + data, hashlib.sha256).hexdigest().encode()
+def _mac(key: bytes, name: str, data: bytes | memoryview) -> bytes:
+    mac = hmac.new(key, name.encode() + b"\0", hashlib.sha256)
+    mac.update(data)  # (not joined to the name: a kept entry may be tens of megabytes)
+    return mac.hexdigest().encode()
 
 
 def seal(name: str, data: bytes) -> bytes | None:
@@ -185,14 +188,30 @@ def seal(name: str, data: bytes) -> bytes | None:
     return None if key is None else _mac(key, name, data) + b"\n" + data
 
 
+def keep_sealed(path: Path, name: str, data: bytes) -> bool:
+    """Write data sealed as the entry ``name`` (``seal``) to the cache file at path, without a copy of it; False
+    when it could not be kept."""
+    key = _key()
+    return key is not None and write(path, _mac(key, name, data) + b"\n", data)
+
+
 def unseal(name: str, blob: bytes | None) -> bytes | None:
     """The data of the sealed cache entry ``name``, or None when this user's key did not seal it as that entry
     (or there is no key)."""
+    view = unsealed_view(name, blob)
+    return None if view is None else bytes(view)
+
+
+def unsealed_view(name: str, blob: bytes | None) -> memoryview | None:
+    """``unseal``, the data seen in the blob rather than copied (for entries of tens of megabytes)."""
     key = _key()
     if key is None or blob is None:
         return None
-    mac, _, data = blob.partition(b"\n")
-    return data if hmac.compare_digest(mac, _mac(key, name, data)) else None
+    at = blob.find(b"\n")
+    if at < 0:
+        return None
+    data = memoryview(blob)[at + 1:]
+    return data if hmac.compare_digest(blob[:at], _mac(key, name, data)) else None
 
 
 @functools.cache

@@ -48,7 +48,7 @@ def _name(path: Path) -> str:
 def load(path: Path, into: PageMemo | None = None) -> PageMemo:
     """The pages kept at path (put ``into`` a memo, or a new one); none unless this user's key sealed them there,
     with this code and these styles."""
-    data = cachedir.unseal(_name(path), cachedir.read(path))
+    data = cachedir.unsealed_view(_name(path), cachedir.read(path))
     try:
         found = marshal.loads(data) if data else None
     except (ValueError, EOFError, TypeError):  # (sealed, so only as another Python's marshal writes it)
@@ -78,7 +78,6 @@ def save(memo: PageMemo, path: Path) -> None:
         return  # a style file changed since its kept pages were made: they may show it as it was
     styles = {**memo.styles, **read}  # (a build whose pages were all kept may have read no style)
     kept = {"code": cachedir.fingerprint(LIBRARIES), "styles": styles, "pages": pages}
-    sealed = cachedir.seal(_name(path), marshal.dumps(kept))
-    if sealed is None or not cachedir.write(path, sealed):
+    if not cachedir.keep_sealed(path, _name(path), marshal.dumps(kept)):
         return
     cachedir.drop_stale(path.parent, STORE, KEEP_DAYS, but=path)
