@@ -63,18 +63,28 @@ class KeptTemplates(jinja2.BytecodeCache):
         return self.folder / f"{bucket.key.rpartition('/')[2]}.jinja"
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = cachedir.unseal(f"templates/{bucket.key}", cachedir.read(self._path(bucket)))
+        """A kept template: from this process's memory (``mkdocs serve`` makes a new environment for each build),
+        else from its file under this user's seal."""
+        code = _IN_MEMORY.get(bucket.key)
+        if code is None:
+            code = cachedir.unseal(f"templates/{bucket.key}", cachedir.read(self._path(bucket)))
         if code:
             bucket.bytecode_from_string(code)  # (Jinja leaves it if it was not compiled from this source)
+            if bucket.code is not None:
+                _IN_MEMORY[bucket.key] = code
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         """Keep a template just compiled; the first time, drop the kept ones not written for ``KEEP_DAYS`` (of
         templates no longer there, or of an older install)."""
-        sealed = cachedir.seal(f"templates/{bucket.key}", bucket.bytecode_to_string())
+        code = _IN_MEMORY[bucket.key] = bucket.bytecode_to_string()
+        sealed = cachedir.seal(f"templates/{bucket.key}", code)
         if sealed is None or not cachedir.write(self._path(bucket), sealed) or self._pruned:
             return
         self._pruned = True
         cachedir.drop_stale(self.folder, KEPT, KEEP_DAYS)
+
+
+_IN_MEMORY: dict[str, bytes] = {}  # templates this process compiled or read from their sealed files, by key
 
 def kept(root: Path, context: str) -> KeptTemplates | None:
     """The compiled templates kept for the corpus at root, of environments made from ``context``; None where the
