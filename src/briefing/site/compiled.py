@@ -22,6 +22,7 @@ from .. import cachedir
 from .pagecache import KEEP_DAYS
 
 KEPT = re.compile(r"[0-9a-f]{32}\.jinja")  # the names of kept templates: the only files it removes
+_IN_MEMORY: dict[str, bytes] = {}  # templates this process compiled or read from their sealed files, by key
 
 
 def _named(function: object) -> str:
@@ -84,7 +85,6 @@ class KeptTemplates(jinja2.BytecodeCache):
         cachedir.drop_stale(self.folder, KEPT, KEEP_DAYS)
 
 
-_IN_MEMORY: dict[str, bytes] = {}  # templates this process compiled or read from their sealed files, by key
 
 def kept(root: Path, context: str) -> KeptTemplates | None:
     """The compiled templates kept for the corpus at root, of environments made from ``context``; None where the
