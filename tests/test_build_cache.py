@@ -504,14 +504,15 @@ def test_generated_pages_are_taken_from_the_cache_only_under_this_users_seal(tmp
     """A build keeps its record and theme pages' Markdown (``site.memofile``) and the next build, in a new process,
     reuses a page whose inputs are unchanged: only from a file this user's key sealed under its own name, made by
     this code with these style files. (Pages rewritten and sealed so are published: the seal vouches for them.)"""
+    from test_site_memo import with_planted_pages
+
     root = corpus(tmp_path)
     build(root)
     [store] = list((root / CACHE / "generated").glob("*.marshal"))
     name = f"generated/{store.name}"
     kept = marshal.loads(cachedir.unseal(name, store.read_bytes()) or b"")
     assert "claims/widgets-shipped.md" in kept["pages"] and kept["styles"]
-    kept["pages"] = {place: (key, reads, (page[0] + "\n\nPLANTED\n", *page[1:]))
-                     for place, (key, reads, page) in kept["pages"].items()}
+    kept = with_planted_pages(kept)
     planted = marshal.dumps(kept)
     other_code = marshal.dumps({**kept, "code": "another version"})
     other_style = marshal.dumps({**kept, "styles": dict.fromkeys(kept["styles"], "0" * 64)})

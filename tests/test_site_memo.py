@@ -133,6 +133,13 @@ def test_pages_kept_in_a_file_are_what_a_fresh_generation_makes_after_any_edit(s
     assert pages(generate(after, memo=memofile.load(store))) == pages(generate(after))
 
 
+def with_planted_pages(kept: dict) -> dict:
+    """A kept pages' file's contents (``site.memofile``) with PLANTED at the end of every page."""
+    pages = {place: (key, reads, (page[0] + "\n\nPLANTED\n", *page[1:]))
+             for place, (key, reads, page) in kept["pages"].items()}
+    return {**kept, "pages": pages}
+
+
 def test_pages_an_edit_leaves_alone_are_reused_and_the_rest_rendered_again(shipped_corpus: Corpus) -> None:
     corpus = at_ceiling(shipped_corpus, "TLP:CLEAR")
     memo = PageMemo()
@@ -358,8 +365,8 @@ def test_a_records_text_is_the_same_in_every_process_though_its_sets_repr_is_not
 
 def test_mkdocs_serve_starts_from_the_pages_a_build_kept(minimal: Path) -> None:
     """Serving's first build takes the record pages ``briefing build`` kept in the build cache (``site.memofile``)
-    where their inputs are unchanged, as a build does: only under this user's seal. (Pages rewritten and sealed so
-    are served: the seal vouches for them.)"""
+    where their inputs are unchanged, as a build does. (Pages rewritten and sealed so are served: the seal vouches
+    for them, as tests/test_build_cache.py shows for builds.)"""
     import marshal
 
     from briefing import cachedir
@@ -371,9 +378,7 @@ def test_mkdocs_serve_starts_from_the_pages_a_build_kept(minimal: Path) -> None:
     assert built.returncode == 0, built.stderr
     [store] = (minimal / ".briefing-cache" / "generated").glob("*.marshal")
     name = f"generated/{store.name}"
-    kept = marshal.loads(cachedir.unseal(name, store.read_bytes()) or b"")
-    kept["pages"] = {place: (key, reads, (page[0] + "\n\nPLANTED\n", *page[1:]))
-                     for place, (key, reads, page) in kept["pages"].items()}
+    kept = with_planted_pages(marshal.loads(cachedir.unseal(name, store.read_bytes()) or b""))
     store.write_bytes(cachedir.seal(name, marshal.dumps(kept)) or b"")
     with serving(minimal, env) as (_, read):
         assert "PLANTED" in main_of(read("claims/widgets-shipped.html"))
