@@ -189,12 +189,17 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
         """The kept pages of this site's settings; None where the cache is off or pages may not be reused."""
         if not self._reusable(config) or self.input is None:  # (cachedir decides whether the cache is on)
             return None
+        return PageCache.open(self.input.corpus.config.root, self._site_key(config))
+
+    @staticmethod
+    def _site_key(config) -> str:
+        """A hash of the site's settings (``pagecache.site_key``)."""
         left_out = {"site_dir", "config_file_path", "plugins", "theme", "watch", "dev_addr", "strict"}
         settings = {key: value for key, value in config.items() if key not in left_out}
         settings["theme"] = {"dirs": config.theme.dirs, "settings": dict(config.theme.items()),
                              "static_templates": sorted(config.theme.static_templates)}
         settings["plugins"] = {name: dict(plugin.config) for name, plugin in config.plugins.items()}
-        return PageCache.open(self.input.corpus.config.root, pagecache.site_key(settings, config.theme.dirs))
+        return pagecache.site_key(settings, config.theme.dirs)
 
     def _kept(self, page: SitePage) -> Path | None:
         """The kept HTML of a page outside the navigation made from records alone, when its inputs are unchanged
@@ -309,11 +314,15 @@ class BriefingPlugin(BasePlugin[BriefingPluginConfig]):
     def on_env(self, env, config, files):
         """Parts of Material's pages that are the same for many pages are rendered once: see ``site.partials``.
         On a site of the briefing's alone, the theme's templates are compiled once for all builds with these
-        settings (``site.compiled``; the page cache's folder is named by them)."""
-        if cachedir.enabled() and self._reusable(config):
+        settings (``site.compiled``; the page cache's folder is named by them); serving without a build cache, once
+        for the process."""
+        if self._reusable(config):
             if self.cache is not None:
                 env.bytecode_cache = compiled.kept(self.input.corpus.config.root, self.cache.folder.name)
-            partials.share(env)  # (which loads templates of its own)
+            elif serving.active(config):
+                env.bytecode_cache = compiled.KeptTemplates(None, self._site_key(config))
+            if cachedir.enabled():
+                partials.share(env)  # (which loads templates of its own)
         return env
 
     def on_page_content(self, html: str, page, config, files) -> str:

@@ -45,10 +45,10 @@ def settings(e: jinja2.Environment) -> str:
 
 
 class KeptTemplates(jinja2.BytecodeCache):
-    """The compiled templates kept in a folder of the build cache (one file per template), for environments made
-    from ``context``."""
+    """The compiled templates kept in a folder of the build cache (one file per template), or in this process's
+    memory alone (no folder), for environments made from ``context``."""
 
-    def __init__(self, folder: Path, context: str):
+    def __init__(self, folder: Path | None, context: str):
         self.folder, self.context = folder, context
         self._pruned = False
 
@@ -61,13 +61,14 @@ class KeptTemplates(jinja2.BytecodeCache):
         return bucket
 
     def _path(self, bucket: jinja2.bccache.Bucket) -> Path:
+        assert self.folder is not None, "a template kept in memory alone has no file"
         return self.folder / f"{bucket.key.rpartition('/')[2]}.jinja"
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         """A kept template: from this process's memory (``mkdocs serve`` makes a new environment for each build),
         else from its file under this user's seal."""
         code = _IN_MEMORY.get(bucket.key)
-        if code is None:
+        if code is None and self.folder is not None:
             code = cachedir.unseal(f"templates/{bucket.key}", cachedir.read(self._path(bucket)))
         if code:
             bucket.bytecode_from_string(code)  # (Jinja leaves it if it was not compiled from this source)
@@ -78,6 +79,8 @@ class KeptTemplates(jinja2.BytecodeCache):
         """Keep a template just compiled; the first time, drop the kept ones not written for ``KEEP_DAYS`` (of
         templates no longer there, or of an older install)."""
         code = _IN_MEMORY[bucket.key] = bucket.bytecode_to_string()
+        if self.folder is None:
+            return
         sealed = cachedir.seal(f"templates/{bucket.key}", code)
         if sealed is None or not cachedir.write(self._path(bucket), sealed) or self._pruned:
             return
