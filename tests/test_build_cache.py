@@ -66,6 +66,17 @@ def marked(files: dict[str, bytes]) -> list[str]:
     return sorted(name for name, data in files.items() if MARK.encode() in data)
 
 
+def shown_where_used(root: Path, kept: Path, output: str, cases: list[tuple[bytes | None, bool]],
+                     cleared: Path | None = None) -> None:
+    """For each case, the cache file ``kept`` holding its bytes (``cleared`` removed first, so that nothing else
+    stands in): the next build shows PLANTED in ``output`` exactly when the case says the file is used."""
+    for blob, used in cases:
+        kept.write_bytes(blob or b"")
+        if cleared is not None:
+            shutil.rmtree(cleared, ignore_errors=True)
+        assert ("PLANTED" in build(root)[output].decode()) is used
+
+
 def test_a_rebuild_after_an_edit_is_byte_identical_to_a_clean_build(tmp_path: Path) -> None:
     root = corpus(tmp_path)
     build(root)
@@ -123,11 +134,9 @@ def test_search_entries_are_taken_from_the_cache_only_under_this_users_seal(tmp_
     assert kept and all(isinstance(entries, list) for entries in kept.values())
     planted = json.dumps({key: [{**entry, "text": f"PLANTED {entry.get('text', '')}"} for entry in entries]
                           for key, entries in kept.items()}).encode()
-    for blob, used in ((planted, False), (cachedir.seal("another/search.json", planted), False),
-                       (cachedir.seal(name, planted), True)):
-        store.write_bytes(blob or b"")
-        index = build(root)["site/search/search_index.js"].decode()
-        assert ("PLANTED" in index) is used
+    shown_where_used(root, store, "site/search/search_index.js",
+                     [(planted, False), (cachedir.seal("another/search.json", planted), False),
+                      (cachedir.seal(name, planted), True)])
 
 
 def test_in_git_the_cache_is_kept_in_the_git_folder_and_is_safe_to_delete(tmp_path: Path) -> None:
@@ -516,22 +525,18 @@ def test_generated_pages_are_taken_from_the_cache_only_under_this_users_seal(tmp
     planted = marshal.dumps(kept)
     other_code = marshal.dumps({**kept, "code": "another version"})
     other_style = marshal.dumps({**kept, "styles": dict.fromkeys(kept["styles"], "0" * 64)})
-    for blob, used in ((planted, False), (cachedir.seal("generated/another.marshal", planted), False),
-                       (cachedir.seal(name, other_code), False), (cachedir.seal(name, other_style), False),
-                       (cachedir.seal(name, planted), True)):
-        store.write_bytes(blob or b"")
-        page = build(root)["site/claims/widgets-shipped.html"].decode()
-        assert ("PLANTED" in page) is used
+    shown_where_used(root, store, "site/claims/widgets-shipped.html",
+                     [(planted, False), (cachedir.seal("generated/another.marshal", planted), False),
+                      (cachedir.seal(name, other_code), False), (cachedir.seal(name, other_style), False),
+                      (cachedir.seal(name, planted), True)])
 
 
 def test_a_rebuild_after_a_citation_style_is_edited_is_byte_identical_to_a_clean_build(tmp_path: Path) -> None:
     """Kept pages show references formatted in the corpus's style: an edit of its file is not shown from before."""
-    from test_site_memo import HOUSE_STYLE
+    from test_site_memo import HOUSE_STYLE, use_house_style
 
     root = corpus(tmp_path)
-    (root / "house.csl").write_text(HOUSE_STYLE, "utf-8")
-    settings = root / "sources" / "corpus.yml"
-    settings.write_text(settings.read_text("utf-8") + "citation_style: house.csl\n", "utf-8")
+    use_house_style(root)
     assert "HOUSEFIRST" in build(root)["site/claims/widgets-shipped.html"].decode()
     (root / "house.csl").write_text(HOUSE_STYLE.replace("HOUSEFIRST", "HOUSESECOND"), "utf-8")
     reused = build(root)
@@ -559,11 +564,9 @@ def test_compiled_templates_are_taken_from_the_cache_only_under_this_users_seal(
     bucket.code = env.compile(source + "\n\nPLANTED\n", "claim.md.j2", filename)
     code = bucket.bytecode_to_string()
     path = kept._path(bucket)
-    for blob, used in ((code, False), (cachedir.seal("templates/another", code), False),
-                       (cachedir.seal(f"templates/{bucket.key}", code), True)):
-        path.write_bytes(blob or b"")
-        shutil.rmtree(root / CACHE / "generated", ignore_errors=True)
-        assert ("PLANTED" in build(root)["site/claims/widgets-shipped.html"].decode()) is used
+    shown_where_used(root, path, "site/claims/widgets-shipped.html",
+                     [(code, False), (cachedir.seal("templates/another", code), False),
+                      (cachedir.seal(f"templates/{bucket.key}", code), True)], cleared=root / CACHE / "generated")
 
 
 def test_kept_pages_of_other_ceilings_are_dropped_after_a_week_and_nothing_else(tmp_path: Path) -> None:
@@ -605,14 +608,12 @@ sys.exit(cli.main(["build", "-q", "--root", str(root)]))
 def test_pages_kept_while_their_style_file_was_saved_are_not_kept_as_the_new_styles(tmp_path: Path) -> None:
     """A style file saved while a build runs, after the kept pages were checked against it: the pages that build
     reused show the style as it was, so they are not kept under the style as it is (the next build makes them)."""
-    from test_site_memo import HOUSE_STYLE
+    from test_site_memo import use_house_style
 
     root = corpus(tmp_path)
     records = root / "sources" / "records.yml"
     records.write_text(records.read_text("utf-8").partition("\npacks:")[0] + "\n", "utf-8")  # (packs read styles early)
-    (root / "house.csl").write_text(HOUSE_STYLE, "utf-8")
-    settings = root / "sources" / "corpus.yml"
-    settings.write_text(settings.read_text("utf-8") + "citation_style: house.csl\n", "utf-8")
+    use_house_style(root)
     build(root)
     claims = root / "sources" / "claims" / "widgets.yml"
     claims.write_text(claims.read_text("utf-8").replace("Widget trade grew", "Widget trade rose"), "utf-8")

@@ -252,6 +252,13 @@ HOUSE_STYLE = """<?xml version="1.0" encoding="utf-8"?>
 """
 
 
+def use_house_style(root: Path) -> None:
+    """The corpus at root formats its references in ``HOUSE_STYLE``, a file of its own."""
+    (root / "house.csl").write_text(HOUSE_STYLE, "utf-8")
+    settings = root / "sources" / "corpus.yml"
+    settings.write_text(settings.read_text("utf-8") + "citation_style: house.csl\n", "utf-8")
+
+
 @pytest.mark.parametrize("named_while_serving", [False, True])
 def test_mkdocs_serve_shows_an_edited_citation_style(minimal: Path, named_while_serving: bool) -> None:
     """A corpus's own CSL file is watched (also one the corpus names only while serving), and formatted references
@@ -326,9 +333,7 @@ def test_references_formatted_with_a_style_are_kept_under_that_style_not_an_edit
         minimal: Path, tmp_path: Path) -> None:
     """The on-disk cache of formatted references is named by the text of the style that formatted them: a style
     saved while a build read it leaves no reference in the old style under the new style's name."""
-    (minimal / "house.csl").write_text(HOUSE_STYLE, "utf-8")
-    settings = minimal / "sources" / "corpus.yml"
-    settings.write_text(settings.read_text("utf-8") + "citation_style: house.csl\n", "utf-8")
+    use_house_style(minimal)
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
 
     def run(mode: str) -> list[str]:
