@@ -78,15 +78,16 @@ def folder(root: Path, *names: str) -> Path | None:
     return path
 
 
-def drop_stale(folder: Path, names: re.Pattern[str], days: int, but: Path | None = None) -> None:
-    """Remove the regular files in folder whose names match ``names`` (whole), not written for ``days``, but
-    ``but``: cache entries no longer used (a link is removed, never followed; a name gone meanwhile costs space)."""
+def drop_stale(folder: Path, names: re.Pattern[str], days: float, but: Path | None = None) -> None:
+    """Remove the files in folder whose names match ``names`` (whole), not written for ``days``, but ``but``: cache
+    entries no longer used. A link is removed, never followed; a folder is left, and so is a name gone meanwhile
+    (either costs space only)."""
     limit = time.time() - days * 86400
     with contextlib.suppress(OSError):
         for other in folder.iterdir():
             with contextlib.suppress(OSError):
-                if other != but and names.fullmatch(other.name) and stat.S_ISREG((info := other.lstat()).st_mode) \
-                        and info.st_mtime < limit:
+                if other != but and names.fullmatch(other.name) and not stat.S_ISDIR((info := other.lstat()).st_mode) \
+                        and info.st_mtime <= limit:
                     other.unlink()
 
 

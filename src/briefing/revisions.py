@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
 import re
@@ -205,18 +204,6 @@ def _write_cache(cache_dir: Path | None, name: str, data: dict[str, str]) -> Non
         cachedir.keep_json(cache_dir / name, name, data)  # (a cache that cannot be written costs time only)
 
 
-def _forget_unsealed(top: Path) -> None:
-    """Delete the unsealed history files earlier versions kept in the cache's top folder (its names only: a
-    link's target is never touched)."""
-    try:
-        names = [path for path in top.iterdir() if UNSEALED.fullmatch(path.name)]
-    except OSError:
-        return
-    for path in names:
-        with contextlib.suppress(OSError):  # a folder named so, or a name gone meanwhile: it costs space only
-            path.unlink(missing_ok=True)
-
-
 def _trees(root: Path, commits: list[str], path: str) -> list[str]:
     """The git tree of ``path`` at each commit ('' where there is none), asked of git once for all."""
     if not commits:
@@ -271,7 +258,7 @@ def claim_history(root: Path, head: Corpus, version: VersionInfo, ceiling: str) 
     commits = [commit for commit, _ in entries]
     cache_dir = cachedir.folder(root, "history")
     if cache_dir is not None:
-        _forget_unsealed(cache_dir.parent)
+        cachedir.drop_stale(cache_dir.parent, UNSEALED, 0)  # (never read, whatever they hold)
     names = _names(root, commits, head.config.release_tags)
     for (_, epoch), tree, name in zip(entries, _trees(root, commits, f"{prefix}sources"), names, strict=True):
         if tree not in seen_trees:
